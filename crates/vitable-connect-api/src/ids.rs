@@ -1,0 +1,348 @@
+//! One type per kind of ID, so an `EmployeeId` can never be passed where an `EnrollmentId`
+//! belongs.
+//!
+//! Every type here comes from the single [`id_types!`] invocation at the bottom of this file.
+//! Each has `Display`, `FromStr`, `AsRef<str>`, `Borrow<str>`, transparent serde,
+//! `Eq`/`Hash`/`Ord` and a JSON Schema.
+//!
+//! Two ways in, with different rules:
+//! * **Parsing** a string you typed or stored (`"enrl_8fK2x9".parse::<EnrollmentId>()`,
+//!   `TryFrom<&str>`) checks the type prefix and a safe character set (ASCII letters, digits,
+//!   `_` and `-`), so a malformed ID fails before any request is made. The error says what was
+//!   expected and, when the value carries another kind's prefix, which kind it looks like.
+//! * **Deserializing** an ID sent by the server accepts it as it comes: the provider may add
+//!   new prefixes, and a response must never fail over one.
+//!
+//! ```
+//! use vitable_connect_api::ids::{EmployeeId, EnrollmentId};
+//!
+//! let id: EnrollmentId = "enrl_8fK2x9".parse().unwrap();
+//! assert_eq!(id.as_str(), "enrl_8fK2x9");
+//!
+//! let err = "empl_9x".parse::<EnrollmentId>().unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "expected an enrollment ID (enrl_…), got `empl_9x`: that is an employee ID"
+//! );
+//! # let _ = EmployeeId::PREFIX;
+//! ```
+
+use std::borrow::{Borrow, Cow};
+use std::fmt;
+
+/// The longest ID accepted when parsing user input.
+pub const MAX_ID_LEN: usize = 128;
+
+/// Why a string could not be parsed as an ID of a given kind.
+///
+/// The message names the expected kind and prefix, e.g.
+/// ``expected an enrollment ID (enrl_…), got `empl_9x`: that is an employee ID``.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdError {
+    expected: &'static str,
+    prefix: &'static str,
+    shown: String,
+    problem: IdProblem,
+}
+
+/// What exactly is wrong with a rejected ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdProblem {
+    /// The string is empty.
+    Empty,
+    /// The string starts with the prefix of another kind of ID (named here).
+    OtherKind(&'static str),
+    /// The string does not start with the expected prefix.
+    MissingPrefix,
+    /// Nothing follows the prefix.
+    NothingAfterPrefix,
+    /// A character outside ASCII letters, digits, `_` and `-`.
+    ForbiddenChar(char),
+    /// Longer than [`MAX_ID_LEN`] bytes.
+    TooLong,
+}
+
+impl IdError {
+    /// The kind of ID that was expected, e.g. `"enrollment"`.
+    pub fn expected_kind(&self) -> &'static str {
+        self.expected
+    }
+
+    /// The prefix the expected kind starts with, e.g. `"enrl_"`.
+    pub fn expected_prefix(&self) -> &'static str {
+        self.prefix
+    }
+
+    /// What is wrong with the value.
+    pub fn problem(&self) -> IdProblem {
+        self.problem
+    }
+}
+
+impl fmt::Display for IdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let article = if self.expected.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        write!(f, "expected {article} {} ID ({}…), ", self.expected, self.prefix)?;
+        match self.problem {
+            IdProblem::Empty => f.write_str("got an empty string"),
+            IdProblem::OtherKind(kind) => {
+                let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                write!(f, "got `{}`: that is {article} {kind} ID", self.shown)
+            }
+            IdProblem::MissingPrefix => {
+                write!(f, "got `{}`: it does not start with `{}`", self.shown, self.prefix)
+            }
+            IdProblem::NothingAfterPrefix => {
+                write!(f, "got `{}`: nothing follows the prefix", self.shown)
+            }
+            IdProblem::ForbiddenChar(c) => write!(
+                f,
+                "got `{}`: {:?} is not allowed in an ID (only ASCII letters, digits, `_` and `-`)",
+                self.shown, c
+            ),
+            IdProblem::TooLong => {
+                write!(f, "got `{}`: longer than {MAX_ID_LEN} characters", self.shown)
+            }
+        }
+    }
+}
+
+impl std::error::Error for IdError {}
+
+/// Shortens and escapes a rejected value so that an error message stays one readable line.
+fn shown(value: &str) -> String {
+    const KEEP: usize = 40;
+    let mut out: String = value.chars().take(KEEP).flat_map(char::escape_debug).collect();
+    if value.chars().count() > KEEP {
+        out.push('…');
+    }
+    out
+}
+
+/// Checks `value` as an ID of kind `expected` with `prefix`.
+fn validate(value: &str, expected: &'static str, prefix: &'static str) -> Result<(), IdError> {
+    let fail = |problem| Err(IdError { expected, prefix, shown: shown(value), problem });
+    if value.is_empty() {
+        return fail(IdProblem::Empty);
+    }
+    if value.len() > MAX_ID_LEN {
+        return fail(IdProblem::TooLong);
+    }
+    if let Some(c) = value.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')) {
+        return fail(IdProblem::ForbiddenChar(c));
+    }
+    match value.strip_prefix(prefix) {
+        Some("") => fail(IdProblem::NothingAfterPrefix),
+        Some(_) => Ok(()),
+        None => match KINDS.iter().find(|(p, _)| value.starts_with(p)) {
+            Some((_, kind)) => fail(IdProblem::OtherKind(kind)),
+            None => fail(IdProblem::MissingPrefix),
+        },
+    }
+}
+
+/// Defines one ID type per line: `Name, "prefix_", "kind name", "example";`.
+macro_rules! id_types {
+    ($($name:ident, $prefix:literal, $kind:literal, $example:literal;)+) => {
+        /// Every known prefix and the kind of ID it marks.
+        const KINDS: &[(&str, &str)] = &[$(($prefix, $kind)),+];
+
+        $(
+            #[doc = concat!("ID of ", $kind, " (`", $prefix, "…`), e.g. `", $example, "`.")]
+            ///
+            /// Parse user input with `FromStr`/`TryFrom` (checked); IDs in responses are taken as
+            /// the server sends them. See the [module docs](self).
+            #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+            #[serde(transparent)]
+            pub struct $name(String);
+
+            impl $name {
+                #[doc = concat!("The prefix of ", $kind, " IDs: `", $prefix, "`.")]
+                pub const PREFIX: &'static str = $prefix;
+
+                /// The ID as a string slice.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+
+                /// The ID as an owned string.
+                pub fn into_string(self) -> String {
+                    self.0
+                }
+            }
+
+            impl fmt::Debug for $name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.debug_tuple(stringify!($name)).field(&self.0).finish()
+                }
+            }
+
+            impl fmt::Display for $name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str(&self.0)
+                }
+            }
+
+            impl std::str::FromStr for $name {
+                type Err = IdError;
+                fn from_str(s: &str) -> Result<Self, IdError> {
+                    validate(s, $kind, $prefix)?;
+                    Ok(Self(s.to_owned()))
+                }
+            }
+
+            impl TryFrom<&str> for $name {
+                type Error = IdError;
+                fn try_from(s: &str) -> Result<Self, IdError> {
+                    s.parse()
+                }
+            }
+
+            impl TryFrom<String> for $name {
+                type Error = IdError;
+                fn try_from(s: String) -> Result<Self, IdError> {
+                    validate(&s, $kind, $prefix)?;
+                    Ok(Self(s))
+                }
+            }
+
+            impl TryFrom<&String> for $name {
+                type Error = IdError;
+                fn try_from(s: &String) -> Result<Self, IdError> {
+                    s.as_str().parse()
+                }
+            }
+
+            impl From<&$name> for $name {
+                fn from(id: &$name) -> Self {
+                    id.clone()
+                }
+            }
+
+            impl From<$name> for String {
+                fn from(id: $name) -> String {
+                    id.0
+                }
+            }
+
+            impl AsRef<str> for $name {
+                fn as_ref(&self) -> &str {
+                    &self.0
+                }
+            }
+
+            impl Borrow<str> for $name {
+                fn borrow(&self) -> &str {
+                    &self.0
+                }
+            }
+
+            impl PartialEq<str> for $name {
+                fn eq(&self, other: &str) -> bool {
+                    self.0 == other
+                }
+            }
+
+            impl PartialEq<&str> for $name {
+                fn eq(&self, other: &&str) -> bool {
+                    self.0 == *other
+                }
+            }
+
+            impl schemars::JsonSchema for $name {
+                fn schema_name() -> Cow<'static, str> {
+                    stringify!($name).into()
+                }
+
+                fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                    schemars::json_schema!({
+                        "description": concat!("ID of ", $kind, " (`", $prefix, "` prefix)."),
+                        "type": "string",
+                        "examples": [$example]
+                    })
+                }
+            }
+        )+
+    };
+}
+
+id_types! {
+    BenefitProductId, "bprd_", "benefit product", "bprd_M3dK7q";
+    CarrierPlanId, "cplan_", "carrier plan", "cplan_Hx81Pd";
+    DependentId, "dpnd_", "dependent", "dpnd_7Rk2mQ";
+    EligibilityPolicyId, "epol_", "eligibility policy", "epol_T4s9Vb";
+    EmployeeId, "empl_", "employee", "empl_5Nq1Zt";
+    EmployerId, "empr_", "employer", "empr_A1b2C3";
+    EnrollmentId, "enrl_", "enrollment", "enrl_8fK2x9";
+    MemberId, "mbr_", "member", "mbr_Q2w7Lp";
+    OrganizationId, "org_", "organization", "org_Vt6Yn1";
+    PlanId, "plan_", "plan", "plan_G0ld01";
+    PlanYearId, "plyr_", "plan year", "plyr_2027aa";
+    QleId, "qle_", "qualifying life event", "qle_3Jd82k";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_error_names_the_kind_a_foreign_prefix_belongs_to() {
+        let err = "qle_3Jd82k".parse::<EnrollmentId>().unwrap_err();
+        assert_eq!(err.problem(), IdProblem::OtherKind("qualifying life event"));
+        assert_eq!(
+            err.to_string(),
+            "expected an enrollment ID (enrl_…), got `qle_3Jd82k`: that is a qualifying life event ID"
+        );
+        let err = "plan_1".parse::<PlanYearId>().unwrap_err();
+        assert_eq!(err.to_string(), "expected a plan year ID (plyr_…), got `plan_1`: that is a plan ID");
+    }
+
+    #[test]
+    fn unsafe_characters_are_rejected() {
+        for bad in ["enrl_a/b", "enrl_a?b", "enrl_a#b", "enrl_..", "enrl_a b", "enrl_\n", "enrl_é"] {
+            let err = bad.parse::<EnrollmentId>().unwrap_err();
+            assert!(matches!(err.problem(), IdProblem::ForbiddenChar(_)), "{bad}: {err}");
+        }
+        assert_eq!("".parse::<QleId>().unwrap_err().problem(), IdProblem::Empty);
+        assert_eq!("qle_".parse::<QleId>().unwrap_err().problem(), IdProblem::NothingAfterPrefix);
+        assert_eq!("abc".parse::<QleId>().unwrap_err().problem(), IdProblem::MissingPrefix);
+        let long = format!("qle_{}", "x".repeat(MAX_ID_LEN));
+        let err = long.parse::<QleId>().unwrap_err();
+        assert_eq!(err.problem(), IdProblem::TooLong);
+        assert!(err.to_string().len() < 200, "long values are shortened: {err}");
+    }
+
+    #[test]
+    fn server_ids_are_accepted_whatever_their_prefix() {
+        let id: EnrollmentId = serde_json::from_str("\"enrl2_new-format\"").unwrap();
+        assert_eq!(id, "enrl2_new-format");
+        assert_eq!(serde_json::to_string(&id).unwrap(), "\"enrl2_new-format\"");
+    }
+
+    proptest! {
+        #[test]
+        fn any_safe_suffix_after_the_prefix_parses(suffix in "[A-Za-z0-9_-]{1,100}") {
+            let s = format!("enrl_{suffix}");
+            let id: EnrollmentId = s.parse().unwrap();
+            prop_assert_eq!(id.to_string(), s);
+        }
+
+        #[test]
+        fn parsing_never_panics_and_accepts_only_safe_ids(s in "\\PC{0,150}") {
+            if let Ok(id) = s.parse::<DependentId>() {
+                prop_assert!(id.as_str().starts_with("dpnd_"));
+                prop_assert!(id.as_str().len() <= MAX_ID_LEN);
+                prop_assert!(!id.as_str().contains(['/', '?', '#', '.', ' ']));
+            }
+        }
+
+        #[test]
+        fn another_kinds_id_is_named_in_the_error(suffix in "[A-Za-z0-9]{1,20}") {
+            let err = format!("empl_{suffix}").parse::<EnrollmentId>().unwrap_err();
+            prop_assert_eq!(err.problem(), IdProblem::OtherKind("employee"));
+            prop_assert!(err.to_string().ends_with("that is an employee ID"));
+        }
+    }
+}

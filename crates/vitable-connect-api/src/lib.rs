@@ -1,0 +1,25 @@
+//! Low-level client for the Vitable Connect API.
+//!
+//! Almost everything here is **generated** from the workspace's `openapi.yaml` by
+//! `cargo xtask codegen` (progenitor 0.15) into [`generated.rs`](generated), which is never
+//! edited by hand. The hand-written parts are small and sit beside it:
+//!
+//! * [`ids`]: one type per ID kind (`EnrollmentId`, `QleId`, ...), made by one macro;
+//! * [`Ssn`]: a social security number whose `Debug` never shows it;
+//! * [`hooks`]: the seam through which every request is executed (retries, tracing, ...).
+//!
+//! Most applications want the ergonomic `vitable-connect` crate instead.
+
+#![warn(missing_docs)]
+
+pub mod hooks;
+pub mod ids;
+mod ssn;
+
+#[rustfmt::skip]
+#[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports)]
+mod generated;
+
+pub use generated::*;
+pub use progenitor_client::{ByteStream, Error, OperationInfo, ResponseValue};
+pub use ssn::{Ssn, SsnError};

@@ -1,0 +1,41 @@
+//! Project chores for vitable-connect-rs.
+//!
+//! * `cargo xtask codegen` regenerates `crates/vitable-connect-api/src/generated.rs`
+//!   from `openapi.yaml`.
+//! * `cargo xtask codegen --check` fails (and prints a diff) when the committed file is stale.
+//! * `cargo xtask bench` runs the benchmark suite and prints a table (see `BENCHMARKS.md`).
+
+mod bench;
+mod codegen;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  codegen [--check]   regenerate the low-level client from openapi.yaml
+                      (--check: fail if the committed file is stale)
+  bench [--quick]     run the benchmarks and print the summary table
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen"] => codegen::write(),
+        ["codegen", "--check"] => codegen::check(),
+        ["bench", rest @ ..] => bench::run(rest),
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
