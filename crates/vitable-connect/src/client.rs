@@ -1,0 +1,334 @@
+//! The [`Client`], its configuration and [`ClientBuilder`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::HeaderMap;
+use http::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
+
+use crate::error::{Error, Result};
+
+/// Environment variable holding the API key, read by [`Client::from_env`].
+pub const API_KEY_ENV: &str = "VITABLE_CONNECT_API_KEY";
+/// Environment variable overriding the base URL, read by [`Client::from_env`].
+pub const BASE_URL_ENV: &str = "VITABLE_CONNECT_BASE_URL";
+/// The `User-Agent` every request carries.
+pub const USER_AGENT_VALUE: &str = concat!("vitable-connect-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Default time allowed for a whole request (per attempt).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time allowed to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default number of retries after a failed attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// Which deployment of the API to talk to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://api.vitablehealth.com` (the default).
+    #[default]
+    Production,
+    /// `https://api.uat.vitablehealth.com`, for testing integrations.
+    Uat,
+}
+
+impl Environment {
+    /// The environment's base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Environment::Production => "https://api.vitablehealth.com",
+            Environment::Uat => "https://api.uat.vitablehealth.com",
+        }
+    }
+}
+
+/// Everything a request needs from its client. Shared behind an `Arc`.
+pub(crate) struct Config {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    /// `Bearer <key>`, marked sensitive so `reqwest`/`http` never print it.
+    pub(crate) authorization: HeaderValue,
+    /// Headers added to every request (`User-Agent` and the user's defaults).
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+}
+
+/// A client of the Vitable Connect API.
+///
+/// Cheap to clone (one `Arc`), `Send + Sync`; share one per application. Reach every
+/// operation through the resource handles:
+///
+/// ```no_run
+/// # async fn run() -> vitable_connect::Result<()> {
+/// use vitable_connect::Client;
+/// let client = Client::from_env()?;
+/// let employers = client.employers().list().limit(10).send().await?;
+/// println!("{} employers", employers.len());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) config: Arc<Config>,
+}
+
+impl Client {
+    /// Starts configuring a client. [`ClientBuilder::api_key`] is required.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A production client with default settings for the given API key.
+    pub fn new(api_key: impl Into<String>) -> Result<Self> {
+        Self::builder().api_key(api_key).build()
+    }
+
+    /// A client configured from the environment: the API key from
+    /// `VITABLE_CONNECT_API_KEY` (required) and the base URL from
+    /// `VITABLE_CONNECT_BASE_URL` (optional; production otherwise).
+    ///
+    /// ```no_run
+    /// let client = vitable_connect::Client::from_env()?;
+    /// # Ok::<(), vitable_connect::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// Like [`Client::from_env`], but returns the builder so more settings can be added.
+    pub fn builder_from_env() -> Result<ClientBuilder> {
+        let key = std::env::var(API_KEY_ENV).ok().filter(|k| !k.trim().is_empty()).ok_or_else(|| {
+            Error::Config(format!(
+                "the environment variable {API_KEY_ENV} is not set; it must hold your API key"
+            ))
+        })?;
+        let mut builder = Self::builder().api_key(key);
+        if let Some(url) = std::env::var(BASE_URL_ENV).ok().filter(|u| !u.trim().is_empty()) {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
+    /// The time allowed for each request attempt, unless a request overrides it.
+    pub fn timeout(&self) -> Duration {
+        self.config.timeout
+    }
+
+    /// How many times a failed request is retried, unless a request overrides it.
+    pub fn max_retries(&self) -> u32 {
+        self.config.max_retries
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.config.base_url)
+            .field("api_key", &"<redacted>")
+            .field("timeout", &self.config.timeout)
+            .field("max_retries", &self.config.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`].
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use vitable_connect::{Client, Environment};
+///
+/// let client = Client::builder()
+///     .api_key("sk_test_123")
+///     .environment(Environment::Uat)
+///     .timeout(Duration::from_secs(20))
+///     .max_retries(3)
+///     .default_header("x-partner", "acme-payroll")
+///     .build()?;
+/// # Ok::<(), vitable_connect::Error>(())
+/// ```
+#[derive(Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    environment: Environment,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    default_headers: Vec<(String, String)>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("default_headers", &self.default_headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field("custom_http_client", &self.http_client.is_some())
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key, sent as `Authorization: Bearer <key>`. Required.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The environment ([`Environment::Production`] by default).
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Overrides the base URL (e.g. a local sandbox, `http://127.0.0.1:4010`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Time allowed for each attempt of a request, from sending to the last byte of the
+    /// response (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed to establish a connection (default 5 s). Ignored with
+    /// [`ClientBuilder::http_client`], whose own setting applies.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed request is retried (default 2; 0 disables retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// A header sent with every request. Checked when the client is built.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (proxies, TLS roots, pools...). The API key,
+    /// `User-Agent`, default headers and request timeout are still added to every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let key = self.api_key.filter(|k| !k.trim().is_empty()).ok_or_else(|| {
+            Error::Config(format!("an API key is required (set {API_KEY_ENV} or call api_key)"))
+        })?;
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {key}"))
+            .map_err(|_| Error::Config("the API key contains characters not allowed in a header".into()))?;
+        authorization.set_sensitive(true);
+
+        let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_owned());
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("the base URL `{base_url}` is not a valid URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+            return Err(Error::Config(format!(
+                "the base URL `{base_url}` must be an http(s) URL with a host"
+            )));
+        }
+        let base_url = base_url.trim_end_matches('/').to_owned();
+
+        let mut default_headers = HeaderMap::new();
+        default_headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        for (name, value) in self.default_headers {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+            let value = HeaderValue::from_str(&value).map_err(|_| {
+                Error::Config(format!("the value of header `{name}` is not a valid header value"))
+            })?;
+            if header == AUTHORIZATION {
+                return Err(Error::Config("set the API key with api_key, not as a default header".into()));
+            }
+            default_headers.append(header, value);
+        }
+
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .timeout(timeout)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            config: Arc::new(Config {
+                http,
+                base_url,
+                authorization,
+                default_headers,
+                timeout,
+                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Client>();
+    }
+
+    #[test]
+    fn debug_hides_the_api_key() {
+        let builder = Client::builder().api_key("sk_live_secret_123");
+        assert!(!format!("{builder:?}").contains("sk_live_secret_123"));
+        let client = builder.build().unwrap();
+        let shown = format!("{client:?} {client:#?}");
+        assert!(!shown.contains("sk_live_secret_123"), "{shown}");
+        assert!(shown.contains("<redacted>"));
+    }
+
+    #[test]
+    fn defaults_and_environments() {
+        let client = Client::new("k").unwrap();
+        assert_eq!(client.base_url(), "https://api.vitablehealth.com");
+        assert_eq!(client.timeout(), Duration::from_secs(60));
+        assert_eq!(client.max_retries(), 2);
+        let uat = Client::builder().api_key("k").environment(Environment::Uat).build().unwrap();
+        assert_eq!(uat.base_url(), "https://api.uat.vitablehealth.com");
+        let local = Client::builder().api_key("k").base_url("http://127.0.0.1:4010/").build().unwrap();
+        assert_eq!(local.base_url(), "http://127.0.0.1:4010");
+    }
+
+    #[test]
+    fn configuration_errors_are_clear() {
+        let missing = Client::builder().build().unwrap_err().to_string();
+        assert!(missing.contains("API key is required"), "{missing}");
+        let bad_url = Client::builder().api_key("k").base_url("not a url").build().unwrap_err();
+        assert!(bad_url.to_string().contains("not a valid URL"), "{bad_url}");
+        let bad_header =
+            Client::builder().api_key("k").default_header("bad header", "v").build().unwrap_err();
+        assert!(bad_header.to_string().contains("`bad header` is not a valid header name"));
+        let key_in_error = Client::builder().api_key("sk\nsecret").build().unwrap_err().to_string();
+        assert!(!key_in_error.contains("secret"), "{key_in_error}");
+    }
+}

@@ -1,0 +1,47 @@
+//! Lazy streams over the pages of a list operation.
+//!
+//! The API pages with `page` (from 1) and `limit` (1 to 100) and returns a plain array; a
+//! page shorter than `limit` is the last one. [`paginate`] turns a "fetch page N" function into
+//! a stream of items that fetches the next page only when the current one is used up, so at
+//! most one page is held in memory, and that ends after a short (or empty) page or the first
+//! error (yielded as the stream's last item).
+
+use std::collections::VecDeque;
+use std::future::Future;
+
+use futures::stream::{self, BoxStream, StreamExt};
+
+use crate::error::Result;
+
+/// A stream of the items of every page, one page fetched at a time.
+pub type ItemStream<T> = BoxStream<'static, Result<T>>;
+
+/// The page size used by streams when none is set (the API's default).
+pub const DEFAULT_LIMIT: u32 = 20;
+
+/// Streams items from `fetch(page)` starting at `first_page`, each page holding up to `limit`.
+pub(crate) fn paginate<T, F, Fut>(first_page: u32, limit: u32, fetch: F) -> ItemStream<T>
+where
+    T: Send + 'static,
+    F: FnMut(u32) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Vec<T>>> + Send,
+{
+    let initial = (fetch, Some(first_page), VecDeque::<T>::new());
+    stream::unfold(initial, move |(mut fetch, mut next_page, mut buffer)| async move {
+        loop {
+            if let Some(item) = buffer.pop_front() {
+                return Some((Ok(item), (fetch, next_page, buffer)));
+            }
+            let page = next_page?;
+            match fetch(page).await {
+                Err(error) => return Some((Err(error), (fetch, None, buffer))),
+                Ok(items) => {
+                    let last = items.len() < limit as usize;
+                    next_page = if last { None } else { page.checked_add(1) };
+                    buffer = items.into();
+                }
+            }
+        }
+    })
+    .boxed()
+}

@@ -1,0 +1,36 @@
+//! Benefit eligibility policies by ID. Create them through
+//! [`Employers::create_eligibility_policy`](crate::resources::employers::Employers::create_eligibility_policy).
+
+use super::by_id_operation;
+use crate::client::Client;
+use crate::ids::EligibilityPolicyId;
+use crate::operations as ops;
+use crate::types::BenefitEligibilityPolicy;
+
+/// Operations on eligibility policies. Get it with [`Client::benefit_eligibility_policy`].
+#[derive(Debug, Clone)]
+pub struct BenefitEligibilityPolicies {
+    pub(crate) client: Client,
+}
+
+impl BenefitEligibilityPolicies {
+    /// Gets an eligibility policy with its rules.
+    ///
+    /// ```no_run
+    /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
+    /// let policy = client.benefit_eligibility_policy().retrieve(&"epol_T4s9Vb".parse()?).send().await?;
+    /// for rule in &policy.rules {
+    ///     println!("{} {} {}", rule.rule_type, rule.operator, rule.value);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn retrieve(&self, policy_id: &EligibilityPolicyId) -> RetrieveEligibilityPolicy {
+        RetrieveEligibilityPolicy::new(self.client.clone(), policy_id.clone())
+    }
+}
+
+by_id_operation! {
+    /// Request of [`BenefitEligibilityPolicies::retrieve`].
+    RetrieveEligibilityPolicy => ops::BENEFIT_ELIGIBILITY_POLICY_RETRIEVE,
+        benefit_eligibility_policy_retrieve(policy_id: EligibilityPolicyId) -> BenefitEligibilityPolicy
+}

@@ -1,0 +1,289 @@
+//! Employees by ID: retrieve, update, terminate, and their enrollments. Create and list
+//! them through [`Employers::employees`](crate::resources::employers::Employers::employees).
+
+use chrono::NaiveDate;
+use vitable_connect_api::types as api;
+
+use super::{apply_optional, by_id_operation, list_paging, operation_builder};
+use crate::client::Client;
+use crate::error::Error;
+use crate::ids::EmployeeId;
+use crate::input::{AddressInput, Election};
+use crate::operations as ops;
+use crate::request::ApiResponse;
+use crate::types::{Employee, EmployeeClass, Enrollment, EnrollmentStatus};
+use crate::{Result, validate};
+
+/// Operations on employees. Get it with [`Client::employees`].
+#[derive(Debug, Clone)]
+pub struct Employees {
+    pub(crate) client: Client,
+}
+
+impl Employees {
+    /// Gets an employee with their member record.
+    ///
+    /// ```no_run
+    /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
+    /// let employee = client.employees().retrieve(&"empl_5Nq1Zt".parse()?).send().await?;
+    /// println!("{} {}", employee.member.first_name, employee.member.last_name);
+    /// # Ok(()) }
+    /// ```
+    pub fn retrieve(&self, employee_id: &EmployeeId) -> RetrieveEmployee {
+        RetrieveEmployee::new(self.client.clone(), employee_id.clone())
+    }
+
+    /// Updates an employee. Only the fields you set are changed; SSN, names, birth date and
+    /// sex cannot be changed.
+    ///
+    /// ```no_run
+    /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
+    /// use vitable_connect::EmployeeClass;
+    /// let employee = client
+    ///     .employees()
+    ///     .update(&"empl_5Nq1Zt".parse()?)
+    ///     .employee_class(EmployeeClass::PartTime)
+    ///     .phone("+1 415 555 0100")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update(&self, employee_id: &EmployeeId) -> UpdateEmployee {
+        UpdateEmployee::new(self.client.clone(), employee_id.clone())
+    }
+
+    /// Terminates an employee today. Terminating twice is harmless.
+    ///
+    /// ```no_run
+    /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
+    /// client.employees().terminate(&"empl_5Nq1Zt".parse()?).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn terminate(&self, employee_id: &EmployeeId) -> TerminateEmployee {
+        TerminateEmployee::new(self.client.clone(), employee_id.clone())
+    }
+
+    /// An employee's enrollments: list and submit elections.
+    pub fn enrollments(&self) -> EmployeeEnrollments {
+        EmployeeEnrollments { client: self.client.clone() }
+    }
+}
+
+by_id_operation! {
+    /// Request of [`Employees::retrieve`].
+    RetrieveEmployee => ops::EMPLOYEES_RETRIEVE, employees_retrieve(employee_id: EmployeeId) -> Employee
+}
+
+operation_builder! {
+    /// Request of [`Employees::update`].
+    UpdateEmployee => ops::EMPLOYEES_UPDATE {
+        employee_id: EmployeeId = employee_id,
+        email: Option<String> = None,
+        phone: Option<String> = None,
+        gender: Option<String> = None,
+        employee_class: Option<EmployeeClass> = None,
+        termination_date: Option<NaiveDate> = None,
+        address: Option<AddressInput> = None,
+    }
+    new(employee_id: EmployeeId) -> Employee
+}
+
+impl UpdateEmployee {
+    /// Work email address.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Phone number.
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+
+    /// Gender identity, free text.
+    pub fn gender(mut self, gender: impl Into<String>) -> Self {
+        self.gender = Some(gender.into());
+        self
+    }
+
+    /// Employment class.
+    pub fn employee_class(mut self, class: EmployeeClass) -> Self {
+        self.employee_class = Some(class);
+        self
+    }
+
+    /// Terminates the employee on this date.
+    pub fn termination_date(mut self, date: NaiveDate) -> Self {
+        self.termination_date = Some(date);
+        self
+    }
+
+    /// Home address.
+    pub fn address(mut self, address: AddressInput) -> Self {
+        self.address = Some(address);
+        self
+    }
+
+    /// Sends the request; returns the updated employee with status and headers.
+    pub async fn send_with_response(self) -> Result<ApiResponse<Employee>> {
+        let op = &Self::OPERATION;
+        if let Some(email) = &self.email {
+            validate::email(op, "email", email)?;
+        }
+        let body = api::EmployeeUpdateRequest {
+            email: self.email,
+            phone: self.phone,
+            gender: self.gender,
+            employee_class: self.employee_class,
+            termination_date: self.termination_date,
+            address: self.address.as_ref().map(|a| a.to_api(op)).transpose()?,
+        };
+        let call = self.client.call(op, self.options)?;
+        let result = call.api.employees_update().employee_id(self.employee_id).body(body).send().await;
+        call.finish(result).await
+    }
+}
+
+operation_builder! {
+    /// Request of [`Employees::terminate`].
+    TerminateEmployee => ops::EMPLOYEES_TERMINATE { employee_id: EmployeeId = employee_id }
+    new(employee_id: EmployeeId) -> ()
+}
+
+impl TerminateEmployee {
+    /// Sends the request; returns the (empty) response's status and headers.
+    pub async fn send_with_response(self) -> Result<ApiResponse<()>> {
+        let call = self.client.call(&Self::OPERATION, self.options)?;
+        let result = call.api.employees_terminate().employee_id(self.employee_id).send().await;
+        match call.finish(result).await {
+            // Any 2xx is a success; a body the API does not document is ignored.
+            Err(Error::Decode(e)) if e.status.is_success() => Ok(ApiResponse::empty(e.status)),
+            other => other,
+        }
+    }
+}
+
+/// An employee's enrollments. Get it with [`Employees::enrollments`].
+#[derive(Debug, Clone)]
+pub struct EmployeeEnrollments {
+    client: Client,
+}
+
+impl EmployeeEnrollments {
+    /// Lists an employee's enrollments, one page at a time or as a stream.
+    ///
+    /// ```no_run
+    /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
+    /// use vitable_connect::EnrollmentStatus;
+    /// let pending = client
+    ///     .employees()
+    ///     .enrollments()
+    ///     .list(&"empl_5Nq1Zt".parse()?)
+    ///     .status(EnrollmentStatus::Pending)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list(&self, employee_id: &EmployeeId) -> ListEmployeeEnrollments {
+        ListEmployeeEnrollments::new(self.client.clone(), employee_id.clone())
+    }
+
+    /// Submits the employee's decisions for pending enrollments: enroll in a plan (with
+    /// dependents) or waive. Returns the updated enrollments.
+    ///
+    /// ```no_run
+    /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
+    /// use vitable_connect::{CoverageTier, Election};
+    /// let election = Election::enroll("enrl_8fK2x9".parse()?, "plan_G0ld01".parse()?, CoverageTier::Ec)
+    ///     .dependents(["dpnd_7Rk2mQ".parse()?]);
+    /// let enrollments = client
+    ///     .employees()
+    ///     .enrollments()
+    ///     .submit_elections(&"empl_5Nq1Zt".parse()?, [election])
+    ///     .send()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn submit_elections(
+        &self,
+        employee_id: &EmployeeId,
+        elections: impl IntoIterator<Item = Election>,
+    ) -> SubmitElections {
+        SubmitElections::new(self.client.clone(), employee_id.clone(), elections.into_iter().collect())
+    }
+}
+
+operation_builder! {
+    /// Request of [`EmployeeEnrollments::list`].
+    ListEmployeeEnrollments => ops::EMPLOYEES_ENROLLMENTS_LIST {
+        employee_id: EmployeeId = employee_id,
+        coverage_effective_start_year: Option<i32> = None,
+        plan_year: Option<i32> = None,
+        status: Option<EnrollmentStatus> = None,
+        page: Option<u64> = None,
+        limit: Option<u64> = None,
+    }
+    new(employee_id: EmployeeId) -> Vec<Enrollment>
+}
+
+list_paging!(ListEmployeeEnrollments, Enrollment);
+
+impl ListEmployeeEnrollments {
+    /// Only enrollments whose coverage starts in this year.
+    pub fn coverage_effective_start_year(mut self, year: i32) -> Self {
+        self.coverage_effective_start_year = Some(year);
+        self
+    }
+
+    /// Only enrollments of this plan year (by year).
+    pub fn plan_year(mut self, year: i32) -> Self {
+        self.plan_year = Some(year);
+        self
+    }
+
+    /// Only enrollments in this status.
+    pub fn status(mut self, status: EnrollmentStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Sends the request; returns one page with status and headers.
+    pub async fn send_with_response(self) -> Result<ApiResponse<Vec<Enrollment>>> {
+        let op = &Self::OPERATION;
+        validate::page(op, self.page)?;
+        validate::limit(op, self.limit)?;
+        let call = self.client.call(op, self.options)?;
+        let mut request = call.api.employees_enrollments_list().employee_id(self.employee_id);
+        apply_optional!(request, self, coverage_effective_start_year, plan_year, status, page, limit);
+        let result = request.send().await;
+        call.finish(result).await
+    }
+}
+
+operation_builder! {
+    /// Request of [`EmployeeEnrollments::submit_elections`].
+    SubmitElections => ops::EMPLOYEES_ENROLLMENTS_SUBMIT_ELECTIONS {
+        employee_id: EmployeeId = employee_id,
+        elections: Vec<Election> = elections,
+    }
+    new(employee_id: EmployeeId, elections: Vec<Election>) -> Vec<Enrollment>
+}
+
+impl SubmitElections {
+    /// Sends the request; returns the updated enrollments with status and headers.
+    pub async fn send_with_response(self) -> Result<ApiResponse<Vec<Enrollment>>> {
+        let body = api::EnrollmentSubmitElectionsRequest {
+            elections: self.elections.iter().map(Election::to_api).collect(),
+        };
+        let call = self.client.call(&Self::OPERATION, self.options)?;
+        let result = call
+            .api
+            .employees_enrollments_submit_elections()
+            .employee_id(self.employee_id)
+            .body(body)
+            .send()
+            .await;
+        call.finish(result).await
+    }
+}

@@ -1,0 +1,134 @@
+//! When to retry and how long to wait: pure functions, used only by [`crate::transport`].
+//!
+//! Rules, in order:
+//! 1. A response header `x-should-retry: true` or `false` decides whether to retry.
+//! 2. Otherwise connection errors, timeouts, 408, 409, 429 and 5xx are retried.
+//! 3. The wait is `retry-after-ms`, else `Retry-After` (seconds or an HTTP date), when that
+//!    is at most [`MAX_SERVER_DELAY`]; otherwise exponential backoff from
+//!    [`INITIAL_BACKOFF`] doubling up to [`MAX_BACKOFF`], less up to 25% jitter.
+
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+
+/// First backoff delay.
+pub const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+/// Longest backoff delay.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// Longest delay asked by the server that is honoured; a longer one falls back to backoff.
+pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(60);
+
+/// Statuses retried when the server does not say otherwise.
+pub(crate) fn status_is_retryable(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429 | 500..=599)
+}
+
+/// Whether a response with this status and these headers should be retried.
+pub(crate) fn response_is_retryable(status: StatusCode, headers: &HeaderMap) -> bool {
+    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+        Some(v) if v.eq_ignore_ascii_case("true") => true,
+        Some(v) if v.eq_ignore_ascii_case("false") => false,
+        _ => status_is_retryable(status),
+    }
+}
+
+/// Whether a transport error is worth another attempt.
+pub(crate) fn error_is_retryable(error: &reqwest::Error) -> bool {
+    error.is_timeout() || error.is_connect() || error.is_request() || error.is_body()
+}
+
+/// The delay the server asks for, when it asks for one of at most [`MAX_SERVER_DELAY`].
+pub(crate) fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let asked = if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0))
+    } else if let Some(value) = header("retry-after") {
+        match value.parse::<u64>() {
+            Ok(secs) => Some(Duration::from_secs(secs)),
+            Err(_) => httpdate::parse_http_date(value)
+                .ok()
+                .map(|at| at.duration_since(now).unwrap_or(Duration::ZERO)),
+        }
+    } else {
+        None
+    };
+    asked.filter(|d| *d <= MAX_SERVER_DELAY)
+}
+
+/// Backoff before retry number `retry` (0 for the first retry), without jitter.
+pub(crate) fn backoff_ceiling(retry: u32) -> Duration {
+    INITIAL_BACKOFF.saturating_mul(1u32.checked_shl(retry).unwrap_or(u32::MAX)).min(MAX_BACKOFF)
+}
+
+/// Backoff before retry number `retry`, less up to 25% random jitter.
+pub(crate) fn backoff(retry: u32) -> Duration {
+    backoff_ceiling(retry).mul_f64(1.0 - 0.25 * fastrand::f64())
+}
+
+/// The wait before retrying after a response.
+pub(crate) fn delay_after_response(headers: &HeaderMap, retry: u32) -> Duration {
+    server_delay(headers, SystemTime::now()).unwrap_or_else(|| backoff(retry))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn retried_statuses() {
+        for s in [408, 409, 429, 500, 502, 503, 504, 599] {
+            assert!(status_is_retryable(StatusCode::from_u16(s).unwrap()), "{s}");
+        }
+        for s in [200, 201, 400, 401, 403, 404, 422] {
+            assert!(!status_is_retryable(StatusCode::from_u16(s).unwrap()), "{s}");
+        }
+    }
+
+    #[test]
+    fn x_should_retry_overrides_the_status() {
+        let no = headers(&[("x-should-retry", "false")]);
+        assert!(!response_is_retryable(StatusCode::SERVICE_UNAVAILABLE, &no));
+        let yes = headers(&[("x-should-retry", "true")]);
+        assert!(response_is_retryable(StatusCode::BAD_REQUEST, &yes));
+        assert!(response_is_retryable(StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new()));
+    }
+
+    #[test]
+    fn server_delays_in_order_of_precedence_and_capped() {
+        let now = SystemTime::now();
+        let both = headers(&[("retry-after-ms", "250"), ("retry-after", "7")]);
+        assert_eq!(server_delay(&both, now), Some(Duration::from_millis(250)));
+        assert_eq!(server_delay(&headers(&[("retry-after", "7")]), now), Some(Duration::from_secs(7)));
+        assert_eq!(server_delay(&headers(&[("retry-after", "61")]), now), None, "over 60 s is ignored");
+        assert_eq!(server_delay(&headers(&[("retry-after", "60")]), now), Some(Duration::from_secs(60)));
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        let d = server_delay(&headers(&[("retry-after", &date)]), now).unwrap();
+        assert!(d <= Duration::from_secs(30) && d >= Duration::from_secs(29), "{d:?}");
+        let far = httpdate::fmt_http_date(now + Duration::from_secs(3600));
+        assert_eq!(server_delay(&headers(&[("retry-after", &far)]), now), None);
+        assert_eq!(server_delay(&headers(&[("retry-after", "soon")]), now), None);
+        assert_eq!(server_delay(&headers(&[("retry-after-ms", "-5")]), now), None);
+    }
+
+    #[test]
+    fn backoff_doubles_from_half_a_second_to_eight() {
+        let ceilings: Vec<u64> = (0..7).map(|n| backoff_ceiling(n).as_millis() as u64).collect();
+        assert_eq!(ceilings, [500, 1000, 2000, 4000, 8000, 8000, 8000]);
+        assert_eq!(backoff_ceiling(u32::MAX), MAX_BACKOFF);
+        for n in 0..6 {
+            for _ in 0..50 {
+                let d = backoff(n);
+                assert!(d <= backoff_ceiling(n) && d >= backoff_ceiling(n).mul_f64(0.75), "{d:?}");
+            }
+        }
+    }
+}
