@@ -268,17 +268,17 @@ macro_rules! id_types {
 }
 
 id_types! {
-    BenefitProductId, "bprd_", "benefit product", "bprd_M3dK7q";
-    CarrierPlanId, "cplan_", "carrier plan", "cplan_Hx81Pd";
-    DependentId, "dpnd_", "dependent", "dpnd_7Rk2mQ";
-    EligibilityPolicyId, "epol_", "eligibility policy", "epol_T4s9Vb";
+    BenefitProductId, "bprd_", "benefit product", "bprd_2Mx8Qa";
+    CarrierPlanId, "cplan_", "carrier plan", "cplan_8Jv2Rm";
+    DependentId, "dpnd_", "dependent", "dpnd_4Rt6Yx";
+    EligibilityPolicyId, "epol_", "eligibility policy", "epol_1Bz5Nf";
     EmployeeId, "empl_", "employee", "empl_5Nq1Zt";
-    EmployerId, "empr_", "employer", "empr_A1b2C3";
+    EmployerId, "empr_", "employer", "empr_7Hc3Vb";
     EnrollmentId, "enrl_", "enrollment", "enrl_8fK2x9";
     MemberId, "mbr_", "member", "mbr_Q2w7Lp";
-    OrganizationId, "org_", "organization", "org_Vt6Yn1";
-    PlanId, "plan_", "plan", "plan_G0ld01";
-    PlanYearId, "plyr_", "plan year", "plyr_2027aa";
+    OrganizationId, "org_", "organization", "org_3Tk9Pw";
+    PlanId, "plan_", "plan", "plan_9Ls3Ge";
+    PlanYearId, "plyr_", "plan year", "plyr_6Wd4Kc";
     QleId, "qle_", "qualifying life event", "qle_3Jd82k";
 }
 
