@@ -1,1 +1,122 @@
+//! A local, in-memory Vitable Connect API for development and tests.
+//!
+//! The sandbox implements all 28 operations of the workspace's `openapi.yaml` on a real HTTP
+//! server bound to `127.0.0.1`, keeps everything in memory, and follows the rules the provider
+//! leaves unsaid in a documented, deterministic way. It can inject faults (error statuses,
+//! delays, dropped connections) so an SDK's retries, timeouts and idempotency can be tested end
+//! to end.
+//!
+//! ```no_run
+//! use vitable_connect_sandbox::{Sandbox, SandboxOptions};
+//!
+//! # async fn demo() -> std::io::Result<()> {
+//! let sandbox = Sandbox::start(SandboxOptions::new().seed(true)).await?;
+//! let demo = sandbox.demo().expect("seeded");
+//! println!("GET {}/v1/employers/{}", sandbox.base_url(), demo.employer_id);
+//!
+//! // The next reissue gets a 503 with `Retry-After: 1`, before any work is done.
+//! sandbox.faults().fail_next("enrollments_reissue", 1, 503, Some(std::time::Duration::from_secs(1)));
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Or from the command line:
+//! `cargo run -p vitable-connect-sandbox -- --port 4010 --seed`.
+//!
+//! # Rules
+//!
+//! **Auth.** Every `/v1` request needs `Authorization: Bearer <token>`. Any non-empty token is
+//! accepted unless [`SandboxOptions::token`] configured a list. A missing or malformed header,
+//! or a token not on the list, is a 401. Tokens and SSNs are never echoed, in responses or logs.
+//!
+//! **Errors.** Every error is `application/json`:
+//! `{"detail": "a sentence", "code": "machine_code", "errors": {"field": ["message"]}}`, with
+//! `errors` only on validation failures (`code` `validation_error`). Every response carries an
+//! `x-request-id: req_…` header. Unknown paths are 404 and wrong methods 405 (with `Allow`).
+//!
+//! **Validation (400).** Bodies are deserialized into the generated request types of
+//! `vitable-connect-api`, so required fields, types, enum values and length limits (`reason` 500,
+//! `notes` 1000, ...) come from the spec; `minItems`, `minimum: 0`, e-mail, SSN and EIN formats
+//! are checked by hand. Malformed JSON, a non-JSON `Content-Type` or a missing body are 400s too.
+//! Query parameters: `page` >= 1 (default 1), `limit` 1 to 100 (default 20), enum filters must
+//! be valid values, booleans `true`/`false`.
+//!
+//! **IDs.** New IDs carry their kind's prefix (`enrl_00000001k3qa`) and sort in creation order.
+//! An unknown ID, or one whose prefix does not fit its path slot, is a 404.
+//!
+//! **Lists** are ordered by `created_at`, then ID; a page past the end is `[]`.
+//!
+//! **Qualifying life events** start `pending`; the date may not be after today; the window runs
+//! from the event date to 30 days later (60 for `Birth` and `Adoption`).
+//!
+//! **Reissue** needs an existing QLE (404) of the enrollment's employee (400) that is not
+//! `denied` (400) and whose window contains today (400); the enrollment goes back to `pending`
+//! and loses `decision`, `selected_plan_id` and `selected_plan_name`.
+//!
+//! **Elections** are all checked, then all applied. Each enrollment must belong to the employee;
+//! `Enrolled` needs a plan of the enrollment's plan year and a coverage tier; contributions are
+//! those of the plan year's contribution class for the tier and the employee's class
+//! (`Full Time` → `full_time`, falling back to any class with that tier).
+//!
+//! **Terminate** sets `active` false and `termination_date` today; again is a no-op 204.
+//!
+//! **Idempotency.** A POST with an `Idempotency-Key` seen before with the same operation, path
+//! and body gets the first (2xx) response again, with no second side effect; with a different
+//! request it is a 409.
+//!
+//! See the README for every rule, the demo seed and the admin routes.
 
+#![warn(missing_docs)]
+
+mod admin;
+mod dispatch;
+mod error;
+mod faults;
+mod handlers;
+mod idempotency;
+mod ids;
+mod options;
+mod query;
+mod router;
+mod sandbox;
+mod seed;
+mod server;
+mod state;
+mod validate;
+
+pub use faults::Faults;
+pub use options::SandboxOptions;
+pub use sandbox::Sandbox;
+pub use seed::{Demo, DemoEmployee};
+
+/// Every `operationId` of the API, as accepted by [`Faults`].
+pub const OPERATION_IDS: [&str; 28] = [
+    "benefit_eligibility_policy_retrieve",
+    "benefit_products_list",
+    "benefit_products_plan_years_create",
+    "benefit_products_plan_years_list",
+    "dependents_retrieve",
+    "dependents_update",
+    "employees_retrieve",
+    "employees_update",
+    "employees_terminate",
+    "employees_enrollments_list",
+    "employees_enrollments_submit_elections",
+    "employers_create",
+    "employers_list",
+    "employers_retrieve",
+    "employers_update",
+    "employers_create_eligibility_policy",
+    "employers_employees_create",
+    "employers_employees_list",
+    "enrollments_retrieve",
+    "enrollments_list_plans",
+    "enrollments_reissue",
+    "members_dependents_create",
+    "members_dependents_list",
+    "members_qualifying_life_events_list",
+    "members_qualifying_life_events_record",
+    "plan_years_retrieve",
+    "plan_years_update",
+    "qualifying_life_events_retrieve",
+];

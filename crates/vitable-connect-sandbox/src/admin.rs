@@ -1,0 +1,160 @@
+//! `/_sandbox/…`: fault injection, request counters, today and QLE review over HTTP, for
+//! clients that are not written in Rust. These routes need no token and are not counted.
+//!
+//! | method and path | body | does |
+//! |---|---|---|
+//! | `GET /_sandbox/requests` | | request counts by operation |
+//! | `POST /_sandbox/faults/fail-next` | `{"operation_id", "count", "status", "retry_after_seconds"?}` | [`Faults::fail_next`] |
+//! | `POST /_sandbox/faults/delay` | `{"operation_id"?, "milliseconds"}` | [`Faults::delay`] |
+//! | `POST /_sandbox/faults/drop-connection` | `{"operation_id", "count"}` | [`Faults::drop_connection_after_write`] |
+//! | `DELETE /_sandbox/faults` | | [`Faults::clear`] |
+//! | `PUT /_sandbox/today` | `{"today": "YYYY-MM-DD" or null}` | pins today |
+//! | `PUT /_sandbox/qualifying-life-events/{qle_id}/status` | `{"status"}` | reviews a QLE |
+//!
+//! [`Faults::fail_next`]: crate::Faults::fail_next
+//! [`Faults::delay`]: crate::Faults::delay
+//! [`Faults::drop_connection_after_write`]: crate::Faults::drop_connection_after_write
+//! [`Faults::clear`]: crate::Faults::clear
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use chrono::NaiveDate;
+use http::StatusCode;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use vitable_connect_api::types::QualifyingLifeEventStatus;
+
+use crate::dispatch::{App, MAX_BODY};
+use crate::error::ApiError;
+use crate::faults::is_known;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FailNext {
+    operation_id: String,
+    count: u32,
+    status: u16,
+    retry_after_seconds: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Delay {
+    operation_id: Option<String>,
+    milliseconds: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DropConnections {
+    operation_id: String,
+    count: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Today {
+    today: Option<NaiveDate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Review {
+    status: QualifyingLifeEventStatus,
+}
+
+/// The admin routes.
+pub(crate) fn routes(app: Arc<App>) -> Router {
+    let a = Arc::clone(&app);
+    let requests = move || async move { json(&a.faults.all_requests()) };
+    let a = Arc::clone(&app);
+    let fail_next = move |request: Request| async move {
+        let body: FailNext = body(request).await?;
+        known(&body.operation_id)?;
+        let retry_after = body.retry_after_seconds.map(Duration::from_secs);
+        a.faults.fail_next(&body.operation_id, body.count, body.status, retry_after);
+        Ok::<_, ApiError>(StatusCode::NO_CONTENT)
+    };
+    let a = Arc::clone(&app);
+    let delay = move |request: Request| async move {
+        let body: Delay = body(request).await?;
+        if let Some(op) = &body.operation_id {
+            known(op)?;
+        }
+        a.faults.delay(body.operation_id.as_deref(), Duration::from_millis(body.milliseconds));
+        Ok::<_, ApiError>(StatusCode::NO_CONTENT)
+    };
+    let a = Arc::clone(&app);
+    let drop_connection = move |request: Request| async move {
+        let body: DropConnections = body(request).await?;
+        known(&body.operation_id)?;
+        a.faults.drop_connection_after_write(&body.operation_id, body.count);
+        Ok::<_, ApiError>(StatusCode::NO_CONTENT)
+    };
+    let a = Arc::clone(&app);
+    let clear = move || async move {
+        a.faults.clear();
+        StatusCode::NO_CONTENT
+    };
+    let a = Arc::clone(&app);
+    let today = move |request: Request| async move {
+        let body: Today = body(request).await?;
+        let mut state = a.lock();
+        state.set_today(body.today);
+        let today = state.today();
+        drop(state);
+        Ok::<_, ApiError>(json(&serde_json::json!({ "today": today })))
+    };
+    let a = Arc::clone(&app);
+    let review = move |request: Request| async move {
+        let (mut parts, rest) = request.into_parts();
+        let params = RawPathParams::from_request_parts(&mut parts, &())
+            .await
+            .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No resource at this path."))?;
+        let id = params.iter().find(|(k, _)| *k == "qle_id").map(|(_, v)| v.to_owned()).unwrap_or_default();
+        let body: Review = body(Request::from_parts(parts, rest)).await?;
+        let event = crate::handlers::qles::set_status(&mut a.lock(), &id, body.status)
+            .ok_or_else(|| ApiError::not_found("qualifying life event", &id))?;
+        Ok::<_, ApiError>(json(&event))
+    };
+    Router::new()
+        .route("/_sandbox/requests", get(requests))
+        .route("/_sandbox/faults", delete(clear))
+        .route("/_sandbox/faults/fail-next", post(fail_next))
+        .route("/_sandbox/faults/delay", post(delay))
+        .route("/_sandbox/faults/drop-connection", post(drop_connection))
+        .route("/_sandbox/today", put(today))
+        .route("/_sandbox/qualifying-life-events/{qle_id}/status", put(review))
+}
+
+fn known(operation_id: &str) -> Result<(), ApiError> {
+    if is_known(operation_id) {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            "operation_id",
+            format!("`{}` is not an operationId of the API.", crate::error::shown(operation_id)),
+        ))
+    }
+}
+
+async fn body<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
+    let content_type =
+        request.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| ApiError::bad_request("unreadable_body", "The request body could not be read."))?;
+    crate::validate::parse_json(&bytes, content_type.as_deref())
+}
+
+fn json(value: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => ([(http::header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(e) => ApiError::internal(e.to_string()).into_response(),
+    }
+}

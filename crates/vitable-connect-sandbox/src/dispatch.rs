@@ -1,0 +1,271 @@
+//! The path of one API request: faults, auth, parsing, the locked handler, idempotency.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http::request::Parts;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+
+use crate::error::ApiError;
+use crate::faults::{Failure, Faults};
+use crate::handlers::{Call, Handler, Reply};
+use crate::idempotency::{Lookup, StoredResponse};
+use crate::query::Query;
+use crate::state::State;
+
+/// The largest request body accepted.
+pub(crate) const MAX_BODY: usize = 1024 * 1024;
+
+/// Longest `Idempotency-Key` accepted.
+const MAX_KEY: usize = 255;
+
+/// Marks a response whose connection must be closed instead of answered.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DropConnection;
+
+/// What every request handler shares.
+pub(crate) struct App {
+    state: Mutex<State>,
+    pub faults: Faults,
+    tokens: Option<Vec<String>>,
+    pub log_requests: bool,
+}
+
+impl App {
+    pub fn new(state: State, faults: Faults, tokens: Option<Vec<String>>, log_requests: bool) -> Self {
+        Self { state: Mutex::new(state), faults, tokens, log_requests }
+    }
+
+    /// A token this app accepts: the first configured one, or any when none are configured.
+    pub fn accepted_token(&self) -> &str {
+        self.tokens.as_ref().and_then(|t| t.first()).map_or("sandbox-key", String::as_str)
+    }
+
+    /// The state, locked. Never hold the guard across an `.await`.
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Runs one request of operation `op` through `handler`, with the faults planned for it.
+pub(crate) async fn dispatch(
+    app: Arc<App>,
+    op: &'static str,
+    handler: Handler,
+    request: Request,
+) -> Response {
+    let planned = app.faults.on_request(op);
+    let mut response = match planned.failure {
+        Some(failure) => injected(failure).into_response(),
+        None => process(&app, op, handler, request).await.unwrap_or_else(IntoResponse::into_response),
+    };
+    if !planned.delay.is_zero() {
+        tokio::time::sleep(planned.delay).await;
+    }
+    if planned.drop_connection {
+        response.extensions_mut().insert(DropConnection);
+    }
+    response
+}
+
+fn injected(failure: Failure) -> ApiError {
+    let status = StatusCode::from_u16(failure.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut err = ApiError::new(
+        status,
+        "injected_fault",
+        format!("The sandbox was told to fail this request with status {}.", status.as_u16()),
+    );
+    if let Some(after) = failure.retry_after {
+        let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+        err = err.with_header(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    err
+}
+
+async fn process(
+    app: &App,
+    op: &'static str,
+    handler: Handler,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let (mut parts, body) = request.into_parts();
+    authorize(&parts.headers, app.tokens.as_deref())?;
+    let params = RawPathParams::from_request_parts(&mut parts, &())
+        .await
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No resource at this path."))?;
+    let params = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+    let key = idempotency_key(&parts)?;
+    let body = read_body(&parts.headers, body).await?;
+    let content_type = match parts.headers.get(header::CONTENT_TYPE) {
+        Some(value) => Some(
+            value
+                .to_str()
+                .map_err(|_| {
+                    ApiError::bad_request(
+                        "unsupported_content_type",
+                        "The Content-Type header is not readable.",
+                    )
+                })?
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let call = Call { params, query: Query::parse(parts.uri.query()), body, content_type };
+    run_locked(app, op, handler, key.as_deref(), parts.uri.path(), &call)
+}
+
+/// The handler and the idempotency bookkeeping, with the state locked (no `.await` in here).
+fn run_locked(
+    app: &App,
+    op: &'static str,
+    handler: Handler,
+    key: Option<&str>,
+    path: &str,
+    call: &Call,
+) -> Result<Response, ApiError> {
+    let mut state = app.lock();
+    if let Some(key) = key {
+        match state.idempotency.lookup(key, op, path, &call.body) {
+            Lookup::Replay(stored) => return Ok(respond(stored.status, stored.body, true)),
+            Lookup::Conflict(message) => return Err(ApiError::conflict("idempotency_key_reused", message)),
+            Lookup::New => {}
+        }
+    }
+    let Reply { status, body } = handler(&mut state, call)?;
+    if let Some(key) = key
+        && status.is_success()
+    {
+        state.idempotency.store(key, op, path, &call.body, StoredResponse { status, body: body.clone() });
+    }
+    drop(state);
+    Ok(respond(status, body, false))
+}
+
+fn respond(status: StatusCode, body: Option<Vec<u8>>, replayed: bool) -> Response {
+    let mut response = match body {
+        Some(bytes) => {
+            let mut response = Response::new(Body::from(bytes));
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+        None => Response::new(Body::empty()),
+    };
+    *response.status_mut() = status;
+    if replayed {
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+/// `Authorization: Bearer <token>`; with a token list, the token must be on it.
+fn authorize(headers: &HeaderMap, tokens: Option<&[String]>) -> Result<(), ApiError> {
+    let unauthorized = |detail: &str| {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+            .with_header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+    };
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(unauthorized(
+            "The Authorization header is missing; send `Authorization: Bearer <api key>`.",
+        ));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|token| !token.is_empty() && !token.contains(char::is_whitespace));
+    let Some(token) = token else {
+        return Err(unauthorized(
+            "The Authorization header is malformed; send `Authorization: Bearer <api key>`.",
+        ));
+    };
+    match tokens {
+        Some(allowed) if !allowed.iter().any(|t| t == token) => {
+            Err(unauthorized("The bearer token is not accepted by this sandbox."))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The `Idempotency-Key` of a POST (ignored on other methods).
+fn idempotency_key(parts: &Parts) -> Result<Option<String>, ApiError> {
+    if parts.method != Method::POST {
+        return Ok(None);
+    }
+    let Some(value) = parts.headers.get("idempotency-key") else { return Ok(None) };
+    match value.to_str() {
+        Ok(key) if !key.trim().is_empty() && key.len() <= MAX_KEY => Ok(Some(key.to_owned())),
+        _ => Err(ApiError::bad_request(
+            "invalid_idempotency_key",
+            format!("The Idempotency-Key header must be 1 to {MAX_KEY} visible ASCII characters."),
+        )),
+    }
+}
+
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("Request bodies may be at most {MAX_BODY} bytes."),
+        )
+    };
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+        ApiError::bad_request(
+            "unreadable_body",
+            format!("The request body could not be read (at most {MAX_BODY} bytes)."),
+        )
+    })
+}
+
+/// How long to wait, in whole seconds rounded up (for tests of `Retry-After`).
+#[cfg(test)]
+fn retry_after_of(d: std::time::Duration) -> Option<String> {
+    let err = injected(Failure::for_test(503, Some(d)));
+    err.headers
+        .iter()
+        .find(|(n, _)| n == header::RETRY_AFTER)
+        .and_then(|(_, v)| v.to_str().ok().map(str::to_owned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        map.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        map
+    }
+
+    #[test]
+    fn bearer_tokens() {
+        assert!(authorize(&HeaderMap::new(), None).is_err());
+        assert!(authorize(&headers("Bearer abc"), None).is_ok());
+        assert!(authorize(&headers("bearer abc"), None).is_ok());
+        assert!(authorize(&headers("Bearer "), None).is_err());
+        assert!(authorize(&headers("Basic abc"), None).is_err());
+        assert!(authorize(&headers("Bearer a b"), None).is_err());
+        let allowed = vec!["good".to_owned()];
+        assert!(authorize(&headers("Bearer good"), Some(&allowed)).is_ok());
+        let err = authorize(&headers("Bearer sekrit"), Some(&allowed)).unwrap_err();
+        assert!(!err.detail.contains("sekrit"));
+    }
+
+    #[test]
+    fn retry_after_is_rounded_up() {
+        assert_eq!(retry_after_of(Duration::from_secs(2)).as_deref(), Some("2"));
+        assert_eq!(retry_after_of(Duration::from_millis(1500)).as_deref(), Some("2"));
+        assert_eq!(retry_after_of(Duration::ZERO).as_deref(), Some("0"));
+    }
+}

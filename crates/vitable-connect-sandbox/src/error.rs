@@ -1,0 +1,123 @@
+//! The JSON error every failed request gets: `{"detail", "code", "errors"}`.
+
+use std::collections::BTreeMap;
+
+use axum::response::{IntoResponse, Response};
+use http::{HeaderName, HeaderValue, StatusCode, header};
+
+/// Per-field validation messages, keyed by the field's path (`elections[0].decision`).
+pub(crate) type FieldErrors = BTreeMap<String, Vec<String>>;
+
+/// A failed request, turned into a JSON response by [`IntoResponse`].
+#[derive(Debug, Clone)]
+pub(crate) struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub detail: String,
+    pub errors: Option<FieldErrors>,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl ApiError {
+    /// An error with a status, a machine-readable code and a sentence for humans.
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self { status, code, detail: detail.into(), errors: None, headers: Vec::new() }
+    }
+
+    /// 400 with per-field messages.
+    pub fn validation(errors: FieldErrors) -> Self {
+        let detail = match errors.len() {
+            1 => "One field is invalid.".to_owned(),
+            n => format!("{n} fields are invalid."),
+        };
+        Self { errors: Some(errors), ..Self::new(StatusCode::BAD_REQUEST, "validation_error", detail) }
+    }
+
+    /// 400 with a single field message.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.insert(field.into(), vec![message.into()]);
+        let mut err = Self::validation(errors);
+        err.detail = "One field is invalid.".to_owned();
+        err
+    }
+
+    /// 400 for a rule of the sandbox that the request breaks (not tied to one field's shape).
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    /// 404 for an unknown ID of the given kind (`"enrollment"`).
+    pub fn not_found(kind: &str, id: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("No {kind} with ID `{}` exists.", shown(id)))
+    }
+
+    /// 409.
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    /// 500, for invariants that should never break.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", detail)
+    }
+
+    /// Adds a response header.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> serde_json::Value {
+        let mut body = serde_json::json!({ "detail": self.detail, "code": self.code });
+        if let (Some(errors), Some(map)) = (&self.errors, body.as_object_mut()) {
+            map.insert("errors".to_owned(), serde_json::json!(errors));
+        }
+        body
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self.body()).unwrap_or_else(|_| b"{\"detail\":\"error\"}".to_vec());
+        let mut response = (self.status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        for (name, value) in self.headers {
+            headers.insert(name, value);
+        }
+        response
+    }
+}
+
+/// Shortens a caller-supplied value (an ID from the path) for use in a message.
+pub(crate) fn shown(value: &str) -> String {
+    const KEEP: usize = 64;
+    let mut out: String = value.chars().take(KEEP).flat_map(char::escape_debug).collect();
+    if value.chars().count() > KEEP {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_appear_only_for_validation() {
+        let plain = ApiError::not_found("enrollment", "enrl_x").body();
+        assert_eq!(plain["code"], "not_found");
+        assert!(plain.get("errors").is_none());
+        let field = ApiError::field("reason", "too long").body();
+        assert_eq!(field["errors"]["reason"][0], "too long");
+        assert_eq!(field["code"], "validation_error");
+    }
+
+    #[test]
+    fn long_values_are_shortened() {
+        let long = "x".repeat(500);
+        assert!(shown(&long).chars().count() <= 65);
+    }
+}

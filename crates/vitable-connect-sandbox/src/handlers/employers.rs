@@ -1,0 +1,90 @@
+//! Employers: `employers_list`, `employers_create`, `employers_retrieve`, `employers_update`.
+
+use vitable_connect_api::ids::{EmployerId, OrganizationId};
+use vitable_connect_api::types::{Employer, EmployerCreateRequest, EmployerUpdateRequest};
+
+use super::{Call, Reply, address, contains_ignore_case};
+use crate::error::ApiError;
+use crate::state::{State, find, find_mut, sort_by_creation};
+use crate::validate::Checks;
+
+/// The organization every employer of the sandbox belongs to.
+pub(crate) const ORGANIZATION_ID: &str = "org_sandbox";
+
+/// `GET /v1/employers`: filters `name` (case-insensitive substring) and `active_in`.
+pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
+    let mut q = call.query.reader();
+    let paging = q.paging();
+    let active = q.boolean("active_in");
+    let name = q.text("name");
+    q.finish()?;
+    let mut items: Vec<&Employer> = state
+        .employers
+        .values()
+        .filter(|e| active.is_none_or(|a| e.active == a))
+        .filter(|e| name.as_deref().is_none_or(|n| contains_ignore_case(&e.name, n)))
+        .collect();
+    sort_by_creation(&mut items, |e| (e.created_at, e.id.clone()));
+    Reply::ok(&paging.apply(items))
+}
+
+/// `POST /v1/employers`.
+pub(crate) fn create(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
+    let request: EmployerCreateRequest = call.json()?;
+    let mut checks = Checks::default();
+    checks.ein("ein", &request.ein);
+    checks.finish()?;
+    let employer = insert(state, request)?;
+    Reply::created(&employer)
+}
+
+/// Stores a new employer (EIN masked, organization fixed) and returns it.
+pub(crate) fn insert(state: &mut State, request: EmployerCreateRequest) -> Result<Employer, ApiError> {
+    let now = state.now();
+    let id: EmployerId = state.ids.next(EmployerId::PREFIX);
+    let organization_id = OrganizationId::try_from(ORGANIZATION_ID)
+        .map_err(|e| ApiError::internal(format!("bad organization ID: {e}")))?;
+    let digits: String = request.ein.chars().filter(char::is_ascii_digit).collect();
+    let last_four = digits.get(digits.len().saturating_sub(4)..).unwrap_or("");
+    let employer = Employer {
+        id: id.clone(),
+        name: String::from(request.name),
+        legal_name: String::from(request.legal_name),
+        organization_id,
+        active: true,
+        ein: Some(format!("**-***{last_four}")),
+        address: Some(address(request.address)),
+        eligibility_policy_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    state.employers.insert(id, employer.clone());
+    Ok(employer)
+}
+
+/// `GET /v1/employers/{employer_id}`.
+pub(crate) fn retrieve(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
+    Reply::ok(find(&state.employers, call.param("employer_id"), "employer")?)
+}
+
+/// `PUT /v1/employers/{employer_id}`: only the fields sent (and not null) change.
+pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
+    find(&state.employers, call.param("employer_id"), "employer")?;
+    let request: EmployerUpdateRequest = call.json()?;
+    let now = state.now();
+    let employer = find_mut(&mut state.employers, call.param("employer_id"), "employer")?;
+    if let Some(name) = request.name {
+        employer.name = name.into();
+    }
+    if let Some(legal_name) = request.legal_name {
+        employer.legal_name = legal_name.into();
+    }
+    if let Some(active) = request.active {
+        employer.active = active;
+    }
+    if let Some(input) = request.address {
+        employer.address = Some(address(input));
+    }
+    employer.updated_at = now;
+    Reply::ok(employer)
+}

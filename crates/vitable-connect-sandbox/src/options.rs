@@ -1,0 +1,107 @@
+//! [`SandboxOptions`]: how a sandbox starts.
+
+use chrono::NaiveDate;
+
+/// How a [`Sandbox`](crate::Sandbox) starts: seeded or empty, which tokens it accepts, which day
+/// it takes for today, and whether it logs requests.
+///
+/// ```
+/// use vitable_connect_sandbox::SandboxOptions;
+/// let options = SandboxOptions::new()
+///     .seed(true)
+///     .token("test-key")
+///     .today(chrono::NaiveDate::from_ymd_opt(2026, 5, 20).unwrap());
+/// assert!(options.is_seeded());
+/// ```
+#[derive(Clone, Default)]
+pub struct SandboxOptions {
+    pub(crate) seed: bool,
+    pub(crate) tokens: Option<Vec<String>>,
+    pub(crate) today: Option<NaiveDate>,
+    pub(crate) log_requests: bool,
+}
+
+impl SandboxOptions {
+    /// An empty sandbox that accepts any non-empty bearer token and follows the real date.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts with the demo organization (see [`Demo`](crate::Demo)) when `seed` is true.
+    #[must_use]
+    pub fn seed(mut self, seed: bool) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Accepts `token` (and the others added this way or by [`tokens`](Self::tokens)) and no
+    /// other: every other bearer token gets a 401.
+    #[must_use]
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.tokens.get_or_insert_with(Vec::new).push(token.into());
+        self
+    }
+
+    /// Accepts exactly these tokens (`None`: any non-empty token).
+    #[must_use]
+    pub fn tokens<I, T>(mut self, tokens: Option<I>) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        self.tokens = tokens.map(|t| t.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Takes `today` as the current date (QLE dates and windows, terminations, plan year
+    /// statuses, the seed's dates) instead of the real UTC date.
+    #[must_use]
+    pub fn today(mut self, today: NaiveDate) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    /// Prints one line per request to stderr: method, path (without query), status, time taken
+    /// and request ID. Never a header, a query or a body, so never a token or an SSN.
+    #[must_use]
+    pub fn log_requests(mut self, log: bool) -> Self {
+        self.log_requests = log;
+        self
+    }
+
+    /// Whether the sandbox starts seeded.
+    pub fn is_seeded(&self) -> bool {
+        self.seed
+    }
+
+    /// The pinned today, if any.
+    pub fn pinned_today(&self) -> Option<NaiveDate> {
+        self.today
+    }
+}
+
+impl std::fmt::Debug for SandboxOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxOptions")
+            .field("seed", &self.seed)
+            .field("tokens", &self.tokens.as_ref().map(|t| format!("<{} redacted>", t.len())))
+            .field("today", &self.today)
+            .field("log_requests", &self.log_requests)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_tokens() {
+        let options = SandboxOptions::new().token("super-secret").token("other");
+        let shown = format!("{options:?}");
+        assert!(!shown.contains("super-secret"), "{shown}");
+        assert!(shown.contains("<2 redacted>"));
+        let any = SandboxOptions::new().token("a").tokens(None::<Vec<String>>);
+        assert!(any.tokens.is_none());
+    }
+}

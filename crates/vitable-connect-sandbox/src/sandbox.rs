@@ -1,0 +1,132 @@
+//! [`Sandbox`]: a running server.
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use vitable_connect_api::ids::QleId;
+use vitable_connect_api::types::QualifyingLifeEventStatus;
+
+use crate::dispatch::App;
+use crate::faults::Faults;
+use crate::options::SandboxOptions;
+use crate::seed::{Demo, seed};
+use crate::state::State;
+
+/// A running sandbox server. See the [crate docs](crate) for the rules it follows.
+///
+/// The server runs on the Tokio runtime that started it. It shuts down gracefully with
+/// [`shutdown`](Self::shutdown), and also when the `Sandbox` is dropped (without waiting).
+pub struct Sandbox {
+    addr: SocketAddr,
+    app: Arc<App>,
+    demo: Option<Demo>,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("addr", &self.addr).field("seeded", &self.demo.is_some()).finish()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox on `127.0.0.1` and a free port.
+    pub async fn start(options: SandboxOptions) -> io::Result<Sandbox> {
+        Self::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), options).await
+    }
+
+    /// Starts a sandbox on `addr` (port 0 picks a free port).
+    pub async fn start_on(addr: SocketAddr, options: SandboxOptions) -> io::Result<Sandbox> {
+        let mut state = State::new(options.today);
+        let demo =
+            if options.seed { Some(seed(&mut state).map_err(|e| io::Error::other(e.detail))?) } else { None };
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let app = Arc::new(App::new(state, Faults::default(), options.tokens, options.log_requests));
+        let router = crate::router::build(Arc::clone(&app));
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(crate::server::serve(listener, router, stopped));
+        Ok(Sandbox { addr, app, demo, stop, task: Some(task) })
+    }
+
+    /// `http://127.0.0.1:PORT`: no trailing slash and no `/v1` (the paths carry it).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A [`vitable_connect::ClientBuilder`] for this sandbox: its base URL and an API key it
+    /// accepts (the first configured token, if any). Add settings, then `build()`.
+    pub fn client_builder(&self) -> vitable_connect::ClientBuilder {
+        vitable_connect::Client::builder().api_key(self.app.accepted_token()).base_url(self.base_url())
+    }
+
+    /// A ready [`vitable_connect::Client`] for this sandbox, with default settings.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// use vitable_connect_sandbox::{Sandbox, SandboxOptions};
+    /// let sandbox = Sandbox::start(SandboxOptions::new().seed(true)).await?;
+    /// let client = sandbox.client();
+    /// let employers = client.employers().list().send().await.expect("the sandbox answers");
+    /// assert_eq!(employers.len(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn client(&self) -> vitable_connect::Client {
+        self.client_builder().build().expect("a loopback base URL and a non-empty key are always valid")
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The fault injection handle (cloneable, usable while requests are in flight).
+    pub fn faults(&self) -> &Faults {
+        &self.app.faults
+    }
+
+    /// The IDs of the demo data, when the sandbox was seeded.
+    pub fn demo(&self) -> Option<&Demo> {
+        self.demo.as_ref()
+    }
+
+    /// The sandbox's today.
+    pub fn today(&self) -> NaiveDate {
+        self.app.lock().today()
+    }
+
+    /// Pins today to `today` (`None`: the real UTC date again). Existing records keep their
+    /// dates; rules that look at today (QLE dates and windows, terminations, elections during
+    /// open enrollment, plan year updates) use the new one from the next request on.
+    pub fn set_today(&self, today: Option<NaiveDate>) {
+        self.app.lock().set_today(today);
+    }
+
+    /// Test hook: reviews a qualifying life event, as the provider's staff would. `approved` and
+    /// `denied` set `reviewed_at` and `reviewed_by`; `pending` clears them. Returns false when
+    /// there is no such event.
+    pub fn set_qle_status(&self, id: &QleId, status: QualifyingLifeEventStatus) -> bool {
+        crate::handlers::qles::set_status(&mut self.app.lock(), id.as_str(), status).is_some()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (for up to 5 seconds) and
+    /// waits until the server is down.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}

@@ -1,0 +1,92 @@
+//! Serving connections by hand, so that a response can be swapped for a closed connection.
+//!
+//! Each accepted TCP connection is served by hyper's HTTP/1 connection driver with a
+//! `service_fn` that runs the axum router. When the router's response carries the
+//! [`DropConnection`] marker (set by the drop-connection fault *after* the request was applied),
+//! the service returns an error instead of the response: hyper then closes the connection without
+//! writing a single byte of the response, and the client sees the connection closed before a
+//! response arrived.
+
+use std::time::Duration;
+
+use axum::Router;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tower::ServiceExt;
+
+use crate::dispatch::DropConnection;
+
+/// How long a shutdown waits for requests in flight before cutting them off.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// The error that makes hyper close a connection without a response.
+#[derive(Debug)]
+struct ConnectionDropped;
+
+impl std::fmt::Display for ConnectionDropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for ConnectionDropped {}
+
+/// Accepts connections until `shutdown` turns true (or its sender is dropped), then lets open
+/// connections finish their current request (up to [`GRACE`]) and closes them.
+pub(crate) async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(serve_connection(stream, router.clone(), shutdown.clone()));
+                }
+                // Out of file descriptors and the like: back off a little instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            () = stopped(&mut shutdown) => break,
+        }
+    }
+    drop(listener);
+    let drained =
+        tokio::time::timeout(GRACE, async { while connections.join_next().await.is_some() {} }).await;
+    if drained.is_err() {
+        connections.shutdown().await;
+    }
+}
+
+/// Resolves once shutdown was asked for (or the sandbox is gone).
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+async fn serve_connection(stream: TcpStream, router: Router, mut shutdown: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let router = router.clone();
+        async move {
+            let response = match router.oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            if response.extensions().get::<DropConnection>().is_some() {
+                return Err(ConnectionDropped);
+            }
+            Ok(response)
+        }
+    });
+    let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        () = stopped(&mut shutdown) => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Request bodies: JSON into the generated request types, with per-field messages.
+//!
+//! Bodies are deserialized into the types generated from `openapi.yaml`
+//! (`vitable_connect_api::types::*`) through `serde_path_to_error`, so required fields, types,
+//! enum values and the length limits of the constrained-string newtypes all come from the spec.
+//! The few constraints the generated types do not check (`minItems`, `minimum: 0`, formats)
+//! are checked by [`Checks`].
+
+use serde::de::DeserializeOwned;
+use serde_path_to_error::Segment;
+
+use crate::error::{ApiError, FieldErrors};
+
+/// Parses `body` (sent with `content_type`) as JSON into `T`.
+pub(crate) fn parse_json<T: DeserializeOwned>(
+    body: &[u8],
+    content_type: Option<&str>,
+) -> Result<T, ApiError> {
+    if let Some(ct) = content_type
+        && !is_json_content_type(ct)
+    {
+        return Err(ApiError::bad_request(
+            "unsupported_content_type",
+            format!(
+                "Request bodies must be JSON (Content-Type: application/json), not `{}`.",
+                crate::error::shown(ct)
+            ),
+        ));
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request("missing_body", "This operation needs a JSON request body."));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| from_serde(&e))?;
+    de.end().map_err(|e| malformed(&e))?;
+    Ok(value)
+}
+
+fn is_json_content_type(ct: &str) -> bool {
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn malformed(e: &serde_json::Error) -> ApiError {
+    ApiError::bad_request("malformed_json", format!("The request body is not valid JSON: {}.", message(e)))
+}
+
+/// serde_json's message without the ` at line L column C` suffix.
+fn message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+fn from_serde(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let inner = e.inner();
+    if !matches!(inner.classify(), serde_json::error::Category::Data) {
+        return malformed(inner);
+    }
+    let mut field = field_path(e.path().iter());
+    let raw = message(inner);
+    let text = if let Some(name) = raw.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+        field = join(&field, name);
+        "This field is required.".to_owned()
+    } else {
+        friendly(&field, &raw)
+    };
+    if field.is_empty() {
+        return ApiError::bad_request("validation_error", format!("The request body is invalid: {text}"));
+    }
+    ApiError::field(field, text)
+}
+
+/// `elections[0].decision` from the path segments.
+fn field_path<'a>(segments: impl Iterator<Item = &'a Segment>) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } => out = join(&out, key),
+            Segment::Enum { variant } => out = join(&out, variant),
+            Segment::Unknown => out = join(&out, "?"),
+        }
+    }
+    out
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() { name.to_owned() } else { format!("{parent}.{name}") }
+}
+
+/// Rewrites serde's and the generated types' messages as sentences, and never echoes an SSN.
+fn friendly(field: &str, raw: &str) -> String {
+    if field == "ssn" || field.ends_with(".ssn") {
+        return "Enter a valid SSN: 9 digits, as XXX-XX-XXXX or XXXXXXXXX.".to_owned();
+    }
+    if raw.starts_with("invalid type: null") {
+        return "This field may not be null.".to_owned();
+    }
+    if let Some((got, expected)) =
+        raw.strip_prefix("invalid type: ").and_then(|r| r.split_once(", expected "))
+    {
+        return format!("Expected {expected}, got {got}.");
+    }
+    if let Some(rest) = raw.strip_prefix("unknown variant ") {
+        return match rest.split_once(", expected ") {
+            Some((value, expected)) => format!("{value} is not a valid choice; expected {expected}."),
+            None => format!("{rest} is not a valid choice."),
+        };
+    }
+    if let Some(n) = raw.strip_prefix("longer than ").and_then(|r| r.strip_suffix(" characters")) {
+        return format!("Ensure this field has no more than {n} characters.");
+    }
+    if let Some(n) = raw.strip_prefix("shorter than ").and_then(|r| r.strip_suffix(" characters")) {
+        let unit = if n == "1" { "character" } else { "characters" };
+        return format!("Ensure this field has at least {n} {unit}.");
+    }
+    const CHRONO: [&str; 6] = [
+        "input contains invalid characters",
+        "premature end of input",
+        "trailing input",
+        "input is out of range",
+        "input is not enough for unique date and time",
+        "no possible date and time matching input",
+    ];
+    if CHRONO.contains(&raw) {
+        return "Enter a valid date as YYYY-MM-DD.".to_owned();
+    }
+    let mut text = raw.to_owned();
+    if let Some(first) = text.get(..1) {
+        text.replace_range(..1, &first.to_uppercase());
+    }
+    if !text.ends_with('.') {
+        text.push('.');
+    }
+    text
+}
+
+/// Collects the checks the generated types do not make, then fails with all of them at once.
+#[derive(Default)]
+pub(crate) struct Checks {
+    errors: FieldErrors,
+}
+
+impl Checks {
+    /// Records `message` for `field`.
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.entry(field.into()).or_default().push(message.into());
+    }
+
+    /// `minItems`.
+    pub fn min_items<T>(&mut self, field: &str, items: &[T], min: usize) {
+        if items.len() < min {
+            let unit = if min == 1 { "item" } else { "items" };
+            self.add(field, format!("Ensure this list has at least {min} {unit}."));
+        }
+    }
+
+    /// `minimum: 0`.
+    pub fn non_negative(&mut self, field: &str, value: i64) {
+        if value < 0 {
+            self.add(field, "Ensure this value is greater than or equal to 0.");
+        }
+    }
+
+    /// `format: email`: one `@` with text on both sides and no whitespace.
+    pub fn email(&mut self, field: &str, value: &str) {
+        let ok = match value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+                    && !value.chars().any(char::is_whitespace)
+            }
+            None => false,
+        };
+        if !ok {
+            self.add(field, "Enter a valid email address.");
+        }
+    }
+
+    /// EIN as `XX-XXXXXXX` or `XXXXXXXXX`.
+    pub fn ein(&mut self, field: &str, value: &str) {
+        let b = value.as_bytes();
+        let plain = b.len() == 9 && b.iter().all(u8::is_ascii_digit);
+        let dashed = b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| if i == 2 { *c == b'-' } else { c.is_ascii_digit() });
+        if !(plain || dashed) {
+            self.add(field, "Enter a valid EIN: 9 digits, as XX-XXXXXXX or XXXXXXXXX.");
+        }
+    }
+
+    /// Fails with every recorded message, if any.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::validation(self.errors)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vitable_connect_api::types::{
+        EmployeeCreateRequest, EnrollmentReissueRequest, EnrollmentSubmitElectionsRequest,
+        QualifyingLifeEventRecordRequest,
+    };
+
+    fn field_errors(err: &ApiError) -> FieldErrors {
+        err.errors.clone().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let err = parse_json::<EnrollmentReissueRequest>(b"{}", None).unwrap_err();
+        assert_eq!(field_errors(&err)["qle_id"], ["This field is required."]);
+    }
+
+    #[test]
+    fn the_generated_length_limits_apply() {
+        let body = serde_json::json!({ "qle_id": "qle_1", "reason": "x".repeat(501) }).to_string();
+        let err = parse_json::<EnrollmentReissueRequest>(body.as_bytes(), None).unwrap_err();
+        assert_eq!(field_errors(&err)["reason"], ["Ensure this field has no more than 500 characters."]);
+        let ok = serde_json::json!({ "qle_id": "qle_1", "reason": "x".repeat(500) }).to_string();
+        assert!(parse_json::<EnrollmentReissueRequest>(ok.as_bytes(), None).is_ok());
+        let notes = serde_json::json!({ "event_type": "Birth", "event_date": "2026-01-01", "notes": "n".repeat(1001) });
+        let err =
+            parse_json::<QualifyingLifeEventRecordRequest>(notes.to_string().as_bytes(), None).unwrap_err();
+        assert!(field_errors(&err).contains_key("notes"));
+    }
+
+    #[test]
+    fn nested_paths_and_enums() {
+        let body = br#"{"elections":[{"enrollment_id":"enrl_1","decision":"Maybe"}]}"#;
+        let err = parse_json::<EnrollmentSubmitElectionsRequest>(body, None).unwrap_err();
+        let errors = field_errors(&err);
+        let msg = &errors["elections[0].decision"][0];
+        assert!(msg.starts_with("`Maybe` is not a valid choice"), "{msg}");
+        let body = br#"{"elections":[{"decision":"Waived"}]}"#;
+        let err = parse_json::<EnrollmentSubmitElectionsRequest>(body, None).unwrap_err();
+        assert!(field_errors(&err).contains_key("elections[0].enrollment_id"));
+    }
+
+    #[test]
+    fn an_ssn_is_never_echoed() {
+        for ssn in ["\"12-345-6789\"", "123456789", "\"1234567890123\""] {
+            let body = format!(
+                r#"{{"first_name":"A","last_name":"B","date_of_birth":"1990-01-01","sex":"Male","ssn":{ssn},"email":"a@b.co","start_date":"2024-01-01"}}"#
+            );
+            let err = parse_json::<EmployeeCreateRequest>(body.as_bytes(), None).unwrap_err();
+            let text = err.body().to_string();
+            assert!(field_errors(&err).contains_key("ssn"), "{text}");
+            assert!(!text.contains("345") && !text.contains("6789"), "{text}");
+        }
+    }
+
+    #[test]
+    fn malformed_bodies_and_content_types() {
+        let err = parse_json::<EnrollmentReissueRequest>(b"{\"qle_id\": ", None).unwrap_err();
+        assert_eq!(err.code, "malformed_json");
+        let err = parse_json::<EnrollmentReissueRequest>(b"", None).unwrap_err();
+        assert_eq!(err.code, "missing_body");
+        let err = parse_json::<EnrollmentReissueRequest>(b"{}", Some("text/plain")).unwrap_err();
+        assert_eq!(err.code, "unsupported_content_type");
+        let err = parse_json::<EnrollmentReissueRequest>(b"[1]", None).unwrap_err();
+        assert_eq!(err.status, http::StatusCode::BAD_REQUEST);
+        let err = parse_json::<EnrollmentReissueRequest>(br#"{"qle_id":"qle_1"} x"#, None).unwrap_err();
+        assert_eq!(err.code, "malformed_json");
+        assert!(
+            parse_json::<EnrollmentReissueRequest>(
+                br#"{"qle_id":"q"}"#,
+                Some("application/json; charset=utf-8")
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn dates_get_a_clear_message() {
+        let body = br#"{"event_type":"Birth","event_date":"2026-13-01"}"#;
+        let err = parse_json::<QualifyingLifeEventRecordRequest>(body, None).unwrap_err();
+        assert_eq!(field_errors(&err)["event_date"], ["Enter a valid date as YYYY-MM-DD."]);
+    }
+
+    #[test]
+    fn extra_checks() {
+        let mut checks = Checks::default();
+        checks.email("email", "nope");
+        checks.email("ok", "a@b.co");
+        checks.ein("ein", "12-3456789");
+        checks.ein("bad_ein", "12345678x");
+        checks.non_negative("cents", -1);
+        checks.min_items::<u8>("rules", &[], 1);
+        let errors = field_errors(&checks.finish().unwrap_err());
+        let keys: Vec<_> = errors.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["bad_ein", "cents", "email", "rules"]);
+    }
+}

@@ -1,0 +1,233 @@
+//! Idempotency keys, fault injection (failures, delays, dropped connections), the admin routes,
+//! concurrency and shutdown.
+
+mod common;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use common::{Api, Res};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const RECORD: &str = "members_qualifying_life_events_record";
+
+fn qle_body(date: &str) -> Value {
+    json!({ "event_type": "Marriage", "event_date": date })
+}
+
+impl Api {
+    fn qle_path(&self) -> String {
+        format!("/v1/members/{}/qualifying-life-events", self.employee(0).member_id)
+    }
+
+    async fn record_with_key(&self, key: &str, body: &Value) -> Res {
+        self.send(self.request(Method::POST, &self.qle_path()).header("idempotency-key", key).json(body))
+            .await
+    }
+
+    async fn qle_count(&self) -> usize {
+        self.get(&self.qle_path()).await.expect(200).body.as_array().map_or(0, Vec::len)
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_idempotency_key_replays_the_first_response() {
+    let api = Api::seeded().await;
+    let first = api.record_with_key("key-1", &qle_body("2026-05-01")).await.expect(201);
+    let second =
+        api.record_with_key("key-1", &json!({ "event_date": "2026-05-01", "event_type": "Marriage" })).await;
+    let second = second.expect(201);
+    assert_eq!(first.body, second.body, "same status and body");
+    assert_eq!(second.header("idempotent-replayed"), Some("true"));
+    assert_ne!(first.header("x-request-id"), second.header("x-request-id"));
+    assert_eq!(api.qle_count().await, 1, "no second side effect");
+
+    let conflict = api.record_with_key("key-1", &qle_body("2026-05-02")).await.expect(409);
+    assert_eq!(conflict.body["code"], "idempotency_key_reused");
+    let other_path = format!("/v1/members/{}/qualifying-life-events", api.employee(1).member_id);
+    let request = api
+        .request(Method::POST, &other_path)
+        .header("idempotency-key", "key-1")
+        .json(&qle_body("2026-05-01"));
+    api.send(request).await.expect(409);
+    api.record_with_key("key-2", &qle_body("2026-05-01")).await.expect(201);
+    assert_eq!(api.qle_count().await, 2);
+}
+
+#[tokio::test]
+async fn a_failed_request_does_not_burn_its_idempotency_key() {
+    let api = Api::seeded().await;
+    api.record_with_key("key-x", &qle_body("2099-01-01")).await.expect(400);
+    api.record_with_key("key-x", &qle_body("2026-05-01")).await.expect(201);
+    let res = api
+        .send(
+            api.request(Method::POST, &api.qle_path())
+                .header("idempotency-key", "")
+                .json(&qle_body("2026-05-01")),
+        )
+        .await;
+    assert_eq!(res.expect(400).body["code"], "invalid_idempotency_key");
+}
+
+#[tokio::test]
+async fn fail_next_fails_before_any_work_with_retry_after() {
+    let api = Api::seeded().await;
+    let faults = api.sandbox.faults().clone();
+    faults.fail_next(RECORD, 2, 503, Some(Duration::from_secs(3)));
+    for _ in 0..2 {
+        let res = api.post(&api.qle_path(), &qle_body("2026-05-01")).await.expect(503);
+        assert_eq!(res.body["code"], "injected_fault");
+        assert_eq!(res.header("retry-after"), Some("3"));
+        assert_eq!(res.header("content-type"), Some("application/json"));
+        assert!(res.header("x-request-id").is_some());
+    }
+    assert_eq!(api.qle_count().await, 0, "nothing was applied");
+    api.post(&api.qle_path(), &qle_body("2026-05-01")).await.expect(201);
+    assert_eq!(faults.requests(RECORD), 3);
+    assert_eq!(faults.requests("members_qualifying_life_events_list"), 1);
+    assert_eq!(faults.requests("enrollments_reissue"), 0);
+
+    faults.fail_next("employers_list", 1, 429, None);
+    let res = api.get("/v1/employers").await.expect(429);
+    assert!(res.header("retry-after").is_none());
+    api.get("/v1/employers").await.expect(200);
+
+    faults.fail_next("employers_list", 5, 500, None);
+    faults.clear();
+    api.get("/v1/employers").await.expect(200);
+}
+
+#[tokio::test]
+async fn a_delayed_response_times_the_client_out_after_the_request_was_applied() {
+    let api = Api::seeded().await;
+    let faults = api.sandbox.faults();
+    faults.delay(Some(RECORD), Duration::from_secs(5));
+    let impatient = common::client(Some(Duration::from_millis(250)));
+    let request = impatient.post(api.url(&api.qle_path())).bearer_auth("t").json(&qle_body("2026-05-01"));
+    let err = request.send().await.expect_err("the client gives up first");
+    assert!(err.is_timeout(), "{err}");
+    faults.clear();
+    // The request was applied before its response was held back.
+    let mut count = 0;
+    for _ in 0..200 {
+        count = api.qle_count().await;
+        if count == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(count, 1);
+    assert_eq!(faults.requests(RECORD), 1);
+
+    faults.delay(None, Duration::from_secs(5));
+    let err = impatient.get(api.url("/v1/employers")).bearer_auth("t").send().await.expect_err("delayed");
+    assert!(err.is_timeout());
+    faults.delay(None, Duration::ZERO);
+    api.get("/v1/employers").await.expect(200);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_still_applies_the_request_and_its_idempotency_record() {
+    let api = Api::seeded().await;
+    let faults = api.sandbox.faults();
+    faults.drop_connection_after_write(RECORD, 1);
+    let request = api
+        .request(Method::POST, &api.qle_path())
+        .header("idempotency-key", "drop-1")
+        .json(&qle_body("2026-05-03"));
+    let err = request.send().await.expect_err("no response comes back");
+    assert!(!err.is_timeout() && err.status().is_none(), "{err}");
+    assert_eq!(faults.requests(RECORD), 1);
+    assert_eq!(api.qle_count().await, 1, "applied once");
+
+    let retry = api.record_with_key("drop-1", &qle_body("2026-05-03")).await.expect(201);
+    assert_eq!(retry.header("idempotent-replayed"), Some("true"));
+    let listed = api.get(&api.qle_path()).await.expect(200);
+    assert_eq!(listed.body[0], retry.body, "the retry gets the response the dropped request produced");
+    assert_eq!(faults.requests(RECORD), 2);
+    assert_eq!(api.qle_count().await, 1, "still applied once");
+
+    faults.drop_connection_after_write("employers_list", 2);
+    for _ in 0..2 {
+        assert!(api.request(Method::GET, "/v1/employers").send().await.is_err());
+    }
+    api.get("/v1/employers").await.expect(200);
+    assert_eq!(faults.requests("employers_list"), 3);
+}
+
+#[tokio::test]
+async fn fifty_concurrent_recordings_are_all_stored() {
+    let api = Api::seeded().await;
+    let path = api.qle_path();
+    let requests = (0..50).map(|i| {
+        let body =
+            json!({ "event_type": "Other", "event_date": "2026-05-01", "notes": format!("event {i}") });
+        let request = api.request(Method::POST, &path).json(&body);
+        async move { Res::from(request.send().await.expect("sent")).await }
+    });
+    let responses = futures::future::join_all(requests).await;
+    let mut ids = HashSet::new();
+    for res in responses {
+        let res = res.expect(201);
+        assert!(ids.insert(res.body["id"].as_str().unwrap().to_owned()));
+    }
+    let listed = api.get(&format!("{path}?limit=100")).await.expect(200);
+    let listed: HashSet<_> =
+        listed.body.as_array().unwrap().iter().map(|q| q["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(listed, ids);
+    assert_eq!(api.sandbox.faults().requests(RECORD), 50);
+}
+
+#[tokio::test]
+async fn the_admin_routes_mirror_the_fault_handle() {
+    let api = Api::seeded().await;
+    let admin = |method: Method, path: &str| api.client.request(method, api.url(path));
+    let ok = admin(Method::POST, "/_sandbox/faults/fail-next").json(
+        &json!({ "operation_id": "employers_list", "count": 1, "status": 502, "retry_after_seconds": 7 }),
+    );
+    assert_eq!(ok.send().await.unwrap().status(), 204);
+    let res = api.get("/v1/employers").await.expect(502);
+    assert_eq!(res.header("retry-after"), Some("7"));
+    let bad = admin(Method::POST, "/_sandbox/faults/fail-next")
+        .json(&json!({ "operation_id": "nope", "count": 1, "status": 500 }));
+    assert_eq!(Res::from(bad.send().await.unwrap()).await.expect(400).body["code"], "validation_error");
+    let counts = Res::from(admin(Method::GET, "/_sandbox/requests").send().await.unwrap()).await.expect(200);
+    assert_eq!(counts.body["employers_list"], 1);
+    let res = api.record_qle(api.employee(0).member_id.as_str(), "Birth", "2026-05-01").await.expect(201);
+    let review = format!("/_sandbox/qualifying-life-events/{}/status", res.body["id"].as_str().unwrap());
+    let reviewed =
+        Res::from(admin(Method::PUT, &review).json(&json!({ "status": "approved" })).send().await.unwrap())
+            .await;
+    assert_eq!(reviewed.expect(200).body["status"], "approved");
+    let today = Res::from(
+        admin(Method::PUT, "/_sandbox/today").json(&json!({ "today": "2026-07-01" })).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(today.expect(200).body["today"], "2026-07-01");
+    assert_eq!(api.sandbox.today().to_string(), "2026-07-01");
+    assert_eq!(admin(Method::DELETE, "/_sandbox/faults").send().await.unwrap().status(), 204);
+}
+
+#[tokio::test]
+async fn moving_today_closes_windows() {
+    let api = Api::seeded().await;
+    let dana = api.employee(0);
+    let qle = api.record_qle(dana.member_id.as_str(), "Marriage", "2026-05-10").await.expect(201);
+    api.sandbox.set_today(chrono::NaiveDate::from_ymd_opt(2026, 6, 10));
+    let path = format!("/v1/enrollments/{}/reissue", dana.enrollment_id);
+    let res = api.post(&path, &json!({ "qle_id": qle.body["id"] })).await.expect(400);
+    assert_eq!(res.body["detail"], "The qualifying life event's enrollment window closed on 2026-06-09.");
+}
+
+#[tokio::test]
+async fn shutdown_stops_the_server() {
+    let api = Api::seeded().await;
+    api.get("/v1/employers").await.expect(200);
+    let url = api.url("/v1/employers");
+    let client = api.client.clone();
+    api.sandbox.shutdown().await;
+    let fresh = common::client(Some(Duration::from_secs(5)));
+    assert!(fresh.get(&url).bearer_auth("t").send().await.is_err());
+    assert!(client.get(&url).bearer_auth("t").send().await.is_err());
+}
