@@ -135,13 +135,6 @@ impl<T> ApiResponse<T> {
     }
 }
 
-impl ApiResponse<()> {
-    /// A success without a body.
-    pub(crate) fn empty(status: StatusCode) -> Self {
-        ApiResponse { status, headers: HeaderMap::new(), value: () }
-    }
-}
-
 impl<T> std::ops::Deref for ApiResponse<T> {
     type Target = T;
     fn deref(&self) -> &T {
@@ -194,11 +187,15 @@ impl Call {
                     Err(e) => return Err(self.transport_error(e)),
                 };
                 if status.is_success() {
-                    // Any 2xx is a success, even one the spec does not list.
-                    let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &body };
-                    return match serde_json::from_slice::<T>(text) {
+                    // Any 2xx is a success, even one the spec does not list. A body that an
+                    // operation without one does not expect (e.g. terminate answered with
+                    // 200 and JSON) is ignored: `()` decodes from `null`.
+                    return match serde_json::from_slice::<T>(&body) {
                         Ok(value) => Ok(ApiResponse { status, headers, value }),
-                        Err(e) => Err(DecodeError::locate::<T>(op, status, &headers, &body, &e).into()),
+                        Err(e) => match serde_json::from_slice::<T>(b"null") {
+                            Ok(value) => Ok(ApiResponse { status, headers, value }),
+                            Err(_) => Err(DecodeError::locate::<T>(op, status, &headers, &body, &e).into()),
+                        },
                     };
                 }
                 ApiError::from_parts(op, status, headers, &body).into()

@@ -6,7 +6,6 @@ use vitable_connect_api::types as api;
 
 use super::{apply_optional, by_id_operation, list_paging, operation_builder};
 use crate::client::Client;
-use crate::error::Error;
 use crate::ids::EmployeeId;
 use crate::input::{AddressInput, Election};
 use crate::operations as ops;
@@ -156,11 +155,7 @@ impl TerminateEmployee {
     pub async fn send_with_response(self) -> Result<ApiResponse<()>> {
         let call = self.client.call(&Self::OPERATION, self.options)?;
         let result = call.api.employees_terminate().employee_id(self.employee_id).send().await;
-        match call.finish(result).await {
-            // Any 2xx is a success; a body the API does not document is ignored.
-            Err(Error::Decode(e)) if e.status.is_success() => Ok(ApiResponse::empty(e.status)),
-            other => other,
-        }
+        call.finish(result).await
     }
 }
 
@@ -195,8 +190,8 @@ impl EmployeeEnrollments {
     /// ```no_run
     /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
     /// use vitable_connect::{CoverageTier, Election};
-    /// let election = Election::enroll("enrl_8fK2x9".parse()?, "plan_G0ld01".parse()?, CoverageTier::Ec)
-    ///     .dependents(["dpnd_7Rk2mQ".parse()?]);
+    /// let election = Election::enroll("enrl_8fK2x9".parse()?, "plan_9Ls3Ge".parse()?, CoverageTier::Ec)
+    ///     .dependents(["dpnd_4Rt6Yx".parse()?]);
     /// let enrollments = client
     ///     .employees()
     ///     .enrollments()
