@@ -1,6 +1,6 @@
 //! The seam through which every generated request is executed.
 //!
-//! The generated [`Client`](crate::Client) carries an [`Inner`] value. Every operation's
+//! The generated [`Client`] carries an [`Inner`] value. Every operation's
 //! `send()` hands its finished `reqwest::Request` to `Inner`'s [`Execute`] implementation,
 //! which decides how to run it: once, with retries, with tracing, with per-request
 //! headers or timeouts. The ergonomic `vitable-connect` crate supplies that implementation;

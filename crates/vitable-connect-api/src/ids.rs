@@ -1,7 +1,7 @@
 //! One type per kind of ID, so an `EmployeeId` can never be passed where an `EnrollmentId`
 //! belongs.
 //!
-//! Every type here comes from the single [`id_types!`] invocation at the bottom of this file.
+//! Every type here comes from the single `id_types!` invocation at the bottom of this file.
 //! Each has `Display`, `FromStr`, `AsRef<str>`, `Borrow<str>`, transparent serde,
 //! `Eq`/`Hash`/`Ord` and a JSON Schema.
 //!

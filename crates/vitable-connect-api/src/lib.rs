@@ -1,7 +1,7 @@
 //! Low-level client for the Vitable Connect API.
 //!
 //! Almost everything here is **generated** from the workspace's `openapi.yaml` by
-//! `cargo xtask codegen` (progenitor 0.15) into [`generated.rs`](generated), which is never
+//! `cargo xtask codegen` (progenitor 0.15) into `src/generated.rs`, which is never
 //! edited by hand. The hand-written parts are small and sit beside it:
 //!
 //! * [`ids`]: one type per ID kind (`EnrollmentId`, `QleId`, ...), made by one macro;

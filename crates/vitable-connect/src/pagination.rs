@@ -1,7 +1,7 @@
 //! Lazy streams over the pages of a list operation.
 //!
 //! The API pages with `page` (from 1) and `limit` (1 to 100) and returns a plain array; a
-//! page shorter than `limit` is the last one. [`paginate`] turns a "fetch page N" function into
+//! page shorter than `limit` is the last one. Every list builder's `stream()` turns "fetch page N" into
 //! a stream of items that fetches the next page only when the current one is used up, so at
 //! most one page is held in memory, and that ends after a short (or empty) page or the first
 //! error (yielded as the stream's last item).
