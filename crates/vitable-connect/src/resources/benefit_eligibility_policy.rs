@@ -18,7 +18,7 @@ impl BenefitEligibilityPolicies {
     ///
     /// ```no_run
     /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
-    /// let policy = client.benefit_eligibility_policy().retrieve(&"epol_T4s9Vb".parse()?).send().await?;
+    /// let policy = client.benefit_eligibility_policy().retrieve(&"epol_1Bz5Nf".parse()?).send().await?;
     /// for rule in &policy.rules {
     ///     println!("{} {} {}", rule.rule_type, rule.operator, rule.value);
     /// }

@@ -40,11 +40,16 @@ impl BenefitProducts {
 operation_builder! {
     /// Request of [`BenefitProducts::list`].
     ListBenefitProducts => ops::BENEFIT_PRODUCTS_LIST {
-        active_in: Option<bool> = None,
-        category: Option<Category> = None,
-        product_code: Option<ProductCode> = None,
         page: Option<u64> = None,
         limit: Option<u64> = None,
+    }
+    optional {
+        /// Only products that can (`true`) or cannot (`false`) currently be offered.
+        active_in: bool,
+        /// Only products of this category.
+        category: Category,
+        /// Only products with this product code.
+        product_code: ProductCode,
     }
     new() -> Vec<BenefitProduct>
 }
@@ -52,24 +57,6 @@ operation_builder! {
 list_paging!(ListBenefitProducts, BenefitProduct);
 
 impl ListBenefitProducts {
-    /// Only products that can (`true`) or cannot (`false`) currently be offered.
-    pub fn active_in(mut self, active: bool) -> Self {
-        self.active_in = Some(active);
-        self
-    }
-
-    /// Only products of this category.
-    pub fn category(mut self, category: Category) -> Self {
-        self.category = Some(category);
-        self
-    }
-
-    /// Only products with this product code.
-    pub fn product_code(mut self, code: ProductCode) -> Self {
-        self.product_code = Some(code);
-        self
-    }
-
     /// Sends the request; returns one page with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Vec<BenefitProduct>>> {
         let op = &Self::OPERATION;
@@ -102,8 +89,8 @@ impl BenefitProductPlanYears {
     ///     .benefit_products()
     ///     .plan_years()
     ///     .create(
-    ///         &"bprd_M3dK7q".parse()?,
-    ///         &"empr_A1b2C3".parse()?,
+    ///         &"bprd_2Mx8Qa".parse()?,
+    ///         &"empr_7Hc3Vb".parse()?,
     ///         date(2027, 1, 1),
     ///         date(2027, 12, 31),
     ///         date(2026, 11, 1),
@@ -139,8 +126,8 @@ impl BenefitProductPlanYears {
     /// let open = client
     ///     .benefit_products()
     ///     .plan_years()
-    ///     .list(&"bprd_M3dK7q".parse()?)
-    ///     .employer_id(&"empr_A1b2C3".parse()?)
+    ///     .list(&"bprd_2Mx8Qa".parse()?)
+    ///     .employer_id(&"empr_7Hc3Vb".parse()?)
     ///     .status(PlanYearStatus::OpenEnrollment)
     ///     .send()
     ///     .await?;
@@ -209,9 +196,12 @@ operation_builder! {
     ListPlanYears => ops::BENEFIT_PRODUCTS_PLAN_YEARS_LIST {
         benefit_product_id: BenefitProductId = benefit_product_id,
         employer_id: Option<EmployerId> = None,
-        status: Option<PlanYearStatus> = None,
         page: Option<u64> = None,
         limit: Option<u64> = None,
+    }
+    optional {
+        /// Only plan years in this status.
+        status: PlanYearStatus,
     }
     new(benefit_product_id: BenefitProductId) -> Vec<PlanYear>
 }
@@ -222,12 +212,6 @@ impl ListPlanYears {
     /// Only plan years of this employer.
     pub fn employer_id(mut self, employer_id: &EmployerId) -> Self {
         self.employer_id = Some(employer_id.clone());
-        self
-    }
-
-    /// Only plan years in this status.
-    pub fn status(mut self, status: PlanYearStatus) -> Self {
-        self.status = Some(status);
         self
     }
 

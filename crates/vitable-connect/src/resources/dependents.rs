@@ -22,7 +22,7 @@ impl Dependents {
     ///
     /// ```no_run
     /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
-    /// let dependent = client.dependents().retrieve(&"dpnd_7Rk2mQ".parse()?).send().await?;
+    /// let dependent = client.dependents().retrieve(&"dpnd_4Rt6Yx".parse()?).send().await?;
     /// println!("{} {}", dependent.first_name, dependent.last_name);
     /// # Ok(()) }
     /// ```
@@ -35,7 +35,7 @@ impl Dependents {
     ///
     /// ```no_run
     /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
-    /// let dependent = client.dependents().update(&"dpnd_7Rk2mQ".parse()?).active(false).send().await?;
+    /// let dependent = client.dependents().update(&"dpnd_4Rt6Yx".parse()?).active(false).send().await?;
     /// # Ok(()) }
     /// ```
     pub fn update(&self, dependent_id: &DependentId) -> UpdateDependent {
@@ -52,32 +52,19 @@ operation_builder! {
     /// Request of [`Dependents::update`].
     UpdateDependent => ops::DEPENDENTS_UPDATE {
         dependent_id: DependentId = dependent_id,
-        active: Option<bool> = None,
-        gender: Option<String> = None,
-        relationship: Option<Relationship> = None,
+    }
+    optional {
+        /// Activates or deactivates the dependent.
+        active: bool,
+        /// Gender identity, free text.
+        gender: String [into],
+        /// Spouse or child.
+        relationship: Relationship,
     }
     new(dependent_id: DependentId) -> Dependent
 }
 
 impl UpdateDependent {
-    /// Activates or deactivates the dependent.
-    pub fn active(mut self, active: bool) -> Self {
-        self.active = Some(active);
-        self
-    }
-
-    /// Gender identity, free text.
-    pub fn gender(mut self, gender: impl Into<String>) -> Self {
-        self.gender = Some(gender.into());
-        self
-    }
-
-    /// Spouse or child.
-    pub fn relationship(mut self, relationship: Relationship) -> Self {
-        self.relationship = Some(relationship);
-        self
-    }
-
     /// Sends the request; returns the updated dependent with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Dependent>> {
         let body = api::DependentUpdateRequest {

@@ -77,53 +77,25 @@ operation_builder! {
     /// Request of [`Employees::update`].
     UpdateEmployee => ops::EMPLOYEES_UPDATE {
         employee_id: EmployeeId = employee_id,
-        email: Option<String> = None,
-        phone: Option<String> = None,
-        gender: Option<String> = None,
-        employee_class: Option<EmployeeClass> = None,
-        termination_date: Option<NaiveDate> = None,
-        address: Option<AddressInput> = None,
+    }
+    optional {
+        /// Work email address.
+        email: String [into],
+        /// Phone number.
+        phone: String [into],
+        /// Gender identity, free text.
+        gender: String [into],
+        /// Employment class.
+        employee_class: EmployeeClass,
+        /// Terminates the employee on this date.
+        termination_date: NaiveDate,
+        /// Home address.
+        address: AddressInput,
     }
     new(employee_id: EmployeeId) -> Employee
 }
 
 impl UpdateEmployee {
-    /// Work email address.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Phone number.
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.phone = Some(phone.into());
-        self
-    }
-
-    /// Gender identity, free text.
-    pub fn gender(mut self, gender: impl Into<String>) -> Self {
-        self.gender = Some(gender.into());
-        self
-    }
-
-    /// Employment class.
-    pub fn employee_class(mut self, class: EmployeeClass) -> Self {
-        self.employee_class = Some(class);
-        self
-    }
-
-    /// Terminates the employee on this date.
-    pub fn termination_date(mut self, date: NaiveDate) -> Self {
-        self.termination_date = Some(date);
-        self
-    }
-
-    /// Home address.
-    pub fn address(mut self, address: AddressInput) -> Self {
-        self.address = Some(address);
-        self
-    }
-
     /// Sends the request; returns the updated employee with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Employee>> {
         let op = &Self::OPERATION;
@@ -213,11 +185,16 @@ operation_builder! {
     /// Request of [`EmployeeEnrollments::list`].
     ListEmployeeEnrollments => ops::EMPLOYEES_ENROLLMENTS_LIST {
         employee_id: EmployeeId = employee_id,
-        coverage_effective_start_year: Option<i32> = None,
-        plan_year: Option<i32> = None,
-        status: Option<EnrollmentStatus> = None,
         page: Option<u64> = None,
         limit: Option<u64> = None,
+    }
+    optional {
+        /// Only enrollments whose coverage starts in this year.
+        coverage_effective_start_year: i32,
+        /// Only enrollments of this plan year (by year).
+        plan_year: i32,
+        /// Only enrollments in this status.
+        status: EnrollmentStatus,
     }
     new(employee_id: EmployeeId) -> Vec<Enrollment>
 }
@@ -225,24 +202,6 @@ operation_builder! {
 list_paging!(ListEmployeeEnrollments, Enrollment);
 
 impl ListEmployeeEnrollments {
-    /// Only enrollments whose coverage starts in this year.
-    pub fn coverage_effective_start_year(mut self, year: i32) -> Self {
-        self.coverage_effective_start_year = Some(year);
-        self
-    }
-
-    /// Only enrollments of this plan year (by year).
-    pub fn plan_year(mut self, year: i32) -> Self {
-        self.plan_year = Some(year);
-        self
-    }
-
-    /// Only enrollments in this status.
-    pub fn status(mut self, status: EnrollmentStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
     /// Sends the request; returns one page with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Vec<Enrollment>>> {
         let op = &Self::OPERATION;

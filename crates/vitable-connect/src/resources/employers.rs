@@ -60,7 +60,7 @@ impl Employers {
     ///
     /// ```no_run
     /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
-    /// let employer = client.employers().retrieve(&"empr_A1b2C3".parse()?).send().await?;
+    /// let employer = client.employers().retrieve(&"empr_7Hc3Vb".parse()?).send().await?;
     /// println!("{} ({})", employer.name, employer.legal_name);
     /// # Ok(()) }
     /// ```
@@ -72,7 +72,7 @@ impl Employers {
     ///
     /// ```no_run
     /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
-    /// let employer = client.employers().update(&"empr_A1b2C3".parse()?).name("Acme Bakeries").send().await?;
+    /// let employer = client.employers().update(&"empr_7Hc3Vb".parse()?).name("Acme Bakeries").send().await?;
     /// # Ok(()) }
     /// ```
     pub fn update(&self, employer_id: &EmployerId) -> UpdateEmployer {
@@ -87,7 +87,7 @@ impl Employers {
     /// let policy = client
     ///     .employers()
     ///     .create_eligibility_policy(
-    ///         &"empr_A1b2C3".parse()?,
+    ///         &"empr_7Hc3Vb".parse()?,
     ///         "Full-time after 30 days",
     ///         NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
     ///         [RuleInput::new("hours_per_week", "greater_than", "30")],
@@ -155,10 +155,14 @@ impl CreateEmployer {
 operation_builder! {
     /// Request of [`Employers::list`].
     ListEmployers => ops::EMPLOYERS_LIST {
-        active_in: Option<bool> = None,
-        name: Option<String> = None,
         page: Option<u64> = None,
         limit: Option<u64> = None,
+    }
+    optional {
+        /// Only active (`true`) or inactive (`false`) employers.
+        active_in: bool,
+        /// Only employers whose name matches.
+        name: String [into],
     }
     new() -> Vec<Employer>
 }
@@ -166,18 +170,6 @@ operation_builder! {
 list_paging!(ListEmployers, Employer);
 
 impl ListEmployers {
-    /// Only active (`true`) or inactive (`false`) employers.
-    pub fn active_in(mut self, active: bool) -> Self {
-        self.active_in = Some(active);
-        self
-    }
-
-    /// Only employers whose name matches.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
     /// Sends the request; returns one page with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Vec<Employer>>> {
         let op = &Self::OPERATION;
@@ -200,39 +192,21 @@ operation_builder! {
     /// Request of [`Employers::update`].
     UpdateEmployer => ops::EMPLOYERS_UPDATE {
         employer_id: EmployerId = employer_id,
-        name: Option<String> = None,
-        legal_name: Option<String> = None,
-        active: Option<bool> = None,
-        address: Option<AddressInput> = None,
+    }
+    optional {
+        /// New display name (not empty).
+        name: String [into],
+        /// New legal name (not empty).
+        legal_name: String [into],
+        /// Activates or deactivates the employer.
+        active: bool,
+        /// New address.
+        address: AddressInput,
     }
     new(employer_id: EmployerId) -> Employer
 }
 
 impl UpdateEmployer {
-    /// New display name (not empty).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// New legal name (not empty).
-    pub fn legal_name(mut self, legal_name: impl Into<String>) -> Self {
-        self.legal_name = Some(legal_name.into());
-        self
-    }
-
-    /// Activates or deactivates the employer.
-    pub fn active(mut self, active: bool) -> Self {
-        self.active = Some(active);
-        self
-    }
-
-    /// New address.
-    pub fn address(mut self, address: AddressInput) -> Self {
-        self.address = Some(address);
-        self
-    }
-
     /// Sends the request; returns the updated employer with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Employer>> {
         let op = &Self::OPERATION;
@@ -269,20 +243,17 @@ operation_builder! {
         name: String = name,
         effective_date: NaiveDate = effective_date,
         rules: Vec<RuleInput> = rules,
-        description: Option<String> = None,
         policy_to_replace_id: Option<EligibilityPolicyId> = None,
+    }
+    optional {
+        /// A description of the policy.
+        description: String [into],
     }
     new(employer_id: EmployerId, name: String, effective_date: NaiveDate, rules: Vec<RuleInput>)
         -> BenefitEligibilityPolicy
 }
 
 impl CreateEligibilityPolicy {
-    /// A description of the policy.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
     /// The policy this one replaces (it is deactivated).
     pub fn replaces(mut self, policy_id: &EligibilityPolicyId) -> Self {
         self.policy_to_replace_id = Some(policy_id.clone());
@@ -326,7 +297,7 @@ impl EmployerEmployees {
     ///     .employers()
     ///     .employees()
     ///     .create(
-    ///         &"empr_A1b2C3".parse()?,
+    ///         &"empr_7Hc3Vb".parse()?,
     ///         "Maya",
     ///         "Rivera",
     ///         NaiveDate::from_ymd_opt(1990, 4, 12).unwrap(),
@@ -369,7 +340,7 @@ impl EmployerEmployees {
     /// ```no_run
     /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
     /// use futures::StreamExt;
-    /// let mut employees = client.employers().employees().list(&"empr_A1b2C3".parse()?).stream();
+    /// let mut employees = client.employers().employees().list(&"empr_7Hc3Vb".parse()?).stream();
     /// while let Some(employee) = employees.next().await {
     ///     println!("{}", employee?.id);
     /// }
@@ -391,47 +362,24 @@ operation_builder! {
         ssn: Ssn = ssn,
         email: String = email,
         start_date: NaiveDate = start_date,
-        suffix: Option<String> = None,
-        gender: Option<String> = None,
-        phone: Option<String> = None,
-        employee_class: Option<EmployeeClass> = None,
-        address: Option<AddressInput> = None,
+    }
+    optional {
+        /// Name suffix, e.g. `Jr.`.
+        suffix: String [into],
+        /// Gender identity, free text.
+        gender: String [into],
+        /// Phone number.
+        phone: String [into],
+        /// Employment class.
+        employee_class: EmployeeClass,
+        /// Home address.
+        address: AddressInput,
     }
     new(employer_id: EmployerId, first_name: String, last_name: String, date_of_birth: NaiveDate, sex: Sex,
         ssn: Ssn, email: String, start_date: NaiveDate) -> Employee
 }
 
 impl CreateEmployee {
-    /// Name suffix, e.g. `Jr.`.
-    pub fn suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.suffix = Some(suffix.into());
-        self
-    }
-
-    /// Gender identity, free text.
-    pub fn gender(mut self, gender: impl Into<String>) -> Self {
-        self.gender = Some(gender.into());
-        self
-    }
-
-    /// Phone number.
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.phone = Some(phone.into());
-        self
-    }
-
-    /// Employment class.
-    pub fn employee_class(mut self, class: EmployeeClass) -> Self {
-        self.employee_class = Some(class);
-        self
-    }
-
-    /// Home address.
-    pub fn address(mut self, address: AddressInput) -> Self {
-        self.address = Some(address);
-        self
-    }
-
     /// Sends the request; returns the new employee with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Employee>> {
         let op = &Self::OPERATION;
@@ -463,10 +411,14 @@ operation_builder! {
     /// Request of [`EmployerEmployees::list`].
     ListEmployees => ops::EMPLOYERS_EMPLOYEES_LIST {
         employer_id: EmployerId = employer_id,
-        active_in: Option<bool> = None,
-        employee_class: Option<EmployeeClass> = None,
         page: Option<u64> = None,
         limit: Option<u64> = None,
+    }
+    optional {
+        /// Only active (`true`) or inactive (`false`) employees.
+        active_in: bool,
+        /// Only employees of this class.
+        employee_class: EmployeeClass,
     }
     new(employer_id: EmployerId) -> Vec<Employee>
 }
@@ -474,18 +426,6 @@ operation_builder! {
 list_paging!(ListEmployees, Employee);
 
 impl ListEmployees {
-    /// Only active (`true`) or inactive (`false`) employees.
-    pub fn active_in(mut self, active: bool) -> Self {
-        self.active_in = Some(active);
-        self
-    }
-
-    /// Only employees of this class.
-    pub fn employee_class(mut self, class: EmployeeClass) -> Self {
-        self.employee_class = Some(class);
-        self
-    }
-
     /// Sends the request; returns one page with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Vec<Employee>>> {
         let op = &Self::OPERATION;

@@ -80,18 +80,15 @@ operation_builder! {
     Reissue => ops::ENROLLMENTS_REISSUE {
         enrollment_id: EnrollmentId = enrollment_id,
         qle_id: QleId = qle_id,
-        reason: Option<String> = None,
+    }
+    optional {
+        /// Why the enrollment is reissued (at most 500 characters).
+        reason: String [into],
     }
     new(enrollment_id: EnrollmentId, qle_id: QleId) -> Enrollment
 }
 
 impl Reissue {
-    /// Why the enrollment is reissued (at most 500 characters).
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-
     /// Sends the request; returns the reissued enrollment with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Enrollment>> {
         let op = &Self::OPERATION;

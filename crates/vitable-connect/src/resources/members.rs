@@ -103,33 +103,20 @@ operation_builder! {
         date_of_birth: NaiveDate = date_of_birth,
         sex: Sex = sex,
         relationship: Relationship = relationship,
-        suffix: Option<String> = None,
-        gender: Option<String> = None,
-        ssn: Option<Ssn> = None,
+    }
+    optional {
+        /// Name suffix, e.g. `Jr.`.
+        suffix: String [into],
+        /// Gender identity, free text.
+        gender: String [into],
+        /// The dependent's SSN (optional). Only the last four digits are ever returned.
+        ssn: Ssn,
     }
     new(member_id: MemberId, first_name: String, last_name: String, date_of_birth: NaiveDate, sex: Sex,
         relationship: Relationship) -> Dependent
 }
 
 impl CreateDependent {
-    /// Name suffix, e.g. `Jr.`.
-    pub fn suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.suffix = Some(suffix.into());
-        self
-    }
-
-    /// Gender identity, free text.
-    pub fn gender(mut self, gender: impl Into<String>) -> Self {
-        self.gender = Some(gender.into());
-        self
-    }
-
-    /// The dependent's SSN (optional). Only the last four digits are ever returned.
-    pub fn ssn(mut self, ssn: Ssn) -> Self {
-        self.ssn = Some(ssn);
-        self
-    }
-
     /// Sends the request; returns the new dependent with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Dependent>> {
         let op = &Self::OPERATION;
@@ -155,10 +142,14 @@ operation_builder! {
     /// Request of [`MemberDependents::list`].
     ListMemberDependents => ops::MEMBERS_DEPENDENTS_LIST {
         member_id: MemberId = member_id,
-        active_in: Option<bool> = None,
-        relationship: Option<Relationship> = None,
         page: Option<u64> = None,
         limit: Option<u64> = None,
+    }
+    optional {
+        /// Only active (`true`) or inactive (`false`) dependents.
+        active_in: bool,
+        /// Only spouses or only children.
+        relationship: Relationship,
     }
     new(member_id: MemberId) -> Vec<Dependent>
 }
@@ -166,18 +157,6 @@ operation_builder! {
 list_paging!(ListMemberDependents, Dependent);
 
 impl ListMemberDependents {
-    /// Only active (`true`) or inactive (`false`) dependents.
-    pub fn active_in(mut self, active: bool) -> Self {
-        self.active_in = Some(active);
-        self
-    }
-
-    /// Only spouses or only children.
-    pub fn relationship(mut self, relationship: Relationship) -> Self {
-        self.relationship = Some(relationship);
-        self
-    }
-
     /// Sends the request; returns one page with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Vec<Dependent>>> {
         let op = &Self::OPERATION;
@@ -248,18 +227,15 @@ operation_builder! {
         member_id: MemberId = member_id,
         event_type: EventType = event_type,
         event_date: NaiveDate = event_date,
-        notes: Option<String> = None,
+    }
+    optional {
+        /// Notes about the event (at most 1000 characters).
+        notes: String [into],
     }
     new(member_id: MemberId, event_type: EventType, event_date: NaiveDate) -> QualifyingLifeEvent
 }
 
 impl RecordQualifyingLifeEvent {
-    /// Notes about the event (at most 1000 characters).
-    pub fn notes(mut self, notes: impl Into<String>) -> Self {
-        self.notes = Some(notes.into());
-        self
-    }
-
     /// Sends the request; returns the recorded event with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<QualifyingLifeEvent>> {
         let op = &Self::OPERATION;
@@ -291,10 +267,14 @@ operation_builder! {
     /// Request of [`MemberQualifyingLifeEvents::list`].
     ListQualifyingLifeEvents => ops::MEMBERS_QUALIFYING_LIFE_EVENTS_LIST {
         member_id: MemberId = member_id,
-        event_type: Option<EventType> = None,
-        status: Option<QualifyingLifeEventStatus> = None,
         page: Option<u64> = None,
         limit: Option<u64> = None,
+    }
+    optional {
+        /// Only events of this type.
+        event_type: EventType,
+        /// Only events in this review status.
+        status: QualifyingLifeEventStatus,
     }
     new(member_id: MemberId) -> Vec<QualifyingLifeEvent>
 }
@@ -302,18 +282,6 @@ operation_builder! {
 list_paging!(ListQualifyingLifeEvents, QualifyingLifeEvent);
 
 impl ListQualifyingLifeEvents {
-    /// Only events of this type.
-    pub fn event_type(mut self, event_type: EventType) -> Self {
-        self.event_type = Some(event_type);
-        self
-    }
-
-    /// Only events in this review status.
-    pub fn status(mut self, status: QualifyingLifeEventStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
     /// Sends the request; returns one page with status and headers.
     pub async fn send_with_response(self) -> Result<ApiResponse<Vec<QualifyingLifeEvent>>> {
         let op = &Self::OPERATION;

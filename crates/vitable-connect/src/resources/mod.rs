@@ -67,14 +67,20 @@ impl Client {
 }
 
 /// Declares an operation builder: the struct with the client, its fields and the request
-/// options, a constructor, `send()` and the per-request option setters. The caller writes
-/// the optional setters and `send_with_response()`.
+/// options, a constructor, a setter per optional field, `send()` and the per-request option
+/// setters. The caller writes `send_with_response()` (and any setter of another shape).
+///
+/// Optional fields are listed as `/// doc` `name: Type` (the setter takes `Type`) or
+/// `name: Type [into]` (the setter takes `impl Into<Type>`); each is stored as `Option<Type>`.
 macro_rules! operation_builder {
     (
         $(#[$meta:meta])*
         $builder:ident => $operation:path {
             $( $field:ident : $ty:ty = $init:expr ),* $(,)?
         }
+        $(optional {
+            $( $(#[$doc:meta])* $opt:ident : $opt_ty:ty $([$into:ident])? ),* $(,)?
+        })?
         new($($arg:ident : $arg_ty:ty),*) -> $output:ty
     ) => {
         $(#[$meta])*
@@ -84,6 +90,7 @@ macro_rules! operation_builder {
             client: $crate::Client,
             options: $crate::request::RequestOptions,
             $( $field: $ty, )*
+            $($( $opt: Option<$opt_ty>, )*)?
         }
 
         impl $builder {
@@ -91,8 +98,10 @@ macro_rules! operation_builder {
 
             #[allow(clippy::too_many_arguments)]
             pub(crate) fn new(client: $crate::Client, $($arg: $arg_ty),*) -> Self {
-                Self { client, options: Default::default(), $( $field: $init, )* }
+                Self { client, options: Default::default(), $( $field: $init, )* $($( $opt: None, )*)? }
             }
+
+            $($( $crate::resources::optional_setter!($(#[$doc])* $opt: $opt_ty, $($into)?); )*)?
 
             /// Sends the request and returns the decoded response.
             pub async fn send(self) -> $crate::Result<$output> {
@@ -104,6 +113,25 @@ macro_rules! operation_builder {
     };
 }
 pub(crate) use operation_builder;
+
+/// One setter of an optional field (see [`operation_builder!`]).
+macro_rules! optional_setter {
+    ($(#[$doc:meta])* $field:ident : $ty:ty, into) => {
+        $(#[$doc])*
+        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+            self.$field = Some(value.into());
+            self
+        }
+    };
+    ($(#[$doc:meta])* $field:ident : $ty:ty,) => {
+        $(#[$doc])*
+        pub fn $field(mut self, value: $ty) -> Self {
+            self.$field = Some(value);
+            self
+        }
+    };
+}
+pub(crate) use optional_setter;
 
 /// Adds `page`, `limit` and `stream()` to a list builder whose `send_with_response()`
 /// returns `Vec<$item>`. The builder must have `page: Option<u64>` and `limit: Option<u64>`

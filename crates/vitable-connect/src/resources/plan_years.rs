@@ -24,7 +24,7 @@ impl PlanYears {
     ///
     /// ```no_run
     /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
-    /// let year = client.plan_years().retrieve(&"plyr_2027aa".parse()?).send().await?;
+    /// let year = client.plan_years().retrieve(&"plyr_6Wd4Kc".parse()?).send().await?;
     /// println!("{} plans, {}", year.plans.len(), year.status);
     /// # Ok(()) }
     /// ```
@@ -40,7 +40,7 @@ impl PlanYears {
     /// use vitable_connect::{PlanYearStatus, chrono::NaiveDate};
     /// let year = client
     ///     .plan_years()
-    ///     .update(&"plyr_2027aa".parse()?)
+    ///     .update(&"plyr_6Wd4Kc".parse()?)
     ///     .open_enrollment_end(NaiveDate::from_ymd_opt(2026, 12, 15).unwrap())
     ///     .status(PlanYearStatus::OpenEnrollment)
     ///     .send()
@@ -61,33 +61,20 @@ operation_builder! {
     /// Request of [`PlanYears::update`].
     UpdatePlanYear => ops::PLAN_YEARS_UPDATE {
         plan_year_id: PlanYearId = plan_year_id,
-        open_enrollment_start: Option<NaiveDate> = None,
-        open_enrollment_end: Option<NaiveDate> = None,
-        status: Option<PlanYearStatus> = None,
         contribution_classes: Option<Vec<ContributionClassInput>> = None,
+    }
+    optional {
+        /// First day of open enrollment.
+        open_enrollment_start: NaiveDate,
+        /// Last day of open enrollment.
+        open_enrollment_end: NaiveDate,
+        /// Moves the plan year to a new status.
+        status: PlanYearStatus,
     }
     new(plan_year_id: PlanYearId) -> PlanYear
 }
 
 impl UpdatePlanYear {
-    /// First day of open enrollment.
-    pub fn open_enrollment_start(mut self, date: NaiveDate) -> Self {
-        self.open_enrollment_start = Some(date);
-        self
-    }
-
-    /// Last day of open enrollment.
-    pub fn open_enrollment_end(mut self, date: NaiveDate) -> Self {
-        self.open_enrollment_end = Some(date);
-        self
-    }
-
-    /// Moves the plan year to a new status.
-    pub fn status(mut self, status: PlanYearStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
     /// Replaces the contribution classes.
     pub fn contribution_classes(mut self, classes: impl IntoIterator<Item = ContributionClassInput>) -> Self {
         self.contribution_classes = Some(classes.into_iter().collect());
