@@ -271,11 +271,13 @@ pub(crate) fn snippet(body: &[u8]) -> Option<String> {
     if trimmed.is_empty() {
         return None;
     }
-    let mut out: String = trimmed.chars().take(SNIPPET_CHARS).collect();
-    if trimmed.chars().count() > SNIPPET_CHARS {
+    // Mask before cutting, so that an SSN straddling the limit is not left half visible.
+    let masked = mask_ssns(trimmed);
+    let mut out: String = masked.chars().take(SNIPPET_CHARS).collect();
+    if masked.chars().count() > SNIPPET_CHARS {
         out.push('…');
     }
-    Some(mask_ssns(&out).into_owned())
+    Some(out)
 }
 
 /// The `x-request-id` header, if present and readable.
@@ -285,14 +287,14 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} from {}: {}", self.status, self.operation, self.message().replace('\n', " "))?;
+        write!(f, "{} from {}: {}", self.status, self.operation, one_line(self.message()))?;
         if !self.field_errors.is_empty() {
             let fields: Vec<String> = self
                 .field_errors
                 .iter()
                 .map(|(field, messages)| format!("{field}: {}", messages.join("; ")))
                 .collect();
-            write!(f, " [{}]", fields.join(", "))?;
+            write!(f, " [{}]", one_line(&fields.join(", ")))?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
@@ -302,6 +304,11 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// `text` with line breaks turned into spaces, so that a `Display` stays one line.
+fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
 
 /// A success response whose body does not match the API's types.
 ///
@@ -353,12 +360,18 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode the response of {} at `{}`: {}", self.operation, self.path, self.message)?;
+        write!(
+            f,
+            "cannot decode the response of {} at `{}`: {}",
+            self.operation,
+            self.path,
+            one_line(&self.message)
+        )?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
         if let Some(body) = &self.body_snippet {
-            write!(f, "; body starts: {}", body.replace('\n', " "))?;
+            write!(f, "; body starts: {}", one_line(body))?;
         }
         Ok(())
     }
