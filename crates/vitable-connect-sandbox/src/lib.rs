@@ -14,6 +14,10 @@
 //! let demo = sandbox.demo().expect("seeded");
 //! println!("GET {}/v1/employers/{}", sandbox.base_url(), demo.employer_id);
 //!
+//! // A ready SDK client for it (or `client_builder()` to change settings first).
+//! let client = sandbox.client();
+//! let employer = client.employers().retrieve(&demo.employer_id).send().await.expect("found");
+//!
 //! // The next reissue gets a 503 with `Retry-After: 1`, before any work is done.
 //! sandbox.faults().fail_next("enrollments_reissue", 1, 503, Some(std::time::Duration::from_secs(1)));
 //! sandbox.shutdown().await;
