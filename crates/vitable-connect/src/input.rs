@@ -153,8 +153,8 @@ impl ContributionClassInput {
 /// ```
 /// # fn ids() -> Result<(), vitable_connect::Error> {
 /// use vitable_connect::{CoverageTier, Election};
-/// let enroll = Election::enroll("enrl_8fK2x9".parse()?, "plan_G0ld01".parse()?, CoverageTier::Ec)
-///     .dependents(["dpnd_7Rk2mQ".parse()?]);
+/// let enroll = Election::enroll("enrl_8fK2x9".parse()?, "plan_9Ls3Ge".parse()?, CoverageTier::Ec)
+///     .dependents(["dpnd_4Rt6Yx".parse()?]);
 /// let waive = Election::waive("enrl_Zz91Aa".parse()?);
 /// # Ok(()) }
 /// ```

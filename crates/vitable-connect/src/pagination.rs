@@ -43,5 +43,7 @@ where
             }
         }
     })
+    // Polling again after the end keeps answering `None` instead of panicking.
+    .fuse()
     .boxed()
 }

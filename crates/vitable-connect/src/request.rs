@@ -168,6 +168,11 @@ impl Client {
 impl Call {
     /// Turns the generated client's result into the SDK's.
     pub(crate) async fn finish<T: DeserializeOwned>(self, result: ApiResult<T>) -> Result<ApiResponse<T>> {
+        let executor = self.executor.clone();
+        self.convert(result).await.map_err(|error| hide_api_key(error, executor.api_key()))
+    }
+
+    async fn convert<T: DeserializeOwned>(self, result: ApiResult<T>) -> Result<ApiResponse<T>> {
         let op = self.operation.name;
         let error = match result {
             Ok(value) => {
@@ -246,4 +251,30 @@ impl Call {
             Error::Connection { operation, source: error }
         }
     }
+}
+
+/// Replaces the API key wherever the server echoed it into the text of an error, so that no
+/// message shows it. A key too short to be a real one is left alone (replacing it would
+/// garble messages).
+fn hide_api_key(mut error: Error, key: &str) -> Error {
+    if key.len() < 8 {
+        return error;
+    }
+    let hide = |text: &mut String| {
+        if text.contains(key) {
+            *text = text.replace(key, "<redacted>");
+        }
+    };
+    match &mut error {
+        Error::Api(e) => {
+            e.detail.iter_mut().chain(&mut e.code).chain(&mut e.body_snippet).for_each(hide);
+            e.field_errors.values_mut().flatten().for_each(hide);
+        }
+        Error::Decode(e) => {
+            hide(&mut e.message);
+            e.body_snippet.iter_mut().for_each(hide);
+        }
+        _ => {}
+    }
+    error
 }

@@ -40,8 +40,11 @@ pub(crate) fn error_is_retryable(error: &reqwest::Error) -> bool {
 /// The delay the server asks for, when it asks for one of at most [`MAX_SERVER_DELAY`].
 pub(crate) fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-    let asked = if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0))
+    let millis = header("retry-after-ms")
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|ms| ms.is_finite() && *ms >= 0.0);
+    let asked = if let Some(ms) = millis {
+        Some(Duration::from_secs_f64(ms / 1000.0))
     } else if let Some(value) = header("retry-after") {
         match value.parse::<u64>() {
             Ok(secs) => Some(Duration::from_secs(secs)),
@@ -117,6 +120,12 @@ mod tests {
         assert_eq!(server_delay(&headers(&[("retry-after", &far)]), now), None);
         assert_eq!(server_delay(&headers(&[("retry-after", "soon")]), now), None);
         assert_eq!(server_delay(&headers(&[("retry-after-ms", "-5")]), now), None);
+        let invalid_ms = headers(&[("retry-after-ms", "NaN"), ("retry-after", "4")]);
+        assert_eq!(
+            server_delay(&invalid_ms, now),
+            Some(Duration::from_secs(4)),
+            "an invalid ms value falls back"
+        );
     }
 
     #[test]

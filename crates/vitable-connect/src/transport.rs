@@ -48,6 +48,12 @@ impl RequestExecutor {
         self.options.timeout.unwrap_or(self.config.timeout)
     }
 
+    /// The API key (the `Authorization` value without `Bearer `).
+    pub(crate) fn api_key(&self) -> &str {
+        let value = self.config.authorization.to_str().unwrap_or_default();
+        value.strip_prefix("Bearer ").unwrap_or_default()
+    }
+
     fn max_retries(&self) -> u32 {
         self.options.max_retries.unwrap_or(self.config.max_retries)
     }
@@ -102,11 +108,6 @@ impl RequestExecutor {
                         request_id = request_id.as_deref(),
                         "vitable_connect attempt finished"
                     );
-                    let span = tracing::Span::current();
-                    span.record("status", status.as_u16());
-                    if let Some(id) = &request_id {
-                        span.record("request_id", id.as_str());
-                    }
                     (!status.is_success() && retry::response_is_retryable(status, response.headers()))
                         .then(|| retry::delay_after_response(response.headers(), retry))
                 }
@@ -133,7 +134,15 @@ impl RequestExecutor {
                     retry += 1;
                 }
                 _ => {
-                    tracing::Span::current().record("attempts", retry + 1);
+                    // The span records the outcome once: the final attempt's.
+                    let span = tracing::Span::current();
+                    span.record("attempts", retry + 1);
+                    if let Ok(response) = &result {
+                        span.record("status", response.status().as_u16());
+                        if let Some(id) = crate::error::request_id(response.headers()) {
+                            span.record("request_id", id.as_str());
+                        }
+                    }
                     return self.keep_error_body(result?).await;
                 }
             }
