@@ -177,7 +177,8 @@ impl Call {
         let error = match result {
             Ok(value) => {
                 let status = value.status();
-                let headers = value.headers().clone();
+                // The executor kept a copy of these headers; take it rather than copy again.
+                let headers = self.take_success_headers(status).unwrap_or_else(|| value.headers().clone());
                 return Ok(ApiResponse { status, headers, value: value.into_inner() });
             }
             Err(error) => error,
@@ -236,6 +237,13 @@ impl Call {
                 Error::Config(format!("unexpected protocol upgrade in {op}: {e}"))
             }
         })
+    }
+
+    /// The headers of the successful response the executor received, if it kept them.
+    fn take_success_headers(&self, status: StatusCode) -> Option<HeaderMap> {
+        let mut received = self.executor.received.lock().unwrap_or_else(|p| p.into_inner());
+        (received.status == Some(status) && received.error_body.is_none())
+            .then(|| std::mem::take(&mut received.headers))
     }
 
     fn received(&self) -> (Option<StatusCode>, HeaderMap, Option<bytes::Bytes>) {

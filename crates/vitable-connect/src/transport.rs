@@ -90,9 +90,10 @@ impl RequestExecutor {
         loop {
             // Bodies built by the generated client are buffered, so cloning succeeds; if one
             // ever is not, it is sent once without retries.
-            let (attempt, spare) = match request.try_clone() {
-                Some(copy) if retry < max_retries => (copy, Some(request)),
-                Some(_) | None => (request, None),
+            // The last allowed attempt needs no spare copy.
+            let (attempt, spare) = match (retry < max_retries).then(|| request.try_clone()).flatten() {
+                Some(copy) => (copy, Some(request)),
+                None => (request, None),
             };
             let started = Instant::now();
             let result = client.execute(attempt).await;
@@ -100,12 +101,12 @@ impl RequestExecutor {
             let delay = match &result {
                 Ok(response) => {
                     let status = response.status();
-                    let request_id = crate::error::request_id(response.headers());
+                    // The fields are only evaluated when the event is enabled.
                     tracing::debug!(
                         attempt = retry + 1,
                         status = status.as_u16(),
                         duration_ms = elapsed.as_millis() as u64,
-                        request_id = request_id.as_deref(),
+                        request_id = crate::error::request_id(response.headers()).as_deref(),
                         "vitable_connect attempt finished"
                     );
                     (!status.is_success() && retry::response_is_retryable(status, response.headers()))
@@ -137,7 +138,7 @@ impl RequestExecutor {
                     // The span records the outcome once: the final attempt's.
                     let span = tracing::Span::current();
                     span.record("attempts", retry + 1);
-                    if let Ok(response) = &result {
+                    if let (false, Ok(response)) = (span.is_disabled(), &result) {
                         span.record("status", response.status().as_u16());
                         if let Some(id) = crate::error::request_id(response.headers()) {
                             span.record("request_id", id.as_str());
