@@ -53,6 +53,9 @@ pub(crate) struct Config {
     /// Headers added to every request (`User-Agent` and the user's defaults).
     pub(crate) default_headers: HeaderMap,
     pub(crate) timeout: Duration,
+    /// Whether `http` was built here with `timeout` already set (not a user's client), so a
+    /// request without its own timeout needs no per-request one.
+    pub(crate) http_has_timeout: bool,
     pub(crate) max_retries: u32,
 }
 
@@ -266,6 +269,7 @@ impl ClientBuilder {
         }
 
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let http_has_timeout = self.http_client.is_none();
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -281,6 +285,7 @@ impl ClientBuilder {
                 authorization,
                 default_headers,
                 timeout,
+                http_has_timeout,
                 max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
             }),
         })

@@ -33,6 +33,8 @@ where
                 return Some((Ok(item), (fetch, next_page, buffer)));
             }
             let page = next_page?;
+            // Free the drained page's storage before the next one arrives: one page at a time.
+            buffer = VecDeque::new();
             match fetch(page).await {
                 Err(error) => return Some((Err(error), (fetch, None, buffer))),
                 Ok(items) => {

@@ -76,7 +76,11 @@ impl RequestExecutor {
             };
             request.headers_mut().insert(HeaderName::from_static(IDEMPOTENCY_KEY), key);
         }
-        *request.timeout_mut() = Some(self.timeout());
+        // The client's own timeout already applies unless the request overrides it or the
+        // reqwest client is the user's.
+        if self.options.timeout.is_some() || !self.config.http_has_timeout {
+            *request.timeout_mut() = Some(self.timeout());
+        }
     }
 
     async fn run(

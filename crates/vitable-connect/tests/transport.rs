@@ -535,6 +535,27 @@ async fn the_client_timeout_applies_to_every_request() {
 }
 
 #[tokio::test]
+async fn the_client_timeout_applies_with_a_user_supplied_http_client() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/employers"))
+        .respond_with(employers_page().set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    // A reqwest client with no timeout of its own: the SDK's timeout must still apply.
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(server.uri())
+        .http_client(reqwest::Client::new())
+        .timeout(Duration::from_millis(200))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = client.employers().list().send().await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { operation: "employers.list", .. }), "{error:?}");
+}
+
+#[tokio::test]
 async fn the_request_timeout_overrides_the_client_timeout() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
