@@ -87,3 +87,8 @@ pub use vitable_connect_api::{Ssn, SsnError};
 
 /// `chrono`, re-exported for its `NaiveDate` (dates) and `DateTime<Utc>` (timestamps).
 pub use chrono;
+
+/// The workspace README's Rust examples, compiled as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
