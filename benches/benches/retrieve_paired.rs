@@ -6,7 +6,7 @@
 
 use vitable_connect_benches::plain::PlainClient;
 use vitable_connect_benches::server::Server;
-use vitable_connect_benches::{client_runtime, paired, sdk_client};
+use vitable_connect_benches::{client_runtime, paired, sdk_client, write_report};
 
 /// Calls of each client.
 const CALLS: u64 = 20_000;
@@ -70,13 +70,7 @@ fn main() {
                 "reqwest_per_second": t.plain_per_second,
             })).collect::<Vec<_>>(),
         });
-        let path = std::path::PathBuf::from(path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).expect("cannot create the results directory");
-        }
-        std::fs::write(&path, serde_json::to_vec_pretty(&report).expect("JSON"))
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        println!("  written to {}", path.display());
+        write_report(path, &report);
     }
     drop(runtime);
     drop(server);

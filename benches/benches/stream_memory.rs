@@ -17,7 +17,7 @@ use futures::{StreamExt, TryStreamExt};
 use vitable_connect::Employer;
 use vitable_connect_benches::fixtures::{PAGE_LIMIT, STREAM_PAGES, employer_pages};
 use vitable_connect_benches::server::Server;
-use vitable_connect_benches::{client_runtime, sdk_client};
+use vitable_connect_benches::{client_runtime, sdk_client, write_report};
 
 /// Set in the child process that serves the pages.
 const SERVER_ENV: &str = "VITABLE_BENCH_MEMORY_SERVER";
@@ -217,13 +217,7 @@ fn main() {
             "page_loop_peak_bytes": page_loop.peak,
             "page_buffer_bytes": buffer,
         });
-        let path = std::path::PathBuf::from(path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).expect("cannot create the results directory");
-        }
-        std::fs::write(&path, serde_json::to_vec_pretty(&report).expect("JSON"))
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        println!("  written to {}", path.display());
+        write_report(path, &report);
     }
 
     drop(child.stdin.take());

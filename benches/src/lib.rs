@@ -28,6 +28,18 @@ pub const TIMEOUT: Duration = vitable_connect::DEFAULT_TIMEOUT;
 /// The connect timeout the SDK sets by default, set on the plain client too.
 pub const CONNECT_TIMEOUT: Duration = vitable_connect::DEFAULT_CONNECT_TIMEOUT;
 
+/// Writes a benchmark's results as pretty JSON to `path` (creating its directory), for
+/// `cargo xtask bench` to read; the path comes from an environment variable the xtask sets.
+pub fn write_report(path: impl Into<std::path::PathBuf>, report: &serde_json::Value) {
+    let path = path.into();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("cannot create the results directory");
+    }
+    std::fs::write(&path, serde_json::to_vec_pretty(report).expect("JSON"))
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    println!("  written to {}", path.display());
+}
+
 /// An SDK client with default settings (timeouts, retries) talking to `base_url`.
 pub fn sdk_client(base_url: &str) -> vitable_connect::Client {
     vitable_connect::Client::builder()
