@@ -61,13 +61,9 @@ impl RequestExecutor {
     /// Adds the client's and the request's headers, the idempotency key and the timeout.
     fn prepare(&self, request: &mut reqwest::Request) {
         let headers = request.headers_mut();
-        for (name, value) in &self.config.default_headers {
-            headers.insert(name, value.clone());
-        }
+        overlay(headers, &self.config.default_headers);
         headers.insert(AUTHORIZATION, self.config.authorization.clone());
-        for (name, value) in &self.options.headers {
-            headers.insert(name, value.clone());
-        }
+        overlay(headers, &self.options.headers);
         if request.method() != Method::GET && !request.headers().contains_key(IDEMPOTENCY_KEY) {
             let key = match &self.options.idempotency_key {
                 Some(key) => key.clone(),
@@ -178,6 +174,17 @@ impl RequestExecutor {
         *rebuilt.headers_mut() = headers;
         *rebuilt.version_mut() = version;
         Ok(reqwest::Response::from(rebuilt))
+    }
+}
+
+/// Sets every header of `extra` on `headers`: earlier values of the same name are replaced,
+/// and a name given several times in `extra` keeps all its values.
+fn overlay(headers: &mut HeaderMap, extra: &HeaderMap) {
+    for name in extra.keys() {
+        headers.remove(name);
+        for value in extra.get_all(name) {
+            headers.append(name.clone(), value.clone());
+        }
     }
 }
 

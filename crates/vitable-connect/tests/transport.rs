@@ -775,3 +775,33 @@ mod local {
         }
     }
 }
+
+#[tokio::test]
+async fn a_header_given_several_times_is_sent_with_every_value() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/v1/employers")).respond_with(employers_page()).mount(&server).await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(server.uri())
+        .default_header("x-tag", "client-a")
+        .default_header("x-tag", "client-b")
+        .default_header("x-replaced", "client")
+        .build()
+        .unwrap();
+    client
+        .employers()
+        .list()
+        .header("x-replaced", "request")
+        .header("x-extra", "1")
+        .header("x-extra", "2")
+        .send()
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let values = |name: &str| -> Vec<String> {
+        requests[0].headers.get_all(name).iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(values("x-tag"), ["client-a", "client-b"]);
+    assert_eq!(values("x-replaced"), ["request"], "a request header replaces the client's");
+    assert_eq!(values("x-extra"), ["1", "2"]);
+}
