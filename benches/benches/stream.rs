@@ -28,7 +28,7 @@ fn stream(c: &mut Criterion) {
             let count = client
                 .employers()
                 .list()
-                .limit(PAGE_LIMIT)
+                .limit(u64::from(PAGE_LIMIT))
                 .stream()
                 .try_fold(0u64, |n, employer| {
                     black_box(employer);
@@ -45,7 +45,7 @@ fn stream(c: &mut Criterion) {
             let mut page = 1;
             loop {
                 let items =
-                    client.employers().list().page(page).limit(PAGE_LIMIT).send().await.expect("page");
+                    client.employers().list().page(page).limit(u64::from(PAGE_LIMIT)).send().await.expect("page");
                 let last = items.len() < PAGE_LIMIT as usize;
                 for employer in items {
                     black_box(employer);

@@ -6,7 +6,10 @@
 //! * `cargo xtask bench` runs the benchmark suite and prints a table (see `BENCHMARKS.md`).
 
 mod bench;
+mod builders;
 mod codegen;
+mod spec;
+mod tables;
 
 use std::process::ExitCode;
 

@@ -6,7 +6,9 @@
 //!
 //! * [`ids`]: one type per ID kind (`EnrollmentId`, `QleId`, ...), made by one macro;
 //! * [`Ssn`]: a social security number whose `Debug` never shows it;
-//! * [`hooks`]: the seam through which every request is executed (retries, tracing, ...).
+//! * [`hooks`]: the seam through which every request is executed (retries, tracing, ...);
+//! * [`spec`]: the types of the spec's tables (operations, enums, limits), which
+//!   `cargo xtask codegen` writes into `src/generated_spec.rs`.
 //!
 //! Most applications want the ergonomic `vitable-connect` crate instead.
 
@@ -14,7 +16,11 @@
 
 pub mod hooks;
 pub mod ids;
+pub mod spec;
 mod ssn;
+
+#[rustfmt::skip]
+mod generated_spec;
 
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic, unused_imports)]

@@ -126,8 +126,9 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 pub struct InvalidInput {
     /// The operation, e.g. `enrollments.reissue`.
     pub operation: &'static str,
-    /// The argument's name as on the wire, e.g. `reason`.
-    pub field: &'static str,
+    /// The argument's name as on the wire, e.g. `reason`, or its path inside the body,
+    /// e.g. `address.state` or `contribution_classes[0].employer_contribution_cents`.
+    pub field: String,
     /// What is wrong, e.g. `must be at most 500 characters (got 612)`.
     pub problem: String,
 }

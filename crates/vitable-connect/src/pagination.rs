@@ -16,14 +16,11 @@ use crate::error::Result;
 /// A stream of the items of every page, one page fetched at a time.
 pub type ItemStream<T> = BoxStream<'static, Result<T>>;
 
-/// The page size used by streams when none is set (the API's default).
-pub const DEFAULT_LIMIT: u32 = 20;
-
 /// Streams items from `fetch(page)` starting at `first_page`, each page holding up to `limit`.
-pub(crate) fn paginate<T, F, Fut>(first_page: u32, limit: u32, fetch: F) -> ItemStream<T>
+pub(crate) fn paginate<T, F, Fut>(first_page: u64, limit: u64, fetch: F) -> ItemStream<T>
 where
     T: Send + 'static,
-    F: FnMut(u32) -> Fut + Send + 'static,
+    F: FnMut(u64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Vec<T>>> + Send,
 {
     let initial = (fetch, Some(first_page), VecDeque::<T>::new());
@@ -38,7 +35,7 @@ where
             match fetch(page).await {
                 Err(error) => return Some((Err(error), (fetch, None, buffer))),
                 Ok(items) => {
-                    let last = items.len() < limit as usize;
+                    let last = (items.len() as u64) < limit;
                     next_page = if last { None } else { page.checked_add(1) };
                     buffer = items.into();
                 }

@@ -59,7 +59,11 @@ impl RequestOptions {
     }
 
     fn reject(&mut self, operation: &'static Operation, field: &'static str, problem: String) {
-        self.invalid.get_or_insert(InvalidInput { operation: operation.name, field, problem });
+        self.invalid.get_or_insert(InvalidInput {
+            operation: operation.name,
+            field: field.to_owned(),
+            problem,
+        });
     }
 }
 
@@ -82,7 +86,7 @@ macro_rules! request_options {
 
             /// Adds a header to this request. An invalid name or value is reported by `send`.
             pub fn header(mut self, name: &str, value: &str) -> Self {
-                self.options.header(&Self::OPERATION, name, value);
+                self.options.header(Self::OPERATION, name, value);
                 self
             }
 
@@ -90,7 +94,7 @@ macro_rules! request_options {
             /// random key, the same on every retry). Reuse a key to make a write safe to repeat
             /// across processes.
             pub fn idempotency_key(mut self, key: &str) -> Self {
-                self.options.idempotency_key(&Self::OPERATION, key);
+                self.options.idempotency_key(Self::OPERATION, key);
                 self
             }
         }
@@ -231,7 +235,7 @@ impl Call {
                 }
             }
             api::Error::InvalidRequest(problem) | api::Error::Custom(problem) => {
-                InvalidInput { operation: op, field: "request", problem }.into()
+                InvalidInput { operation: op, field: "request".to_owned(), problem }.into()
             }
             api::Error::InvalidUpgrade(e) => {
                 Error::Config(format!("unexpected protocol upgrade in {op}: {e}"))

@@ -1,94 +1,98 @@
-//! Checks of the API's limits, run before anything is sent. Each failure names the
-//! operation, the field and the limit.
+//! Checks of the API's limits, run before anything is sent. The generated builders call them
+//! with the limits `openapi.yaml` states; each failure names the operation, the field and the
+//! limit.
 
 use crate::error::InvalidInput;
 use crate::operations::Operation;
 
-type Check = Result<(), InvalidInput>;
-
-fn fail(operation: &Operation, field: &'static str, problem: String) -> Check {
-    Err(InvalidInput { operation: operation.name, field, problem })
+fn fail(operation: &Operation, field: &str, problem: String) -> Result<(), InvalidInput> {
+    Err(InvalidInput { operation: operation.name, field: field.to_owned(), problem })
 }
 
-/// At most `max` characters.
-pub(crate) fn max_chars(op: &Operation, field: &'static str, value: &str, max: usize) -> Check {
-    let count = value.chars().count();
-    if count > max {
-        return fail(op, field, format!("must be at most {max} characters (got {count})"));
-    }
-    Ok(())
-}
-
-/// At least one character.
-pub(crate) fn non_empty(op: &Operation, field: &'static str, value: &str) -> Check {
-    if value.is_empty() {
-        return fail(op, field, "must not be empty".to_owned());
-    }
-    Ok(())
-}
-
-/// Between `min` and `max` characters.
-pub(crate) fn chars_between(
+/// `minLength` and `maxLength`, counted in characters (code points), as the API counts them.
+pub(crate) fn chars(
     op: &Operation,
-    field: &'static str,
+    field: &str,
     value: &str,
-    min: usize,
-    max: usize,
-) -> Check {
-    let count = value.chars().count();
-    if count < min || count > max {
-        return fail(op, field, format!("must be {min} to {max} characters (got {count})"));
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Result<(), InvalidInput> {
+    let count = value.chars().count() as u64;
+    let too_short = min.is_some_and(|min| count < min);
+    let too_long = max.is_some_and(|max| count > max);
+    if !too_short && !too_long {
+        return Ok(());
     }
-    Ok(())
+    let problem = match (min, max) {
+        (Some(1), None) => "must not be empty".to_owned(),
+        (Some(min), Some(max)) if min == max => format!("must be exactly {min} characters (got {count})"),
+        (Some(min), Some(max)) => format!("must be {min} to {max} characters (got {count})"),
+        (Some(min), None) => format!("must be at least {min} characters (got {count})"),
+        (None, Some(max)) => format!("must be at most {max} characters (got {count})"),
+        (None, None) => return Ok(()),
+    };
+    fail(op, field, problem)
 }
 
-/// At least one item.
-pub(crate) fn non_empty_list<T>(op: &Operation, field: &'static str, items: &[T]) -> Check {
-    if items.is_empty() {
-        return fail(op, field, "must contain at least one item".to_owned());
+/// `minimum` and `maximum` (inclusive).
+pub(crate) fn range(
+    op: &Operation,
+    field: &str,
+    value: i128,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<(), InvalidInput> {
+    let below = min.is_some_and(|min| value < i128::from(min));
+    let above = max.is_some_and(|max| value > i128::from(max));
+    if !below && !above {
+        return Ok(());
     }
-    Ok(())
+    let problem = match (min, max) {
+        (Some(0), None) => format!("must not be negative (got {value})"),
+        (Some(min), Some(max)) => format!("must be between {min} and {max} (got {value})"),
+        (Some(min), None) => format!("must be at least {min} (got {value})"),
+        (None, Some(max)) => format!("must be at most {max} (got {value})"),
+        (None, None) => return Ok(()),
+    };
+    fail(op, field, problem)
 }
 
-/// `page` is 1 or more.
-pub(crate) fn page(op: &Operation, page: Option<u64>) -> Check {
-    if page == Some(0) {
-        return fail(op, "page", "must be at least 1 (got 0)".to_owned());
-    }
-    Ok(())
+/// `minItems` and `maxItems`.
+pub(crate) fn items(
+    op: &Operation,
+    field: &str,
+    len: usize,
+    min: Option<u64>,
+    max: Option<u64>,
+) -> Result<(), InvalidInput> {
+    let len = len as u64;
+    let problem = match (min, max) {
+        (Some(min), _) if len < min => match min {
+            1 => "must contain at least one item".to_owned(),
+            _ => format!("must contain at least {min} items (got {len})"),
+        },
+        (_, Some(max)) if len > max => format!("must contain at most {max} items (got {len})"),
+        _ => return Ok(()),
+    };
+    fail(op, field, problem)
 }
 
-/// `limit` is 1 to 100.
-pub(crate) fn limit(op: &Operation, limit: Option<u64>) -> Check {
-    match limit {
-        Some(n) if !(1..=100).contains(&n) => {
-            fail(op, "limit", format!("must be between 1 and 100 (got {n})"))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// At least zero (cents).
-pub(crate) fn non_negative(op: &Operation, field: &'static str, value: i64) -> Check {
-    if value < 0 {
-        return fail(op, field, format!("must not be negative (got {value})"));
-    }
-    Ok(())
-}
-
-/// Converts a checked value into a constrained generated type; the check ran first, so a
-/// failure here means the check and the spec disagree, reported as invalid input.
-pub(crate) fn convert<T, V>(op: &Operation, field: &'static str, value: V) -> Result<T, InvalidInput>
+/// Converts a checked value into a constrained generated type (which checks lengths and
+/// patterns again); a failure is reported as invalid input naming the field.
+pub(crate) fn convert<T, V>(op: &Operation, field: &str, value: V) -> Result<T, InvalidInput>
 where
     V: TryInto<T>,
     V::Error: std::fmt::Display,
 {
-    value.try_into().map_err(|e| InvalidInput { operation: op.name, field, problem: e.to_string() })
+    value.try_into().map_err(|e| InvalidInput {
+        operation: op.name,
+        field: field.to_owned(),
+        problem: e.to_string(),
+    })
 }
 
-/// Looks like an email address: something, `@`, something with a dot. The server checks
-/// the rest.
-pub(crate) fn email(op: &Operation, field: &'static str, value: &str) -> Check {
+/// `format: email`: something, `@`, something with a dot, no spaces. The server checks the rest.
+pub(crate) fn email(op: &Operation, field: &str, value: &str) -> Result<(), InvalidInput> {
     let valid = value
         .split_once('@')
         .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'));
@@ -96,4 +100,62 @@ pub(crate) fn email(op: &Operation, field: &'static str, value: &str) -> Check {
         return fail(op, field, "must be an email address like name@example.com".to_owned());
     }
     Ok(())
+}
+
+/// The path of a property inside a value: `address` + `state` → `address.state`.
+pub(crate) fn join(at: &str, name: &str) -> String {
+    format!("{at}.{name}")
+}
+
+/// The path of an item of a list: `rules` + 0 → `rules[0]`.
+pub(crate) fn at(field: &str, index: usize) -> String {
+    format!("{field}[{index}]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operations::ENROLLMENTS_REISSUE as OP;
+
+    fn problem(result: Result<(), InvalidInput>) -> String {
+        result.unwrap_err().problem
+    }
+
+    #[test]
+    fn lengths_count_characters() {
+        assert!(chars(&OP, "f", "ééé", None, Some(3)).is_ok());
+        assert_eq!(problem(chars(&OP, "f", "éééé", None, Some(3))), "must be at most 3 characters (got 4)");
+        assert_eq!(problem(chars(&OP, "f", "", Some(1), None)), "must not be empty");
+        assert_eq!(problem(chars(&OP, "f", "a", Some(2), Some(2))), "must be exactly 2 characters (got 1)");
+        assert_eq!(problem(chars(&OP, "f", "a", Some(9), Some(10))), "must be 9 to 10 characters (got 1)");
+        assert_eq!(problem(chars(&OP, "f", "a", Some(2), None)), "must be at least 2 characters (got 1)");
+        assert!(chars(&OP, "f", "ab", Some(2), Some(2)).is_ok());
+    }
+
+    #[test]
+    fn ranges_are_inclusive() {
+        assert!(range(&OP, "f", 1, Some(1), Some(100)).is_ok());
+        assert!(range(&OP, "f", 100, Some(1), Some(100)).is_ok());
+        assert_eq!(problem(range(&OP, "f", 0, Some(1), Some(100))), "must be between 1 and 100 (got 0)");
+        assert_eq!(problem(range(&OP, "f", 101, Some(1), Some(100))), "must be between 1 and 100 (got 101)");
+        assert_eq!(problem(range(&OP, "f", -1, Some(0), None)), "must not be negative (got -1)");
+        assert_eq!(problem(range(&OP, "f", 0, Some(1), None)), "must be at least 1 (got 0)");
+        assert_eq!(problem(range(&OP, "f", 6, None, Some(5))), "must be at most 5 (got 6)");
+    }
+
+    #[test]
+    fn item_counts() {
+        assert_eq!(problem(items(&OP, "f", 0, Some(1), None)), "must contain at least one item");
+        assert_eq!(problem(items(&OP, "f", 1, Some(2), None)), "must contain at least 2 items (got 1)");
+        assert_eq!(problem(items(&OP, "f", 3, None, Some(2))), "must contain at most 2 items (got 3)");
+        assert!(items(&OP, "f", 2, Some(1), Some(2)).is_ok());
+    }
+
+    #[test]
+    fn failures_name_the_operation_and_field() {
+        let err = chars(&OP, "reason", "xx", None, Some(1)).unwrap_err();
+        assert_eq!((err.operation, err.field.as_str()), ("enrollments.reissue", "reason"));
+        assert_eq!(join("address", "state"), "address.state");
+        assert_eq!(at("rules", 2), "rules[2]");
+    }
 }

@@ -53,7 +53,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn create_employee(client: &Client, ssn: Ssn) -> vitable_connect::resources::employers::CreateEmployee {
+fn create_employee(client: &Client, ssn: Ssn) -> vitable_connect::builders::EmployersEmployeesCreateBuilder {
     client.employers().employees().create(
         &employer_id(),
         "Maya",
@@ -66,7 +66,7 @@ fn create_employee(client: &Client, ssn: Ssn) -> vitable_connect::resources::emp
     )
 }
 
-fn create_dependent(client: &Client) -> vitable_connect::resources::members::CreateDependent {
+fn create_dependent(client: &Client) -> vitable_connect::builders::MembersDependentsCreateBuilder {
     client
         .members()
         .dependents()

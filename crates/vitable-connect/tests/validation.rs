@@ -404,7 +404,7 @@ async fn an_eligibility_policy_without_rules_is_rejected() {
         .await;
 }
 
-fn create_plan_year(client: &Client) -> vitable_connect::resources::benefit_products::CreatePlanYear {
+fn create_plan_year(client: &Client) -> vitable_connect::builders::BenefitProductsPlanYearsCreateBuilder {
     client.benefit_products().plan_years().create(
         &id(BENEFIT_PRODUCT),
         &id(EMPLOYER),

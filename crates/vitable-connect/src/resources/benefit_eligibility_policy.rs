@@ -1,11 +1,9 @@
 //! Benefit eligibility policies by ID. Create them through
 //! [`Employers::create_eligibility_policy`](crate::resources::employers::Employers::create_eligibility_policy).
 
-use super::by_id_operation;
+use crate::builders::*;
 use crate::client::Client;
 use crate::ids::EligibilityPolicyId;
-use crate::operations as ops;
-use crate::types::BenefitEligibilityPolicy;
 
 /// Operations on eligibility policies. Get it with [`Client::benefit_eligibility_policy`].
 #[derive(Debug, Clone)]
@@ -24,13 +22,7 @@ impl BenefitEligibilityPolicies {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn retrieve(&self, policy_id: &EligibilityPolicyId) -> RetrieveEligibilityPolicy {
-        RetrieveEligibilityPolicy::new(self.client.clone(), policy_id.clone())
+    pub fn retrieve(&self, policy_id: &EligibilityPolicyId) -> BenefitEligibilityPolicyRetrieveBuilder {
+        BenefitEligibilityPolicyRetrieveBuilder::new(self.client.clone(), policy_id)
     }
-}
-
-by_id_operation! {
-    /// Request of [`BenefitEligibilityPolicies::retrieve`].
-    RetrieveEligibilityPolicy => ops::BENEFIT_ELIGIBILITY_POLICY_RETRIEVE,
-        benefit_eligibility_policy_retrieve(policy_id: EligibilityPolicyId) -> BenefitEligibilityPolicy
 }

@@ -1,17 +1,10 @@
 //! Employees by ID: retrieve, update, terminate, and their enrollments. Create and list
 //! them through [`Employers::employees`](crate::resources::employers::Employers::employees).
 
-use chrono::NaiveDate;
-use vitable_connect_api::types as api;
-
-use super::{apply_optional, by_id_operation, list_paging, operation_builder};
+use crate::builders::*;
 use crate::client::Client;
 use crate::ids::EmployeeId;
-use crate::input::{AddressInput, Election};
-use crate::operations as ops;
-use crate::request::ApiResponse;
-use crate::types::{Employee, EmployeeClass, Enrollment, EnrollmentStatus};
-use crate::{Result, validate};
+use crate::input::Election;
 
 /// Operations on employees. Get it with [`Client::employees`].
 #[derive(Debug, Clone)]
@@ -28,8 +21,8 @@ impl Employees {
     /// println!("{} {}", employee.member.first_name, employee.member.last_name);
     /// # Ok(()) }
     /// ```
-    pub fn retrieve(&self, employee_id: &EmployeeId) -> RetrieveEmployee {
-        RetrieveEmployee::new(self.client.clone(), employee_id.clone())
+    pub fn retrieve(&self, employee_id: &EmployeeId) -> EmployeesRetrieveBuilder {
+        EmployeesRetrieveBuilder::new(self.client.clone(), employee_id)
     }
 
     /// Updates an employee. Only the fields you set are changed; SSN, names, birth date and
@@ -47,8 +40,8 @@ impl Employees {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn update(&self, employee_id: &EmployeeId) -> UpdateEmployee {
-        UpdateEmployee::new(self.client.clone(), employee_id.clone())
+    pub fn update(&self, employee_id: &EmployeeId) -> EmployeesUpdateBuilder {
+        EmployeesUpdateBuilder::new(self.client.clone(), employee_id)
     }
 
     /// Terminates an employee today. Terminating twice is harmless.
@@ -58,76 +51,13 @@ impl Employees {
     /// client.employees().terminate(&"empl_5Nq1Zt".parse()?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn terminate(&self, employee_id: &EmployeeId) -> TerminateEmployee {
-        TerminateEmployee::new(self.client.clone(), employee_id.clone())
+    pub fn terminate(&self, employee_id: &EmployeeId) -> EmployeesTerminateBuilder {
+        EmployeesTerminateBuilder::new(self.client.clone(), employee_id)
     }
 
     /// An employee's enrollments: list and submit elections.
     pub fn enrollments(&self) -> EmployeeEnrollments {
         EmployeeEnrollments { client: self.client.clone() }
-    }
-}
-
-by_id_operation! {
-    /// Request of [`Employees::retrieve`].
-    RetrieveEmployee => ops::EMPLOYEES_RETRIEVE, employees_retrieve(employee_id: EmployeeId) -> Employee
-}
-
-operation_builder! {
-    /// Request of [`Employees::update`].
-    UpdateEmployee => ops::EMPLOYEES_UPDATE {
-        employee_id: EmployeeId = employee_id,
-    }
-    optional {
-        /// Work email address.
-        email: String [into],
-        /// Phone number.
-        phone: String [into],
-        /// Gender identity, free text.
-        gender: String [into],
-        /// Employment class.
-        employee_class: EmployeeClass,
-        /// Terminates the employee on this date.
-        termination_date: NaiveDate,
-        /// Home address.
-        address: AddressInput,
-    }
-    new(employee_id: EmployeeId) -> Employee
-}
-
-impl UpdateEmployee {
-    /// Sends the request; returns the updated employee with status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<Employee>> {
-        let op = &Self::OPERATION;
-        if let Some(email) = &self.email {
-            validate::email(op, "email", email)?;
-        }
-        let body = api::EmployeeUpdateRequest {
-            email: self.email,
-            phone: self.phone,
-            gender: self.gender,
-            employee_class: self.employee_class,
-            termination_date: self.termination_date,
-            address: self.address.as_ref().map(|a| a.to_api(op)).transpose()?,
-        };
-        let call = self.client.call(op, self.options)?;
-        let result = call.api.employees_update().employee_id(self.employee_id).body(body).send().await;
-        call.finish(result).await
-    }
-}
-
-operation_builder! {
-    /// Request of [`Employees::terminate`].
-    TerminateEmployee => ops::EMPLOYEES_TERMINATE { employee_id: EmployeeId = employee_id }
-    new(employee_id: EmployeeId) -> ()
-}
-
-impl TerminateEmployee {
-    /// Sends the request; returns the (empty) response's status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<()>> {
-        let call = self.client.call(&Self::OPERATION, self.options)?;
-        let result = call.api.employees_terminate().employee_id(self.employee_id).send().await;
-        call.finish(result).await
     }
 }
 
@@ -152,8 +82,8 @@ impl EmployeeEnrollments {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn list(&self, employee_id: &EmployeeId) -> ListEmployeeEnrollments {
-        ListEmployeeEnrollments::new(self.client.clone(), employee_id.clone())
+    pub fn list(&self, employee_id: &EmployeeId) -> EmployeesEnrollmentsListBuilder {
+        EmployeesEnrollmentsListBuilder::new(self.client.clone(), employee_id)
     }
 
     /// Submits the employee's decisions for pending enrollments: enroll in a plan (with
@@ -176,68 +106,7 @@ impl EmployeeEnrollments {
         &self,
         employee_id: &EmployeeId,
         elections: impl IntoIterator<Item = Election>,
-    ) -> SubmitElections {
-        SubmitElections::new(self.client.clone(), employee_id.clone(), elections.into_iter().collect())
-    }
-}
-
-operation_builder! {
-    /// Request of [`EmployeeEnrollments::list`].
-    ListEmployeeEnrollments => ops::EMPLOYEES_ENROLLMENTS_LIST {
-        employee_id: EmployeeId = employee_id,
-        page: Option<u64> = None,
-        limit: Option<u64> = None,
-    }
-    optional {
-        /// Only enrollments whose coverage starts in this year.
-        coverage_effective_start_year: i32,
-        /// Only enrollments of this plan year (by year).
-        plan_year: i32,
-        /// Only enrollments in this status.
-        status: EnrollmentStatus,
-    }
-    new(employee_id: EmployeeId) -> Vec<Enrollment>
-}
-
-list_paging!(ListEmployeeEnrollments, Enrollment);
-
-impl ListEmployeeEnrollments {
-    /// Sends the request; returns one page with status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<Vec<Enrollment>>> {
-        let op = &Self::OPERATION;
-        validate::page(op, self.page)?;
-        validate::limit(op, self.limit)?;
-        let call = self.client.call(op, self.options)?;
-        let mut request = call.api.employees_enrollments_list().employee_id(self.employee_id);
-        apply_optional!(request, self, coverage_effective_start_year, plan_year, status, page, limit);
-        let result = request.send().await;
-        call.finish(result).await
-    }
-}
-
-operation_builder! {
-    /// Request of [`EmployeeEnrollments::submit_elections`].
-    SubmitElections => ops::EMPLOYEES_ENROLLMENTS_SUBMIT_ELECTIONS {
-        employee_id: EmployeeId = employee_id,
-        elections: Vec<Election> = elections,
-    }
-    new(employee_id: EmployeeId, elections: Vec<Election>) -> Vec<Enrollment>
-}
-
-impl SubmitElections {
-    /// Sends the request; returns the updated enrollments with status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<Vec<Enrollment>>> {
-        let body = api::EnrollmentSubmitElectionsRequest {
-            elections: self.elections.iter().map(Election::to_api).collect(),
-        };
-        let call = self.client.call(&Self::OPERATION, self.options)?;
-        let result = call
-            .api
-            .employees_enrollments_submit_elections()
-            .employee_id(self.employee_id)
-            .body(body)
-            .send()
-            .await;
-        call.finish(result).await
+    ) -> EmployeesEnrollmentsSubmitElectionsBuilder {
+        EmployeesEnrollmentsSubmitElectionsBuilder::new(self.client.clone(), employee_id, elections)
     }
 }

@@ -1,16 +1,8 @@
 //! Enrollments: an employee's benefit enrollment for one plan year.
 
-use super::{by_id_operation, operation_builder};
+use crate::builders::*;
 use crate::client::Client;
 use crate::ids::{EnrollmentId, QleId};
-use crate::operations as ops;
-use crate::request::ApiResponse;
-use crate::types::{Enrollment, EnrollmentPlan};
-use crate::{Result, validate};
-use vitable_connect_api::types as api;
-
-/// Limit of [`Reissue::reason`].
-pub const REASON_MAX_CHARS: usize = 500;
 
 /// Operations on enrollments. Get it with [`Client::enrollments`].
 #[derive(Debug, Clone)]
@@ -27,8 +19,8 @@ impl Enrollments {
     /// println!("{:?} {:?}", enrollment.status, enrollment.selected_plan_name);
     /// # Ok(()) }
     /// ```
-    pub fn retrieve(&self, enrollment_id: &EnrollmentId) -> RetrieveEnrollment {
-        RetrieveEnrollment::new(self.client.clone(), enrollment_id.clone())
+    pub fn retrieve(&self, enrollment_id: &EnrollmentId) -> EnrollmentsRetrieveBuilder {
+        EnrollmentsRetrieveBuilder::new(self.client.clone(), enrollment_id)
     }
 
     /// Lists the plans that can be chosen for an enrollment, with their monthly cost per
@@ -41,8 +33,8 @@ impl Enrollments {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn list_plans(&self, enrollment_id: &EnrollmentId) -> ListEnrollmentPlans {
-        ListEnrollmentPlans::new(self.client.clone(), enrollment_id.clone())
+    pub fn list_plans(&self, enrollment_id: &EnrollmentId) -> EnrollmentsListPlansBuilder {
+        EnrollmentsListPlansBuilder::new(self.client.clone(), enrollment_id)
     }
 
     /// Reissues an enrollment after a qualifying life event, so the employee can elect again
@@ -59,49 +51,7 @@ impl Enrollments {
     /// assert_eq!(enrollment.status, vitable_connect::EnrollmentStatus::Pending);
     /// # Ok(()) }
     /// ```
-    pub fn reissue(&self, enrollment_id: &EnrollmentId, qle_id: &QleId) -> Reissue {
-        Reissue::new(self.client.clone(), enrollment_id.clone(), qle_id.clone())
-    }
-}
-
-by_id_operation! {
-    /// Request of [`Enrollments::retrieve`].
-    RetrieveEnrollment => ops::ENROLLMENTS_RETRIEVE, enrollments_retrieve(enrollment_id: EnrollmentId) -> Enrollment
-}
-
-by_id_operation! {
-    /// Request of [`Enrollments::list_plans`].
-    ListEnrollmentPlans => ops::ENROLLMENTS_LIST_PLANS,
-        enrollments_list_plans(enrollment_id: EnrollmentId) -> Vec<EnrollmentPlan>
-}
-
-operation_builder! {
-    /// Request of [`Enrollments::reissue`].
-    Reissue => ops::ENROLLMENTS_REISSUE {
-        enrollment_id: EnrollmentId = enrollment_id,
-        qle_id: QleId = qle_id,
-    }
-    optional {
-        /// Why the enrollment is reissued (at most 500 characters).
-        reason: String [into],
-    }
-    new(enrollment_id: EnrollmentId, qle_id: QleId) -> Enrollment
-}
-
-impl Reissue {
-    /// Sends the request; returns the reissued enrollment with status and headers.
-    pub async fn send_with_response(self) -> Result<ApiResponse<Enrollment>> {
-        let op = &Self::OPERATION;
-        let reason = match self.reason {
-            Some(reason) => {
-                validate::max_chars(op, "reason", &reason, REASON_MAX_CHARS)?;
-                Some(validate::convert(op, "reason", reason)?)
-            }
-            None => None,
-        };
-        let body = api::EnrollmentReissueRequest { qle_id: self.qle_id, reason };
-        let call = self.client.call(op, self.options)?;
-        let result = call.api.enrollments_reissue().enrollment_id(self.enrollment_id).body(body).send().await;
-        call.finish(result).await
+    pub fn reissue(&self, enrollment_id: &EnrollmentId, qle_id: &QleId) -> EnrollmentsReissueBuilder {
+        EnrollmentsReissueBuilder::new(self.client.clone(), enrollment_id, qle_id)
     }
 }

@@ -2,10 +2,15 @@
 //! `client.members().qualifying_life_events().record(..)` here is
 //! `client.members.qualifying_life_events.record(..)` there.
 //!
-//! Every operation is a builder: required arguments are taken up front, optional ones are
-//! setters, and `send()` runs it (`send_with_response()` also returns status and headers;
-//! list operations also have `stream()`). Every builder can override the timeout and the
-//! retries, add headers and set an idempotency key.
+//! Each method here is the entry point of one operation: it takes the operation's required
+//! values and returns its request builder from [`builders`](crate::builders), which is
+//! generated from `openapi.yaml`: optional values are setters, and `send()` runs it
+//! (`send_with_response()` also returns status and headers; list operations also have
+//! `stream()`). Every builder can override the timeout and the retries, add headers and set
+//! an idempotency key.
+//!
+//! Adding an operation to the spec takes one method here (a test names any operation
+//! without one).
 
 pub mod benefit_eligibility_policy;
 pub mod benefit_products;
@@ -65,143 +70,3 @@ impl Client {
         qualifying_life_events::QualifyingLifeEvents { client: self.clone() }
     }
 }
-
-/// Declares an operation builder: the struct with the client, its fields and the request
-/// options, a constructor, a setter per optional field, `send()` and the per-request option
-/// setters. The caller writes `send_with_response()` (and any setter of another shape).
-///
-/// Optional fields are listed as `/// doc` `name: Type` (the setter takes `Type`) or
-/// `name: Type [into]` (the setter takes `impl Into<Type>`); each is stored as `Option<Type>`.
-macro_rules! operation_builder {
-    (
-        $(#[$meta:meta])*
-        $builder:ident => $operation:path {
-            $( $field:ident : $ty:ty = $init:expr ),* $(,)?
-        }
-        $(optional {
-            $( $(#[$doc:meta])* $opt:ident : $opt_ty:ty $([$into:ident])? ),* $(,)?
-        })?
-        new($($arg:ident : $arg_ty:ty),*) -> $output:ty
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent with `.send()`"]
-        pub struct $builder {
-            client: $crate::Client,
-            options: $crate::request::RequestOptions,
-            $( $field: $ty, )*
-            $($( $opt: Option<$opt_ty>, )*)?
-        }
-
-        impl $builder {
-            const OPERATION: $crate::operations::Operation = $operation;
-
-            #[allow(clippy::too_many_arguments)]
-            pub(crate) fn new(client: $crate::Client, $($arg: $arg_ty),*) -> Self {
-                Self { client, options: Default::default(), $( $field: $init, )* $($( $opt: None, )*)? }
-            }
-
-            $($( $crate::resources::optional_setter!($(#[$doc])* $opt: $opt_ty, $($into)?); )*)?
-
-            /// Sends the request and returns the decoded response.
-            pub async fn send(self) -> $crate::Result<$output> {
-                Ok(self.send_with_response().await?.into_inner())
-            }
-        }
-
-        $crate::request::request_options!($builder);
-    };
-}
-pub(crate) use operation_builder;
-
-/// One setter of an optional field (see [`operation_builder!`]).
-macro_rules! optional_setter {
-    ($(#[$doc:meta])* $field:ident : $ty:ty, into) => {
-        $(#[$doc])*
-        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
-            self.$field = Some(value.into());
-            self
-        }
-    };
-    ($(#[$doc:meta])* $field:ident : $ty:ty,) => {
-        $(#[$doc])*
-        pub fn $field(mut self, value: $ty) -> Self {
-            self.$field = Some(value);
-            self
-        }
-    };
-}
-pub(crate) use optional_setter;
-
-/// Adds `page`, `limit` and `stream()` to a list builder whose `send_with_response()`
-/// returns `Vec<$item>`. The builder must have `page: Option<u64>` and `limit: Option<u64>`
-/// (the generated client's type; the setters take `u32`).
-macro_rules! list_paging {
-    ($builder:ident, $item:ty) => {
-        impl $builder {
-            /// Which page to fetch, from 1 (default 1).
-            pub fn page(mut self, page: u32) -> Self {
-                self.page = Some(u64::from(page));
-                self
-            }
-
-            /// Items per page, 1 to 100 (default 20).
-            pub fn limit(mut self, limit: u32) -> Self {
-                self.limit = Some(u64::from(limit));
-                self
-            }
-
-            /// Streams the items of every page from `page` (default 1) on, fetching each page
-            /// only when the previous one is used up and stopping after a short page. An error
-            /// ends the stream as its last item. Filters apply to every page.
-            pub fn stream(self) -> $crate::pagination::ItemStream<$item> {
-                let limit = self
-                    .limit
-                    .map_or($crate::pagination::DEFAULT_LIMIT, |l| l.min(u64::from(u32::MAX)) as u32);
-                let first = self.page.map_or(1, |p| p.min(u64::from(u32::MAX)) as u32);
-                $crate::pagination::paginate(first, limit, move |page| {
-                    self.clone().page(page).limit(limit).send()
-                })
-            }
-        }
-    };
-}
-pub(crate) use list_paging;
-
-/// Passes each optional field that is set to the generated builder's setter of the same
-/// name: `apply_optional!(request, self, status, page, limit)`.
-macro_rules! apply_optional {
-    ($request:ident, $from:ident, $($field:ident),+ $(,)?) => {
-        $(
-            if let Some(value) = $from.$field {
-                $request = $request.$field(value);
-            }
-        )+
-    };
-}
-pub(crate) use apply_optional;
-
-/// Declares a builder for an operation whose only argument is one ID in the path
-/// (the `retrieve` operations, `enrollments.list_plans`), `send_with_response()` included.
-macro_rules! by_id_operation {
-    (
-        $(#[$meta:meta])*
-        $builder:ident => $operation:path, $generated:ident($id:ident: $id_ty:ty) -> $output:ty
-    ) => {
-        $crate::resources::operation_builder! {
-            $(#[$meta])*
-            $builder => $operation { $id: $id_ty = $id }
-            new($id: $id_ty) -> $output
-        }
-
-        impl $builder {
-            /// Sends the request; returns the value with the response's status and headers.
-            pub async fn send_with_response(self) -> $crate::Result<$crate::ApiResponse<$output>> {
-                let call = self.client.call(&Self::OPERATION, self.options)?;
-                let result = call.api.$generated().$id(self.$id).send().await;
-                call.finish(result).await
-            }
-        }
-    };
-}
-pub(crate) use by_id_operation;

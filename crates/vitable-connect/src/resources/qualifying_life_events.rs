@@ -1,11 +1,9 @@
 //! Qualifying life events by ID. Record and list them through
 //! [`Members::qualifying_life_events`](crate::resources::members::Members::qualifying_life_events).
 
-use super::by_id_operation;
+use crate::builders::*;
 use crate::client::Client;
 use crate::ids::QleId;
-use crate::operations as ops;
-use crate::types::QualifyingLifeEvent;
 
 /// Operations on qualifying life events. Get it with [`Client::qualifying_life_events`].
 #[derive(Debug, Clone)]
@@ -22,13 +20,7 @@ impl QualifyingLifeEvents {
     /// println!("{} is {}", qle.event_type, qle.status);
     /// # Ok(()) }
     /// ```
-    pub fn retrieve(&self, qle_id: &QleId) -> RetrieveQualifyingLifeEvent {
-        RetrieveQualifyingLifeEvent::new(self.client.clone(), qle_id.clone())
+    pub fn retrieve(&self, qle_id: &QleId) -> QualifyingLifeEventsRetrieveBuilder {
+        QualifyingLifeEventsRetrieveBuilder::new(self.client.clone(), qle_id)
     }
-}
-
-by_id_operation! {
-    /// Request of [`QualifyingLifeEvents::retrieve`].
-    RetrieveQualifyingLifeEvent => ops::QUALIFYING_LIFE_EVENTS_RETRIEVE,
-        qualifying_life_events_retrieve(qle_id: QleId) -> QualifyingLifeEvent
 }

@@ -1,0 +1,651 @@
+//! Writes the SDK's request builders (`crates/vitable-connect/src/generated_builders.rs`) and
+//! the values users build to send (`generated_inputs.rs`) from the spec.
+//!
+//! Each operation gets one builder: required parameters and body properties are arguments of
+//! `new`, every optional query parameter and body property is a setter documented from the
+//! spec, and `send_with_response` checks every limit the spec states before building the
+//! generated request body, whose struct literal names every field, so nothing can be dropped.
+//! The hand-written part of the SDK is the entry point that calls `new`.
+
+use std::fmt::Write as _;
+
+use crate::spec::{Api, Limits, Location, ModelKind, Op, Ty, camel, screaming};
+use crate::tables::builder_name;
+
+/// Paths of the generated files, relative to the workspace root.
+pub const BUILDERS: &str = "crates/vitable-connect/src/generated_builders.rs";
+pub const INPUTS: &str = "crates/vitable-connect/src/generated_inputs.rs";
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "gen",
+];
+
+/// A Rust identifier for a wire name (`type` → `r#type`).
+fn ident(name: &str) -> String {
+    if KEYWORDS.contains(&name) { format!("r#{name}") } else { name.to_owned() }
+}
+
+/// One value the builder or an input type holds: a parameter or a body property.
+struct Field<'a> {
+    name: &'a str,
+    ty: &'a Ty,
+    required: bool,
+    description: &'a str,
+    limits: &'a Limits,
+    deprecated: Option<&'a str>,
+    /// Sent as a query parameter (else a path parameter or body property).
+    query: bool,
+    path: bool,
+}
+
+impl Api {
+    fn is_id(&self, name: &str) -> bool {
+        matches!(self.kind(name), Some(ModelKind::Id))
+    }
+
+    /// The type the SDK stores for a value of `ty`.
+    fn store(&self, ty: &Ty, limits: &Limits) -> String {
+        match ty {
+            Ty::String => "String".into(),
+            Ty::Date => "chrono::NaiveDate".into(),
+            Ty::DateTime => "chrono::DateTime<chrono::Utc>".into(),
+            Ty::Integer if limits.minimum.is_some_and(|m| m >= 1) => "u64".into(),
+            Ty::Integer => "i64".into(),
+            Ty::Number => "f64".into(),
+            Ty::Boolean => "bool".into(),
+            Ty::Any => "serde_json::Value".into(),
+            Ty::Array(item) => format!("Vec<{}>", self.store(item, &Limits::default())),
+            Ty::Map(value) => {
+                format!("std::collections::BTreeMap<String, {}>", self.store(value, &Limits::default()))
+            }
+            Ty::Ref(name) => match self.kind(name) {
+                Some(ModelKind::Id) => format!("crate::ids::{name}"),
+                Some(ModelKind::String(_)) if name == "Ssn" => "crate::Ssn".into(),
+                Some(ModelKind::String(_)) => "String".into(),
+                Some(ModelKind::Enum(_)) => format!("crate::types::{name}"),
+                Some(ModelKind::Object(_)) => format!("crate::input::{name}"),
+                None => format!("crate::types::{name}"),
+            },
+        }
+    }
+
+    /// The argument type of a setter or `new` for a value of `ty`, and how it becomes the
+    /// stored type (`{}` is the argument).
+    fn arg(&self, ty: &Ty, limits: &Limits, owned_ids: bool) -> (String, &'static str) {
+        match ty {
+            Ty::String => ("impl Into<String>".into(), "{}.into()"),
+            Ty::Ref(name) if matches!(self.kind(name), Some(ModelKind::String(_))) && name != "Ssn" => {
+                ("impl Into<String>".into(), "{}.into()")
+            }
+            Ty::Ref(name) if self.is_id(name) && !owned_ids => (format!("&crate::ids::{name}"), "{}.clone()"),
+            Ty::Array(item) => (
+                format!("impl IntoIterator<Item = {}>", self.store(item, &Limits::default())),
+                "{}.into_iter().collect()",
+            ),
+            other => (self.store(other, limits), "{}"),
+        }
+    }
+}
+
+fn doc(out: &mut String, indent: &str, text: &str) {
+    for line in text.lines() {
+        if line.is_empty() {
+            writeln!(out, "{indent}///").unwrap();
+        } else {
+            writeln!(out, "{indent}/// {line}").unwrap();
+        }
+    }
+}
+
+/// A sentence describing the limits, for docs: `at most 500 characters`.
+fn limits_doc(l: &Limits) -> String {
+    let mut parts = Vec::new();
+    match (l.min_length, l.max_length) {
+        (Some(a), Some(b)) if a == b => parts.push(format!("exactly {a} characters")),
+        (Some(a), Some(b)) => parts.push(format!("{a} to {b} characters")),
+        (Some(1), None) => parts.push("not empty".to_owned()),
+        (Some(a), None) => parts.push(format!("at least {a} characters")),
+        (None, Some(b)) => parts.push(format!("at most {b} characters")),
+        (None, None) => {}
+    }
+    match (l.minimum, l.maximum) {
+        (Some(a), Some(b)) => parts.push(format!("{a} to {b}")),
+        (Some(a), None) => parts.push(format!("at least {a}")),
+        (None, Some(b)) => parts.push(format!("at most {b}")),
+        (None, None) => {}
+    }
+    match (l.min_items, l.max_items) {
+        (Some(a), Some(b)) => parts.push(format!("{a} to {b} items")),
+        (Some(a), None) => parts.push(format!("at least {a} item{}", if a == 1 { "" } else { "s" })),
+        (None, Some(b)) => parts.push(format!("at most {b} items")),
+        (None, None) => {}
+    }
+    if let Some(p) = &l.pattern {
+        parts.push(format!("matching `{p}`"));
+    }
+    if let Some(f) = &l.format {
+        parts.push(format!("format `{f}`"));
+    }
+    if let Some(d) = &l.default {
+        parts.push(format!("the API's default is `{d}`"));
+    }
+    parts.join("; ")
+}
+
+fn field_doc(f: &Field) -> String {
+    let mut text = if f.description.is_empty() { format!("`{}`.", f.name) } else { f.description.to_owned() };
+    let limits = limits_doc(f.limits);
+    if !limits.is_empty() {
+        write!(text, " ({limits})").unwrap();
+    }
+    text
+}
+
+fn opt_lit<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or("None".into(), |v| format!("Some({v})"))
+}
+
+/// Statements that check `value` (an expression of the stored type, by reference) against the
+/// spec's limits for `field` (an expression of type `&str`).
+fn checks(api: &Api, out: &mut String, ty: &Ty, limits: &Limits, value: &str, field: &str) {
+    if limits.min_length.is_some() || limits.max_length.is_some() {
+        writeln!(
+            out,
+            "validate::chars(op, {field}, {value}, {}, {})?;",
+            opt_lit(limits.min_length),
+            opt_lit(limits.max_length)
+        )
+        .unwrap();
+    }
+    if limits.minimum.is_some() || limits.maximum.is_some() {
+        writeln!(
+            out,
+            "validate::range(op, {field}, i128::from(*{value}), {}, {})?;",
+            opt_lit(limits.minimum),
+            opt_lit(limits.maximum)
+        )
+        .unwrap();
+    }
+    if limits.min_items.is_some() || limits.max_items.is_some() {
+        writeln!(
+            out,
+            "validate::items(op, {field}, ({value}).len(), {}, {})?;",
+            opt_lit(limits.min_items),
+            opt_lit(limits.max_items)
+        )
+        .unwrap();
+    }
+    if limits.format.as_deref() == Some("email") {
+        writeln!(out, "validate::email(op, {field}, {value})?;").unwrap();
+    }
+    // Named string schemas carry their own limits (e.g. `Ssn`); their types check them.
+    let _ = api;
+    let _ = ty;
+}
+
+/// An expression turning `value` (the stored type, owned) into the generated client's type
+/// for `field`; may use `?`.
+fn to_api(api: &Api, ty: &Ty, value: &str, field: &str) -> String {
+    match ty {
+        Ty::String => format!("validate::convert(op, {field}, {value})?"),
+        Ty::Integer => format!("validate::convert(op, {field}, {value})?"),
+        Ty::Ref(name) => match api.kind(name) {
+            Some(ModelKind::Object(_)) => format!("{value}.into_api(op, {field})?"),
+            Some(ModelKind::String(_)) if name != "Ssn" => {
+                format!("validate::convert(op, {field}, {value})?")
+            }
+            _ => value.to_owned(),
+        },
+        Ty::Array(item) => {
+            let inner = to_api(api, item, "item", "&validate::at(field, index)");
+            if inner == "item" {
+                value.to_owned()
+            } else {
+                format!(
+                    "{{ let field: &str = {field}; {value}.into_iter().enumerate().map(|(index, item)| -> std::result::Result<_, InvalidInput> {{ Ok({inner}) }}).collect::<std::result::Result<Vec<_>, InvalidInput>>()? }}"
+                )
+            }
+        }
+        _ => value.to_owned(),
+    }
+}
+
+fn deprecated_attr(out: &mut String, note: Option<&str>) {
+    if let Some(note) = note {
+        writeln!(out, "#[deprecated(note = {note:?})]").unwrap();
+    }
+}
+
+/// The setter of one optional field.
+fn setter(api: &Api, out: &mut String, f: &Field, owned_ids: bool) {
+    let (arg, conv) = api.arg(f.ty, f.limits, owned_ids);
+    doc(out, "", &field_doc(f));
+    deprecated_attr(out, f.deprecated);
+    let name = ident(f.name);
+    let value = conv.replace("{}", "value");
+    writeln!(out, "pub fn {name}(mut self, value: {arg}) -> Self {{ self.{name} = Some({value}); self }}")
+        .unwrap();
+}
+
+fn fields_of<'a>(api: &'a Api, op: &'a Op) -> Result<Vec<Field<'a>>, String> {
+    let mut fields = Vec::new();
+    for p in &op.params {
+        fields.push(Field {
+            name: &p.name,
+            ty: &p.ty,
+            required: p.required,
+            description: &p.description,
+            limits: &p.limits,
+            deprecated: p.deprecated.as_deref(),
+            query: p.location == Location::Query,
+            path: p.location == Location::Path,
+        });
+    }
+    if let Some(body) = &op.body {
+        for p in api.props(body) {
+            if fields.iter().any(|f| f.name == p.name) {
+                return Err(format!(
+                    "{}: body property `{}` has the name of a parameter; the builder cannot hold both",
+                    op.id, p.name
+                ));
+            }
+            fields.push(Field {
+                name: &p.name,
+                ty: &p.ty,
+                required: p.required,
+                description: &p.description,
+                limits: &p.limits,
+                deprecated: p.deprecated.as_deref(),
+                query: false,
+                path: false,
+            });
+        }
+    }
+    Ok(fields)
+}
+
+/// The Rust type of the decoded success body.
+fn output(api: &Api, op: &Op) -> String {
+    match &op.success {
+        None => "()".into(),
+        Some(ty) => rust_response(api, ty),
+    }
+}
+
+fn rust_response(api: &Api, ty: &Ty) -> String {
+    match ty {
+        Ty::Ref(name) if matches!(api.kind(name), Some(ModelKind::Id)) => format!("crate::ids::{name}"),
+        Ty::Ref(name) => format!("crate::types::{name}"),
+        Ty::Array(item) => format!("Vec<{}>", rust_response(api, item)),
+        other => api.store(other, &Limits::default()),
+    }
+}
+
+/// Whether the operation pages with `page` and `limit` and returns an array.
+fn paged(op: &Op) -> Option<(&Ty, String)> {
+    let page = op.params.iter().find(|p| p.name == "page" && p.location == Location::Query)?;
+    let limit = op.params.iter().find(|p| p.name == "limit" && p.location == Location::Query)?;
+    let (Ty::Integer, Ty::Integer) = (&page.ty, &limit.ty) else { return None };
+    let Some(Ty::Array(item)) = &op.success else { return None };
+    let default = limit.limits.default.clone().or(limit.limits.maximum.map(|m| m.to_string()))?;
+    Some((item, default))
+}
+
+fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
+    let name = builder_name(op);
+    let fields = fields_of(api, op)?;
+    let output = output(api, op);
+    let konst = screaming(&camel(&op.id));
+    let mut summary =
+        format!("Request builder of `{}` (`{} {}`): {}", op.name, op.method, op.path, op.summary);
+    if !summary.ends_with('.') {
+        summary.push('.');
+    }
+    writeln!(out).unwrap();
+    doc(out, "", &summary);
+    if !op.description.is_empty() {
+        doc(out, "", &format!("\n{}", op.description));
+    }
+    doc(out, "", "\nGet one from the client's resource handles; send it with [`send`](Self::send).");
+    writeln!(out, "#[derive(Debug, Clone)]").unwrap();
+    writeln!(out, "#[must_use = \"a request does nothing until it is sent with `.send()`\"]").unwrap();
+    writeln!(out, "pub struct {name} {{").unwrap();
+    writeln!(out, "    client: Client,").unwrap();
+    writeln!(out, "    options: RequestOptions,").unwrap();
+    for f in &fields {
+        let store = api.store(f.ty, f.limits);
+        if f.required {
+            writeln!(out, "    {}: {store},", ident(f.name)).unwrap();
+        } else {
+            writeln!(out, "    {}: Option<{store}>,", ident(f.name)).unwrap();
+        }
+    }
+    writeln!(out, "}}").unwrap();
+    writeln!(out).unwrap();
+    writeln!(out, "impl {name} {{").unwrap();
+    writeln!(out, "    /// The operation this builder sends.").unwrap();
+    writeln!(out, "    pub const OPERATION: &'static Operation = &operations::{konst};").unwrap();
+    writeln!(out).unwrap();
+    // new()
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let args: Vec<String> =
+        required.iter().map(|f| format!("{}: {}", ident(f.name), api.arg(f.ty, f.limits, false).0)).collect();
+    writeln!(
+        out,
+        "    /// A request with its required values; called by the entry point on the client's resource handle."
+    )
+    .unwrap();
+    writeln!(out, "    #[allow(clippy::too_many_arguments)]").unwrap();
+    writeln!(out, "    pub(crate) fn new(client: Client, {}) -> Self {{", args.join(", ")).unwrap();
+    writeln!(out, "        Self {{ client, options: RequestOptions::default(),").unwrap();
+    for f in &fields {
+        let n = ident(f.name);
+        if f.required {
+            let conv = api.arg(f.ty, f.limits, false).1.replace("{}", &n);
+            writeln!(out, "            {n}: {conv},").unwrap();
+        } else {
+            writeln!(out, "            {n}: None,").unwrap();
+        }
+    }
+    writeln!(out, "        }}").unwrap();
+    writeln!(out, "    }}").unwrap();
+    for f in fields.iter().filter(|f| !f.required) {
+        writeln!(out).unwrap();
+        setter(api, out, f, false);
+    }
+    // send
+    let deprecation = op.deprecated.as_deref();
+    writeln!(out).unwrap();
+    writeln!(out, "    /// Sends the request and returns the decoded response.").unwrap();
+    deprecated_attr(out, deprecation);
+    writeln!(out, "    pub async fn send(self) -> Result<{output}> {{").unwrap();
+    writeln!(out, "        #[allow(deprecated)]").unwrap();
+    writeln!(out, "        let response = self.send_with_response().await?;").unwrap();
+    writeln!(out, "        Ok(response.into_inner())").unwrap();
+    writeln!(out, "    }}").unwrap();
+    writeln!(out).unwrap();
+    writeln!(
+        out,
+        "    /// Sends the request; returns the decoded value with the response's status and headers."
+    )
+    .unwrap();
+    writeln!(out, "    ///").unwrap();
+    writeln!(
+        out,
+        "    /// Every limit `openapi.yaml` states is checked first: a value outside one fails with"
+    )
+    .unwrap();
+    writeln!(out, "    /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.")
+        .unwrap();
+    deprecated_attr(out, deprecation);
+    writeln!(out, "    pub async fn send_with_response(self) -> Result<ApiResponse<{output}>> {{").unwrap();
+    writeln!(out, "        let op = Self::OPERATION;").unwrap();
+    // checks
+    for f in &fields {
+        let n = ident(f.name);
+        let field = format!("{:?}", f.name);
+        let mut body = String::new();
+        let value = if f.required { format!("&self.{n}") } else { "value".to_owned() };
+        checks(api, &mut body, f.ty, f.limits, &value, &field);
+        if body.is_empty() {
+            continue;
+        }
+        if f.required {
+            out.push_str(&body);
+        } else {
+            writeln!(out, "        if let Some(value) = &self.{n} {{ {body} }}").unwrap();
+        }
+    }
+    if let Some(body_schema) = &op.body {
+        writeln!(out, "        let body = api::types::{body_schema} {{").unwrap();
+        for p in api.props(body_schema) {
+            let n = ident(&p.name);
+            let field = format!("{:?}", p.name);
+            if p.required {
+                let value = to_api(api, &p.ty, &format!("self.{n}"), &field);
+                if p.nullable {
+                    writeln!(out, "            {n}: Some({value}),").unwrap();
+                } else {
+                    writeln!(out, "            {n}: {value},").unwrap();
+                }
+            } else {
+                let inner = to_api(api, &p.ty, "value", &field);
+                if inner == "value" {
+                    writeln!(out, "            {n}: self.{n},").unwrap();
+                } else {
+                    writeln!(
+                        out,
+                        "            {n}: match self.{n} {{ Some(value) => Some({inner}), None => None }},"
+                    )
+                    .unwrap();
+                }
+            }
+        }
+        writeln!(out, "        }};").unwrap();
+    }
+    writeln!(out, "        let call = self.client.call(op, self.options)?;").unwrap();
+    writeln!(out, "        #[allow(unused_mut)]").unwrap();
+    writeln!(out, "        let mut request = call.api.{}();", op.id).unwrap();
+    for f in fields.iter().filter(|f| f.path || f.query) {
+        let n = ident(f.name);
+        if f.required {
+            writeln!(out, "        request = request.{n}(self.{n});").unwrap();
+        } else {
+            writeln!(out, "        if let Some(value) = self.{n} {{ request = request.{n}(value); }}")
+                .unwrap();
+        }
+    }
+    if op.body.is_some() {
+        writeln!(out, "        request = request.body(body);").unwrap();
+    }
+    writeln!(out, "        let result = request.send().await;").unwrap();
+    writeln!(out, "        call.finish(result).await").unwrap();
+    writeln!(out, "    }}").unwrap();
+    if let Some((item, default_limit)) = paged(op) {
+        let item = rust_response(api, item);
+        writeln!(out).unwrap();
+        writeln!(
+            out,
+            "    /// Streams the items of every page from `page` (default 1) on, fetching each page only"
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "    /// when the previous one is used up and stopping after a short page. An error ends the"
+        )
+        .unwrap();
+        writeln!(out, "    /// stream as its last item. Every other parameter applies to every page.")
+            .unwrap();
+        deprecated_attr(out, deprecation);
+        writeln!(out, "    pub fn stream(self) -> crate::pagination::ItemStream<{item}> {{").unwrap();
+        writeln!(out, "        let limit = self.limit.unwrap_or({default_limit});").unwrap();
+        writeln!(out, "        let first = self.page.unwrap_or(1);").unwrap();
+        writeln!(out, "        crate::pagination::paginate(first, limit, move |page| {{").unwrap();
+        writeln!(out, "            #[allow(deprecated)]").unwrap();
+        writeln!(out, "            self.clone().page(page).limit(limit).send()").unwrap();
+        writeln!(out, "        }})").unwrap();
+        writeln!(out, "    }}").unwrap();
+    }
+    writeln!(out, "}}").unwrap();
+    writeln!(out).unwrap();
+    writeln!(out, "crate::request::request_options!({name});").unwrap();
+    Ok(())
+}
+
+/// `generated_builders.rs`.
+pub fn render_builders(api: &Api) -> Result<String, String> {
+    let mut out = String::new();
+    out.push_str(
+        "//! One request builder per operation of `openapi.yaml`, named after its `operationId`\n\
+         //! (`enrollments_reissue` → [`EnrollmentsReissueBuilder`]).\n\
+         //!\n\
+         //! Required values are taken by the entry point on the client's resource handle\n\
+         //! (`client.enrollments().reissue(..)`); every optional parameter and body property is a\n\
+         //! setter; `send()` checks the spec's limits, then sends. Per-request options (`timeout`,\n\
+         //! `max_retries`, `header`, `idempotency_key`) are on every builder.\n\n\
+         use vitable_connect_api as api;\n\n\
+         use crate::client::Client;\n\
+         use crate::error::{InvalidInput, Result};\n\
+         use crate::operations::{self, Operation};\n\
+         use crate::request::{ApiResponse, RequestOptions};\n\
+         use crate::validate;\n",
+    );
+    for op in &api.operations {
+        builder(api, &mut out, op)?;
+    }
+    out.push_str("\n#[allow(dead_code)]\nfn _uses(_: InvalidInput) {}\n");
+    Ok(out)
+}
+
+/// `generated_inputs.rs`.
+pub fn render_inputs(api: &Api) -> Result<String, String> {
+    let mut out = String::new();
+    out.push_str(
+        "//! The values users build to send inside a request body (addresses, rules, ...), one per\n\
+         //! object schema of `openapi.yaml` that request bodies use: required properties are\n\
+         //! arguments of `new`, optional ones setters. Limits are checked when the request is sent.\n\n\
+         use vitable_connect_api as api;\n\n\
+         use crate::error::InvalidInput;\n\
+         use crate::operations::Operation;\n\
+         use crate::validate;\n",
+    );
+    for model in api.input_models() {
+        let ModelKind::Object(props) = &model.kind else { continue };
+        let name = &model.name;
+        let fields: Vec<Field> = props
+            .iter()
+            .map(|p| Field {
+                name: &p.name,
+                ty: &p.ty,
+                required: p.required,
+                description: &p.description,
+                limits: &p.limits,
+                deprecated: p.deprecated.as_deref(),
+                query: false,
+                path: false,
+            })
+            .collect();
+        writeln!(out).unwrap();
+        doc(&mut out, "", if model.description.is_empty() { name } else { &model.description });
+        writeln!(out, "#[derive(Debug, Clone, PartialEq)]").unwrap();
+        writeln!(out, "pub struct {name} {{").unwrap();
+        for f in &fields {
+            let store = api.store(f.ty, f.limits);
+            if f.required {
+                writeln!(out, "    {}: {store},", ident(f.name)).unwrap();
+            } else {
+                writeln!(out, "    {}: Option<{store}>,", ident(f.name)).unwrap();
+            }
+        }
+        writeln!(out, "}}").unwrap();
+        writeln!(out).unwrap();
+        writeln!(out, "impl {name} {{").unwrap();
+        let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+        let mut new_doc = format!("`{name}` with its required properties:");
+        for f in &required {
+            write!(new_doc, "\n* `{}`: {}", f.name, field_doc(f)).unwrap();
+        }
+        doc(&mut out, "    ", &new_doc);
+        let args: Vec<String> = required
+            .iter()
+            .map(|f| format!("{}: {}", ident(f.name), api.arg(f.ty, f.limits, true).0))
+            .collect();
+        writeln!(out, "    #[allow(clippy::too_many_arguments)]").unwrap();
+        writeln!(out, "    pub fn new({}) -> Self {{", args.join(", ")).unwrap();
+        writeln!(out, "        Self {{").unwrap();
+        for f in &fields {
+            let n = ident(f.name);
+            if f.required {
+                let conv = api.arg(f.ty, f.limits, true).1.replace("{}", &n);
+                writeln!(out, "            {n}: {conv},").unwrap();
+            } else {
+                writeln!(out, "            {n}: None,").unwrap();
+            }
+        }
+        writeln!(out, "        }}").unwrap();
+        writeln!(out, "    }}").unwrap();
+        for f in fields.iter().filter(|f| !f.required) {
+            writeln!(out).unwrap();
+            setter(api, &mut out, f, true);
+        }
+        writeln!(out).unwrap();
+        writeln!(
+            out,
+            "    /// Checks the spec's limits and converts to the generated client's type; `at` is where this value sits in the request (`address`, `rules[0]`)."
+        )
+        .unwrap();
+        writeln!(out, "    #[allow(unused_variables)]").unwrap();
+        writeln!(
+            out,
+            "    pub(crate) fn into_api(self, op: &Operation, at: &str) -> Result<api::types::{name}, InvalidInput> {{"
+        )
+        .unwrap();
+        for f in &fields {
+            let n = ident(f.name);
+            let field = format!("&validate::join(at, {:?})", f.name);
+            let mut body = String::new();
+            let value = if f.required { format!("&self.{n}") } else { "value".to_owned() };
+            checks(api, &mut body, f.ty, f.limits, &value, &field);
+            if body.is_empty() {
+                continue;
+            }
+            if f.required {
+                out.push_str(&body);
+            } else {
+                writeln!(out, "        if let Some(value) = &self.{n} {{ {body} }}").unwrap();
+            }
+        }
+        writeln!(out, "        Ok(api::types::{name} {{").unwrap();
+        for p in props {
+            let n = ident(&p.name);
+            let field = format!("&validate::join(at, {:?})", p.name);
+            if p.required {
+                let value = to_api(api, &p.ty, &format!("self.{n}"), &field);
+                if p.nullable {
+                    writeln!(out, "            {n}: Some({value}),").unwrap();
+                } else {
+                    writeln!(out, "            {n}: {value},").unwrap();
+                }
+            } else {
+                let inner = to_api(api, &p.ty, "value", &field);
+                if inner == "value" {
+                    writeln!(out, "            {n}: self.{n},").unwrap();
+                } else {
+                    writeln!(
+                        out,
+                        "            {n}: match self.{n} {{ Some(value) => Some({inner}), None => None }},"
+                    )
+                    .unwrap();
+                }
+            }
+        }
+        writeln!(out, "        }})").unwrap();
+        writeln!(out, "    }}").unwrap();
+        writeln!(out, "}}").unwrap();
+    }
+    Ok(out)
+}
+
+/// `generated_types.rs`: the models the API returns and every enum, re-exported from the
+/// generated client (request bodies and input models are built through the builders).
+pub fn render_types(api: &Api) -> String {
+    let bodies: Vec<&str> = api.operations.iter().filter_map(|o| o.body.as_deref()).collect();
+    let inputs: Vec<&str> = api.input_models().iter().map(|m| m.name.as_str()).collect();
+    let names: Vec<&str> = api
+        .schemas
+        .values()
+        .filter(|m| matches!(m.kind, ModelKind::Object(_) | ModelKind::Enum(_)))
+        .map(|m| m.name.as_str())
+        .filter(|n| !bodies.contains(n) && !inputs.contains(n))
+        .collect();
+    format!(
+        "//! The API's models and enums, as returned by the operations: the generated types of\n\
+         //! `vitable-connect-api`, re-exported. Every field is public, IDs are typed\n\
+         //! ([`crate::ids`]), dates are [`chrono::NaiveDate`] and timestamps\n\
+         //! `chrono::DateTime<Utc>`. Values you send are built with the builders and [`crate::input`].\n\n\
+         pub use vitable_connect_api::types::{{{}}};\n",
+        names.join(", ")
+    )
+}

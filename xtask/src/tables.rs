@@ -1,0 +1,145 @@
+//! Writes `crates/vitable-connect-api/src/generated_spec.rs`: the operation table, every
+//! schema with its properties, enum values and limits, as `const` data (types in `spec.rs`).
+
+use std::fmt::Write as _;
+
+use crate::spec::{Api, Limits, Location, ModelKind, Op, camel, screaming};
+
+/// Path of the generated tables, relative to the workspace root.
+pub const OUTPUT: &str = "crates/vitable-connect-api/src/generated_spec.rs";
+
+/// The SDK's request builder type of an operation. Rule: the `operationId` in UpperCamelCase
+/// followed by `Builder` (`enrollments_reissue` → `EnrollmentsReissueBuilder`).
+pub fn builder_name(op: &Op) -> String {
+    format!("{}Builder", camel(&op.id))
+}
+
+fn opt_str(value: Option<&str>) -> String {
+    value.map_or("None".into(), |v| format!("Some({v:?})"))
+}
+
+fn opt<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or("None".into(), |v| format!("Some({v})"))
+}
+
+fn limits(l: &Limits) -> String {
+    if l.is_empty() {
+        return "Limits::NONE".into();
+    }
+    format!(
+        "Limits {{ min_length: {}, max_length: {}, minimum: {}, maximum: {}, min_items: {}, max_items: {}, pattern: {}, format: {}, default: {} }}",
+        opt(l.min_length),
+        opt(l.max_length),
+        opt(l.minimum),
+        opt(l.maximum),
+        opt(l.min_items),
+        opt(l.max_items),
+        opt_str(l.pattern.as_deref()),
+        opt_str(l.format.as_deref()),
+        opt_str(l.default.as_deref()),
+    )
+}
+
+/// The file's text.
+pub fn render(api: &Api) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    writeln!(w, "//! Tables of `openapi.yaml` (types in `spec.rs`).").unwrap();
+    writeln!(w).unwrap();
+    writeln!(w, "use crate::spec::{{Limits, Location, Operation, Param, Property, Schema, SchemaKind}};")
+        .unwrap();
+    writeln!(w).unwrap();
+    writeln!(w, "/// `info.version` of the spec these tables (and the generated client) come from.").unwrap();
+    writeln!(w, "pub const SPEC_VERSION: &str = {:?};", api.version).unwrap();
+    writeln!(w).unwrap();
+    writeln!(w, "impl Limits {{\n    /// No constraint at all.\n    pub const NONE: Limits = Limits {{ min_length: None, max_length: None, minimum: None, maximum: None, min_items: None, max_items: None, pattern: None, format: None, default: None }};\n}}").unwrap();
+    writeln!(w).unwrap();
+    writeln!(w, "/// Every operation, in `operationId` order.").unwrap();
+    writeln!(w, "pub const OPERATIONS: &[Operation] = &[").unwrap();
+    for op in &api.operations {
+        writeln!(w, "    operations::{},", screaming(&camel(&op.id))).unwrap();
+    }
+    writeln!(w, "];").unwrap();
+    writeln!(w).unwrap();
+    writeln!(w, "/// One constant per operation, named after its `operationId`.").unwrap();
+    writeln!(w, "pub mod operations {{").unwrap();
+    writeln!(w, "    use super::*;").unwrap();
+    for op in &api.operations {
+        writeln!(w).unwrap();
+        writeln!(w, "    /// `{} {}`: {}", op.method, op.path, op.summary).unwrap();
+        writeln!(w, "    pub const {}: Operation = Operation {{", screaming(&camel(&op.id))).unwrap();
+        writeln!(w, "        id: {:?},", op.id).unwrap();
+        writeln!(w, "        name: {:?},", op.name).unwrap();
+        writeln!(w, "        method: {:?},", op.method).unwrap();
+        writeln!(w, "        path: {:?},", op.path).unwrap();
+        writeln!(w, "        tag: {:?},", op.tag).unwrap();
+        writeln!(w, "        summary: {:?},", op.summary).unwrap();
+        writeln!(w, "        params: &[").unwrap();
+        for p in &op.params {
+            let location = match p.location {
+                Location::Path => "Location::Path",
+                Location::Query => "Location::Query",
+            };
+            writeln!(
+                w,
+                "            Param {{ name: {:?}, location: {location}, required: {}, ty: {:?}, limits: {}, deprecated: {} }},",
+                p.name,
+                p.required,
+                p.ty.describe(),
+                limits(&p.limits),
+                opt_str(p.deprecated.as_deref()),
+            )
+            .unwrap();
+        }
+        writeln!(w, "        ],").unwrap();
+        writeln!(w, "        body: {},", opt_str(op.body.as_deref())).unwrap();
+        writeln!(w, "        success_status: {},", op.success_status).unwrap();
+        writeln!(w, "        success: {},", opt_str(op.success.as_ref().map(|t| t.describe()).as_deref()))
+            .unwrap();
+        writeln!(w, "        deprecated: {},", opt_str(op.deprecated.as_deref())).unwrap();
+        writeln!(w, "        builder: {:?},", builder_name(op)).unwrap();
+        writeln!(w, "    }};").unwrap();
+    }
+    writeln!(w, "}}").unwrap();
+    writeln!(w).unwrap();
+    writeln!(w, "/// Every component schema, in name order.").unwrap();
+    writeln!(w, "pub const SCHEMAS: &[Schema] = &[").unwrap();
+    for model in api.schemas.values() {
+        let kind = match &model.kind {
+            ModelKind::Id => "SchemaKind::Id".to_owned(),
+            ModelKind::String(l) => format!("SchemaKind::String({})", limits(l)),
+            ModelKind::Enum(_) => format!("SchemaKind::Enum(enum_values::{})", screaming(&model.name)),
+            ModelKind::Object(props) => {
+                let mut s = String::from("SchemaKind::Object(&[\n");
+                for p in props {
+                    writeln!(
+                        s,
+                        "        Property {{ name: {:?}, ty: {:?}, required: {}, nullable: {}, limits: {}, deprecated: {} }},",
+                        p.name,
+                        p.ty.describe(),
+                        p.required,
+                        p.nullable,
+                        limits(&p.limits),
+                        opt_str(p.deprecated.as_deref()),
+                    )
+                    .unwrap();
+                }
+                s.push_str("    ])");
+                s
+            }
+        };
+        writeln!(w, "    Schema {{ name: {:?}, kind: {kind} }},", model.name).unwrap();
+    }
+    writeln!(w, "];").unwrap();
+    writeln!(w).unwrap();
+    writeln!(w, "/// The values of every enum schema, in the spec's order.").unwrap();
+    writeln!(w, "pub mod enum_values {{").unwrap();
+    for model in api.schemas.values() {
+        if let ModelKind::Enum(values) = &model.kind {
+            writeln!(w, "    /// Values of `{}`.", model.name).unwrap();
+            writeln!(w, "    pub const {}: &[&str] = &{values:?};", screaming(&model.name)).unwrap();
+        }
+    }
+    writeln!(w, "}}").unwrap();
+    out
+}
