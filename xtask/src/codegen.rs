@@ -65,7 +65,7 @@ fn settings(api: &Api) -> GenerationSettings {
 }
 
 /// Reads and parses the spec at `root`.
-fn load(root: &Path) -> Result<(openapiv3::OpenAPI, Api), String> {
+pub fn load(root: &Path) -> Result<(openapiv3::OpenAPI, Api), String> {
     let spec_path = root.join(SPEC);
     let text = std::fs::read_to_string(&spec_path)
         .map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;

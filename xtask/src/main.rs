@@ -3,11 +3,15 @@
 //! * `cargo xtask codegen` regenerates `crates/vitable-connect-api/src/generated.rs`
 //!   from `openapi.yaml`.
 //! * `cargo xtask codegen --check` fails (and prints a diff) when the committed file is stale.
+//! * `cargo xtask coverage` names hand-written pieces the spec needs that are missing.
+//! * `cargo xtask drill` runs the spec-change drills of `xtask/drills/`.
 //! * `cargo xtask bench` runs the benchmark suite and prints a table (see `BENCHMARKS.md`).
 
 mod bench;
 mod builders;
 mod codegen;
+mod coverage;
+mod drills;
 mod spec;
 mod tables;
 
@@ -19,6 +23,10 @@ usage: cargo xtask <task>
 tasks:
   codegen [--check]   regenerate the low-level client from openapi.yaml
                       (--check: fail if the committed file is stale)
+  coverage            name every hand-written piece the spec needs that is missing
+                      (SDK entry points, sandbox handlers, ID types)
+  drill               apply each spec-change fixture in xtask/drills/ to a copy of the
+                      workspace and show what the checks name
   bench [--quick]     run the benchmarks and print the summary table
 ";
 
@@ -28,6 +36,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen::write(),
         ["codegen", "--check"] => codegen::check(),
+        ["coverage"] => coverage::run(),
+        ["drill"] => drills::run_all(),
         ["bench", rest @ ..] => bench::run(rest),
         _ => {
             eprint!("{USAGE}");

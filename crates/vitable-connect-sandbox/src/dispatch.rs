@@ -113,7 +113,9 @@ async fn process(
         ),
         None => None,
     };
-    let call = Call { params, query: Query::parse(parts.uri.query()), body, content_type };
+    let spec_op = vitable_connect_api::spec::operation(op)
+        .ok_or_else(|| ApiError::internal(format!("`{op}` is not in the spec's operation table")))?;
+    let call = Call { op: spec_op, params, query: Query::parse(parts.uri.query()), body, content_type };
     run_locked(app, op, handler, key.as_deref(), parts.uri.path(), &call)
 }
 

@@ -4,11 +4,10 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::OPERATION_IDS;
 
 /// A cloneable handle on the faults of a running [`Sandbox`](crate::Sandbox).
 ///
-/// Faults are keyed by the spec's `operationId` (see [`OPERATION_IDS`]) and take effect on the
+/// Faults are keyed by the spec's `operationId` (see [`operation_ids`](crate::operation_ids)) and take effect on the
 /// next matching request, even while other requests are in flight:
 ///
 /// * [`fail_next`](Self::fail_next): the next `n` requests get an error status (and
@@ -22,7 +21,7 @@ use crate::OPERATION_IDS;
 ///
 /// # Panics
 ///
-/// Every method taking an operation ID panics when it is not one of [`OPERATION_IDS`], so that
+/// Every method taking an operation ID panics when it is not one of [`operation_ids`](crate::operation_ids), so that
 /// a typo in a test fails loudly instead of silently injecting nothing.
 #[derive(Clone, Default)]
 pub struct Faults {
@@ -62,17 +61,15 @@ impl Failure {
 
 /// The `&'static` form of a known operation ID.
 fn known(operation_id: &str) -> &'static str {
-    match OPERATION_IDS.iter().find(|op| **op == operation_id) {
-        Some(op) => op,
-        None => {
-            panic!("`{operation_id}` is not an operationId of the Vitable Connect API (see OPERATION_IDS)")
-        }
+    match vitable_connect_api::spec::operation(operation_id) {
+        Some(op) => op.id,
+        None => panic!("`{operation_id}` is not an operationId of the Vitable Connect API (see openapi.yaml)"),
     }
 }
 
-/// Whether `operation_id` is one of [`OPERATION_IDS`].
+/// Whether `operation_id` is an operation of the spec.
 pub(crate) fn is_known(operation_id: &str) -> bool {
-    OPERATION_IDS.contains(&operation_id)
+    vitable_connect_api::spec::operation(operation_id).is_some()
 }
 
 impl Faults {

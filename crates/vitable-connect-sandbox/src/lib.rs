@@ -1,6 +1,6 @@
 //! A local, in-memory Vitable Connect API for development and tests.
 //!
-//! The sandbox implements all 28 operations of the workspace's `openapi.yaml` on a real HTTP
+//! The sandbox implements every operation of the workspace's `openapi.yaml` on a real HTTP
 //! server bound to `127.0.0.1`, keeps everything in memory, and follows the rules the provider
 //! leaves unsaid in a documented, deterministic way. It can inject faults (error statuses,
 //! delays, dropped connections) so an SDK's retries, timeouts and idempotency can be tested end
@@ -93,34 +93,8 @@ pub use options::SandboxOptions;
 pub use sandbox::Sandbox;
 pub use seed::{Demo, DemoEmployee};
 
-/// Every `operationId` of the API, as accepted by [`Faults`].
-pub const OPERATION_IDS: [&str; 28] = [
-    "benefit_eligibility_policy_retrieve",
-    "benefit_products_list",
-    "benefit_products_plan_years_create",
-    "benefit_products_plan_years_list",
-    "dependents_retrieve",
-    "dependents_update",
-    "employees_retrieve",
-    "employees_update",
-    "employees_terminate",
-    "employees_enrollments_list",
-    "employees_enrollments_submit_elections",
-    "employers_create",
-    "employers_list",
-    "employers_retrieve",
-    "employers_update",
-    "employers_create_eligibility_policy",
-    "employers_employees_create",
-    "employers_employees_list",
-    "enrollments_retrieve",
-    "enrollments_list_plans",
-    "enrollments_reissue",
-    "members_dependents_create",
-    "members_dependents_list",
-    "members_qualifying_life_events_list",
-    "members_qualifying_life_events_record",
-    "plan_years_retrieve",
-    "plan_years_update",
-    "qualifying_life_events_retrieve",
-];
+/// Every `operationId` of the API, as accepted by [`Faults`]: read from the table generated
+/// from `openapi.yaml`.
+pub fn operation_ids() -> impl Iterator<Item = &'static str> {
+    vitable_connect_api::spec::OPERATIONS.iter().map(|op| op.id)
+}

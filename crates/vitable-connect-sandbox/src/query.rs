@@ -2,6 +2,8 @@
 
 use std::str::FromStr;
 
+use vitable_connect_api::spec::{self, Operation};
+
 use crate::error::{ApiError, FieldErrors};
 
 /// The decoded `name=value` pairs of a query string.
@@ -30,9 +32,9 @@ impl Query {
         self.pairs.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
-    /// A reader that collects every problem.
-    pub fn reader(&self) -> QueryReader<'_> {
-        QueryReader { query: self, errors: FieldErrors::new() }
+    /// A reader for the parameters of `op` that collects every problem.
+    pub fn reader(&self, op: &'static Operation) -> QueryReader<'_> {
+        QueryReader { query: self, op, errors: FieldErrors::new(), read: Vec::new() }
     }
 }
 
@@ -81,23 +83,44 @@ impl Paging {
 /// Reads typed parameters and remembers what was wrong with them.
 pub(crate) struct QueryReader<'a> {
     query: &'a Query,
+    op: &'static Operation,
     errors: FieldErrors,
+    /// The parameters the handler asked for.
+    read: Vec<&'static str>,
 }
 
-impl QueryReader<'_> {
+impl<'a> QueryReader<'a> {
+    /// The raw value of `name`, noting that the handler reads it.
+    fn get(&mut self, name: &str) -> Option<&'a str> {
+        if let Some(param) = self.op.param(name) {
+            self.read.push(param.name);
+        }
+        self.query.get(name)
+    }
+
     fn fail(&mut self, name: &str, message: impl Into<String>) {
         self.errors.entry(name.to_owned()).or_default().push(message.into());
     }
 
-    /// `page` (>= 1, default 1) and `limit` (1 to 100, default 20).
+    /// `page` and `limit`, within the operation's limits in the spec, or their defaults.
     pub fn paging(&mut self) -> Paging {
-        let page = self.integer("page", 1, u64::MAX).unwrap_or(1);
-        let limit = self.integer("limit", 1, 100).unwrap_or(20);
+        let page = self.integer("page");
+        let limit = self.integer("limit");
         Paging { page, limit }
     }
 
-    fn integer(&mut self, name: &str, min: u64, max: u64) -> Option<u64> {
-        let raw = self.query.get(name)?;
+    /// A non-negative integer parameter within the spec's `minimum` and `maximum`, or the
+    /// spec's `default` (else the minimum) when absent or invalid.
+    fn integer(&mut self, name: &str) -> u64 {
+        let limits = self.op.param(name).map(|p| p.limits).unwrap_or_default();
+        let min = limits.minimum.and_then(|m| u64::try_from(m).ok()).unwrap_or(0);
+        let max = limits.maximum.and_then(|m| u64::try_from(m).ok()).unwrap_or(u64::MAX);
+        let default = limits.default.and_then(|d| d.parse().ok()).unwrap_or(min);
+        self.bounded(name, min, max).unwrap_or(default)
+    }
+
+    fn bounded(&mut self, name: &str, min: u64, max: u64) -> Option<u64> {
+        let raw = self.get(name)?;
         match raw.trim().parse::<i128>() {
             Ok(n) if n < i128::from(min) => {
                 self.fail(name, format!("Ensure this value is greater than or equal to {min}."));
@@ -117,7 +140,7 @@ impl QueryReader<'_> {
 
     /// A 32-bit integer such as a year.
     pub fn int32(&mut self, name: &str) -> Option<i32> {
-        let raw = self.query.get(name)?;
+        let raw = self.get(name)?;
         match raw.trim().parse::<i32>() {
             Ok(n) => Some(n),
             Err(_) => {
@@ -129,7 +152,7 @@ impl QueryReader<'_> {
 
     /// `true` or `false`.
     pub fn boolean(&mut self, name: &str) -> Option<bool> {
-        match self.query.get(name)? {
+        match self.get(name)? {
             "true" => Some(true),
             "false" => Some(false),
             _ => {
@@ -139,9 +162,10 @@ impl QueryReader<'_> {
         }
     }
 
-    /// One of an enum's wire values (`allowed` lists them for the message).
-    pub fn choice<T: FromStr>(&mut self, name: &str, allowed: &[&str]) -> Option<T> {
-        let raw = self.query.get(name)?;
+    /// One of the wire values of the enum the spec gives parameter `name`.
+    pub fn choice<T: FromStr>(&mut self, name: &str) -> Option<T> {
+        let raw = self.get(name)?;
+        let allowed = self.op.param(name).and_then(|p| spec::enum_values(p.ty)).unwrap_or_default();
         match raw.parse::<T>() {
             Ok(value) => Some(value),
             Err(_) => {
@@ -157,79 +181,62 @@ impl QueryReader<'_> {
 
     /// A free-form string.
     pub fn text(&mut self, name: &str) -> Option<String> {
-        self.query.get(name).map(str::to_owned)
+        self.get(name).map(str::to_owned)
     }
 
-    /// Fails with every problem found, if any.
+    /// Fails with every problem found, if any; and with a 501 naming them when the handler
+    /// did not read every query parameter the spec gives the operation (a parameter added to
+    /// `openapi.yaml` that the sandbox does not implement yet).
     pub fn finish(self) -> Result<(), ApiError> {
+        let unread: Vec<&str> = self
+            .op
+            .params
+            .iter()
+            .filter(|p| p.location == spec::Location::Query && !self.read.contains(&p.name))
+            .map(|p| p.name)
+            .collect();
+        if !unread.is_empty() {
+            return Err(ApiError::new(
+                http::StatusCode::NOT_IMPLEMENTED,
+                "not_implemented",
+                format!("The sandbox does not implement query parameter(s) {} of {} yet.", unread.join(", "), self.op.id),
+            ));
+        }
         if self.errors.is_empty() { Ok(()) } else { Err(ApiError::validation(self.errors)) }
     }
-}
-
-/// Wire values of the enums used as filters.
-pub(crate) mod values {
-    pub const CATEGORY: &[&str] = &["Medical", "Dental", "Vision", "Hospital"];
-    pub const PRODUCT_CODE: &[&str] = &[
-        "EBA",
-        "VPC",
-        "VPC_CORE",
-        "MEC",
-        "MEC2",
-        "MEC_PLUS",
-        "MVP",
-        "MVP2",
-        "MVPSL",
-        "MVPSL2",
-        "VD",
-        "VV",
-        "ICHRA",
-        "ICHRA_PREMIUM_PLUS",
-        "ICHRA_REIMBURSEMENT_ONLY",
-    ];
-    pub const PLAN_YEAR_STATUS: &[&str] = &["draft", "open_enrollment", "active", "expired"];
-    pub const ENROLLMENT_STATUS: &[&str] = &["pending", "enrolled", "waived", "inactive"];
-    pub const EMPLOYEE_CLASS: &[&str] =
-        &["Full Time", "Part Time", "Temporary", "Intern", "Seasonal", "Individual Contractor"];
-    pub const RELATIONSHIP: &[&str] = &["Spouse", "Child"];
-    pub const EVENT_TYPE: &[&str] = &[
-        "Marriage",
-        "Birth",
-        "Adoption",
-        "Divorce",
-        "Death",
-        "Job Loss",
-        "Reduction In Hours",
-        "Employer Bankruptcy",
-        "Medicare Entitlement",
-        "Termination",
-        "Other",
-    ];
-    pub const QLE_STATUS: &[&str] = &["pending", "approved", "denied"];
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vitable_connect_api::types::{
-        Category, EmployeeClass, EnrollmentStatus, EventType, PlanYearStatus, ProductCode,
-        QualifyingLifeEventStatus, Relationship,
-    };
 
+    const LIST: &Operation = &spec::operations::EMPLOYERS_LIST;
+
+    /// Every value of every enum a query parameter takes parses into the generated type the
+    /// handlers use (a value added to the spec without regenerating would fail here).
     #[test]
-    fn every_listed_value_parses() {
-        fn all<T: FromStr>(values: &[&str]) {
-            for v in values {
-                assert!(v.parse::<T>().is_ok(), "{v}");
+    fn every_enum_value_of_every_query_parameter_parses() {
+        use vitable_connect_api::types::*;
+        fn parses<T: FromStr>(ty: &str) {
+            for value in spec::enum_values(ty).unwrap() {
+                assert!(value.parse::<T>().is_ok(), "{ty}: {value}");
             }
         }
-        all::<Category>(values::CATEGORY);
-        all::<ProductCode>(values::PRODUCT_CODE);
-        all::<PlanYearStatus>(values::PLAN_YEAR_STATUS);
-        all::<EnrollmentStatus>(values::ENROLLMENT_STATUS);
-        all::<EmployeeClass>(values::EMPLOYEE_CLASS);
-        all::<Relationship>(values::RELATIONSHIP);
-        all::<EventType>(values::EVENT_TYPE);
-        all::<QualifyingLifeEventStatus>(values::QLE_STATUS);
+        for op in spec::OPERATIONS {
+            for param in op.params.iter().filter(|p| spec::enum_values(p.ty).is_some()) {
+                match param.ty {
+                    "Category" => parses::<Category>(param.ty),
+                    "ProductCode" => parses::<ProductCode>(param.ty),
+                    "PlanYearStatus" => parses::<PlanYearStatus>(param.ty),
+                    "EnrollmentStatus" => parses::<EnrollmentStatus>(param.ty),
+                    "EmployeeClass" => parses::<EmployeeClass>(param.ty),
+                    "Relationship" => parses::<Relationship>(param.ty),
+                    "EventType" => parses::<EventType>(param.ty),
+                    "QualifyingLifeEventStatus" => parses::<QualifyingLifeEventStatus>(param.ty),
+                    other => panic!("{}.{}: enum `{other}` has no parse check here", op.id, param.name),
+                }
+            }
+        }
     }
 
     #[test]
@@ -246,18 +253,19 @@ mod tests {
     #[test]
     fn paging_limits() {
         let q = Query::parse(Some("page=0&limit=101"));
-        let mut r = q.reader();
+        let mut r = q.reader(LIST);
         r.paging();
         let errors = r.finish().unwrap_err().errors.unwrap_or_default();
         assert!(errors.contains_key("page") && errors.contains_key("limit"));
         let q = Query::parse(Some("page=abc"));
-        let mut r = q.reader();
+        let mut r = q.reader(LIST);
         r.paging();
         assert!(r.finish().is_err());
         let q = Query::parse(None);
-        let mut r = q.reader();
+        let mut r = q.reader(LIST);
         let p = r.paging();
-        assert_eq!((p.page, p.limit), (1, 20));
+        let default = |name| LIST.param(name).unwrap().limits.default.unwrap().parse::<u64>().unwrap();
+        assert_eq!((p.page, p.limit), (default("page"), default("limit")));
         assert_eq!(Paging { page: 2, limit: 2 }.apply(vec![1, 2, 3, 4, 5]), [3, 4]);
         assert!(Paging { page: u64::MAX, limit: 100 }.apply(vec![1]).is_empty());
     }

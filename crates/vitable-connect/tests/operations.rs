@@ -1,4 +1,4 @@
-//! Every one of the 28 operations against a local HTTP server: exact method, path, query,
+//! Every operation of `openapi.yaml` against a local HTTP server: exact method, path, query,
 //! headers and JSON body on the wire, the spec's success status, and the decoded response.
 //!
 //! Each operation has an `exercise_*` function that mounts its mocks (each `.expect(1)`),
@@ -185,7 +185,7 @@ operation_tests! {
 
 #[tokio::test]
 async fn every_operation_in_the_table_is_exercised() {
-    assert_eq!(operations::ALL.len(), 28);
+    assert_eq!(operations::ALL.len(), spec_operations().len(), "one table entry per operation of the spec");
     let mut seen = BTreeSet::new();
     for op in operations::ALL {
         assert!(seen.insert(op.id), "{} is listed twice", op.id);
@@ -317,9 +317,11 @@ async fn exercise_benefit_products_plan_years_create(server: &MockServer, client
             date(2027, 12, 31),
             date(2026, 11, 1),
             date(2026, 11, 30),
+            [
+                ContributionClassInput::new("full_time", CoverageTier::Ee, 5_000, 35_000),
+                ContributionClassInput::new("full_time", CoverageTier::Ef, 20_000, 0),
+            ],
         )
-        .contribution_class(ContributionClassInput::new("full_time", CoverageTier::Ee, 5_000, 35_000))
-        .contribution_classes([ContributionClassInput::new("full_time", CoverageTier::Ef, 20_000, 0)])
         .send_with_response()
         .await
         .unwrap();
@@ -758,7 +760,7 @@ async fn exercise_employers_create_eligibility_policy(server: &MockServer, clien
             ],
         )
         .description("Standard policy")
-        .replaces(&id("epol_Old111"))
+        .policy_to_replace_id(&id("epol_Old111"))
         .send()
         .await
         .unwrap();
@@ -1146,7 +1148,7 @@ async fn exercise_plan_years_update(server: &MockServer, client: &Client) {
         .update(&id::<PlanYearId>(PLAN_YEAR))
         .open_enrollment_start(date(2026, 11, 5))
         .open_enrollment_end(date(2026, 12, 15))
-        .status(PlanYearStatus::OpenEnrollment)
+        .status(PlanYearStatus::OpenEnrollment.to_string())
         .contribution_classes([ContributionClassInput::new("part_time", CoverageTier::Es, 15_000, 25_000)])
         .send()
         .await
@@ -1349,7 +1351,7 @@ fn the_operations_table_matches_openapi_yaml() {
         .map(|op| (op.id.to_owned(), op.method.to_owned(), op.path.to_owned()))
         .collect();
 
-    assert_eq!(spec.len(), 28, "the spec has 28 operations");
+    assert!(!spec.is_empty(), "openapi.yaml has operations");
     assert_eq!(table.len(), operations::ALL.len(), "no operation is listed twice");
     let missing: Vec<_> = spec.difference(&table).collect();
     let extra: Vec<_> = table.difference(&spec).collect();

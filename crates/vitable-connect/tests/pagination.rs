@@ -253,15 +253,25 @@ async fn send_returns_one_page_only() {
     assert_eq!(requests(&server).await.len(), 2);
 }
 
+/// The default page size `openapi.yaml` states for `limit` (a JSON text such as `20`).
+fn default_limit() -> u64 {
+    let limit = vitable_connect_api::spec::operation("employers_list")
+        .and_then(|op| op.param("limit"))
+        .expect("employers_list has a limit parameter");
+    let default = limit.limits.default.expect("limit has a default");
+    default.parse().unwrap_or_else(|e| panic!("the default limit `{default}` is not a number: {e}"))
+}
+
 #[tokio::test]
 async fn the_default_page_size_is_sent_and_used_to_find_the_end() {
     let server = MockServer::start().await;
-    serve_pages(&server, "/v1/employers", &[20, 3], employer).await;
+    let full = usize::try_from(default_limit()).unwrap();
+    serve_pages(&server, "/v1/employers", &[full, 3], employer).await;
     let all: Vec<_> = client(&server).employers().list().stream().try_collect().await.unwrap();
-    assert_eq!(all.len(), 23);
+    assert_eq!(all.len(), full + 3, "a full default-sized page, then a short one");
     let requests = requests(&server).await;
     assert_eq!(requests.len(), 2);
-    let limit = vitable_connect::pagination::DEFAULT_LIMIT.to_string();
+    let limit = default_limit().to_string();
     assert!(requests.iter().all(|r| query(r, "limit").as_deref() == Some(limit.as_str())));
 }
 

@@ -44,7 +44,7 @@ async fn assert_rejected<T: std::fmt::Debug>(
     limit: &str,
 ) {
     let invalid = invalid_input(result);
-    assert_eq!((invalid.operation, invalid.field), (operation, field), "{invalid}");
+    assert_eq!((invalid.operation, invalid.field.as_str()), (operation, field), "{invalid}");
     assert!(invalid.problem.contains(limit), "`{}` should mention `{limit}`", invalid.problem);
     assert_eq!(invalid.to_string(), format!("invalid {field} for {operation}: {}", invalid.problem));
     let received = server.received_requests().await.unwrap();
@@ -227,7 +227,7 @@ async fn an_address_state_of_1_or_3_characters_is_rejected_wherever_an_address_i
 
     for (state, length) in [("C", 1), ("CAL", 3)] {
         let address = || AddressInput::new("500 Market St", "San Francisco", state, "94105");
-        let limit = format!("must be 2 to 2 characters (got {length})");
+        let limit = format!("must be exactly 2 characters (got {length})");
 
         let result =
             client.employers().create("Acme Bakery", "Acme Bakery LLC", "12-3456789", address()).send().await;
@@ -262,7 +262,7 @@ async fn an_address_state_of_1_or_3_characters_is_rejected_wherever_an_address_i
 
 /// Sends one page of every list operation with `page` and `limit` set as given, and returns
 /// each operation's name with its result.
-async fn every_list(client: &Client, page: u32, limit: u32) -> Vec<(&'static str, Result<usize, Error>)> {
+async fn every_list(client: &Client, page: u64, limit: u64) -> Vec<(&'static str, Result<usize, Error>)> {
     vec![
         (
             "benefit_products.list",
@@ -404,7 +404,10 @@ async fn an_eligibility_policy_without_rules_is_rejected() {
         .await;
 }
 
-fn create_plan_year(client: &Client) -> vitable_connect::builders::BenefitProductsPlanYearsCreateBuilder {
+fn create_plan_year(
+    client: &Client,
+    contribution_classes: impl IntoIterator<Item = ContributionClassInput>,
+) -> vitable_connect::builders::BenefitProductsPlanYearsCreateBuilder {
     client.benefit_products().plan_years().create(
         &id(BENEFIT_PRODUCT),
         &id(EMPLOYER),
@@ -412,6 +415,7 @@ fn create_plan_year(client: &Client) -> vitable_connect::builders::BenefitProduc
         date(2027, 12, 31),
         date(2026, 11, 1),
         date(2026, 11, 30),
+        contribution_classes,
     )
 }
 
@@ -419,7 +423,7 @@ fn create_plan_year(client: &Client) -> vitable_connect::builders::BenefitProduc
 async fn a_plan_year_without_contribution_classes_is_rejected() {
     let (server, client) = setup().await;
 
-    let result = create_plan_year(&client).send().await;
+    let result = create_plan_year(&client, []).send().await;
 
     let operation = "benefit_products.plan_years.create";
     assert_rejected(&server, result, operation, "contribution_classes", "at least one item").await;
@@ -431,21 +435,23 @@ async fn negative_contribution_cents_are_rejected_on_create_and_update() {
     let employee_share = ContributionClassInput::new("full_time", CoverageTier::Ee, -1, 35_000);
     let employer_share = ContributionClassInput::new("full_time", CoverageTier::Ee, 5_000, -35_000);
 
-    let result = create_plan_year(&client).contribution_class(employee_share.clone()).send().await;
+    let valid = ContributionClassInput::new("full_time", CoverageTier::Ef, 20_000, 0);
+
+    let result = create_plan_year(&client, [employee_share.clone()]).send().await;
     let (operation, field) =
-        ("benefit_products.plan_years.create", "contribution_classes.employee_contribution_cents");
+        ("benefit_products.plan_years.create", "contribution_classes[0].employee_contribution_cents");
     assert_rejected(&server, result, operation, field, "must not be negative (got -1)").await;
 
-    let result = create_plan_year(&client).contribution_class(employer_share.clone()).send().await;
-    let field = "contribution_classes.employer_contribution_cents";
+    let result = create_plan_year(&client, [valid.clone(), employer_share.clone()]).send().await;
+    let field = "contribution_classes[1].employer_contribution_cents";
     assert_rejected(&server, result, operation, field, "must not be negative (got -35000)").await;
 
     let update = || client.plan_years().update(&id(PLAN_YEAR));
     let result = update().contribution_classes([employee_share]).send().await;
-    let field = "contribution_classes.employee_contribution_cents";
+    let field = "contribution_classes[0].employee_contribution_cents";
     assert_rejected(&server, result, "plan_years.update", field, "got -1").await;
-    let result = update().contribution_classes([employer_share]).send().await;
-    let field = "contribution_classes.employer_contribution_cents";
+    let result = update().contribution_classes([valid, employer_share]).send().await;
+    let field = "contribution_classes[1].employer_contribution_cents";
     assert_rejected(&server, result, "plan_years.update", field, "got -35000").await;
 }
 
@@ -458,8 +464,7 @@ async fn zero_contribution_cents_are_sent() {
         .mount(&server)
         .await;
 
-    create_plan_year(&client)
-        .contribution_class(ContributionClassInput::new("full_time", CoverageTier::Ee, 0, 0))
+    create_plan_year(&client, [ContributionClassInput::new("full_time", CoverageTier::Ee, 0, 0)])
         .send()
         .await
         .unwrap();

@@ -6,7 +6,6 @@ use vitable_connect_api::types::{Dependent, DependentCreateRequest, DependentUpd
 
 use super::{Call, Reply};
 use crate::error::ApiError;
-use crate::query::values;
 use crate::state::{DependentRecord, State, find, find_mut, sort_by_creation, ssn_digits};
 
 /// `POST /v1/members/{member_id}/dependents`: `ssn_last_four` is returned when an SSN was given.
@@ -61,10 +60,10 @@ pub(crate) fn insert(
 /// `GET /v1/members/{member_id}/dependents`: filters `active_in` and `relationship`.
 pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let member_id = state.member_employee(call.param("member_id"))?.employee.member.id.clone();
-    let mut q = call.query.reader();
+    let mut q = call.reader();
     let paging = q.paging();
     let active = q.boolean("active_in");
-    let relationship = q.choice("relationship", values::RELATIONSHIP);
+    let relationship = q.choice("relationship");
     q.finish()?;
     let mut items: Vec<&Dependent> = state
         .dependents

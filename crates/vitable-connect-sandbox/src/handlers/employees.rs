@@ -8,17 +8,16 @@ use vitable_connect_api::types::{
 
 use super::{Call, Reply, address};
 use crate::error::ApiError;
-use crate::query::values;
 use crate::state::{EmployeeRecord, State, find, find_mut, sort_by_creation, ssn_digits};
 use crate::validate::Checks;
 
 /// `GET /v1/employers/{employer_id}/employees`: filters `active_in` and `employee_class`.
 pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let employer = find(&state.employers, call.param("employer_id"), "employer")?;
-    let mut q = call.query.reader();
+    let mut q = call.reader();
     let paging = q.paging();
     let active = q.boolean("active_in");
-    let class = q.choice("employee_class", values::EMPLOYEE_CLASS);
+    let class = q.choice("employee_class");
     q.finish()?;
     let mut items: Vec<&Employee> = state
         .employees

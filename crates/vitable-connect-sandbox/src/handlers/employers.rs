@@ -13,7 +13,7 @@ pub(crate) const ORGANIZATION_ID: &str = "org_sandbox";
 
 /// `GET /v1/employers`: filters `name` (case-insensitive substring) and `active_in`.
 pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
-    let mut q = call.query.reader();
+    let mut q = call.reader();
     let paging = q.paging();
     let active = q.boolean("active_in");
     let name = q.text("name");

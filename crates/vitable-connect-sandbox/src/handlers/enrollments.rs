@@ -10,7 +10,6 @@ use vitable_connect_api::types::{
 
 use super::{Call, Reply};
 use crate::error::ApiError;
-use crate::query::values;
 use crate::state::{State, contribution_for, employment_of, find, find_mut, sort_by_creation};
 
 /// The coverage tiers priced by `enrollments_list_plans`, in order.
@@ -54,9 +53,9 @@ pub(crate) fn insert_pending(
 /// year's) and `plan_year` (year in which the plan year's coverage starts).
 pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let employee = &find(&state.employees, call.param("employee_id"), "employee")?.employee;
-    let mut q = call.query.reader();
+    let mut q = call.reader();
     let paging = q.paging();
-    let status = q.choice::<EnrollmentStatus>("status", values::ENROLLMENT_STATUS);
+    let status = q.choice::<EnrollmentStatus>("status");
     let start_year = q.int32("coverage_effective_start_year");
     let plan_year = q.int32("plan_year");
     q.finish()?;
@@ -135,6 +134,9 @@ pub(crate) fn list_plans(state: &mut State, call: &Call) -> Result<Reply, ApiErr
 pub(crate) fn reissue(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let enrollment = find(&state.enrollments, call.param("enrollment_id"), "enrollment")?;
     let request: EnrollmentReissueRequest = call.json()?;
+    // The reason is checked by the generated type (its length) and, as in the API, not kept:
+    // no response carries it.
+    let _reason = request.reason;
     let qle = find(&state.qles, request.qle_id.as_str(), "qualifying life event")?;
     if qle.employee_id != enrollment.employee_id {
         return Err(ApiError::bad_request(

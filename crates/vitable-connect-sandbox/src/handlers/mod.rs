@@ -22,14 +22,17 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::state::State;
+use vitable_connect_api::spec::Operation;
 use vitable_connect_api::types::{Address, AddressInput};
 
 /// The function behind one operation.
 pub(crate) type Handler = fn(&mut State, &Call) -> Result<Reply, ApiError>;
 
 /// A request as a handler sees it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Call {
+    /// The operation, from the spec's table.
+    pub op: &'static Operation,
     pub params: Vec<(String, String)>,
     pub query: Query,
     pub body: Bytes,
@@ -40,6 +43,11 @@ impl Call {
     /// A path parameter (`""` when the route has none of that name).
     pub fn param(&self, name: &str) -> &str {
         self.params.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// A reader of the query parameters, checked against the operation's spec.
+    pub fn reader(&self) -> crate::query::QueryReader<'_> {
+        self.query.reader(self.op)
     }
 
     /// The body, parsed into a generated request type.

@@ -12,7 +12,6 @@ use vitable_connect_api::types::{
 
 use super::{Call, Reply};
 use crate::error::ApiError;
-use crate::query::values;
 use crate::state::{PlanDetails, State, find, find_mut, sort_by_creation};
 use crate::validate::Checks;
 
@@ -158,10 +157,10 @@ fn classes(state: &mut State, inputs: Vec<ContributionClassInput>) -> Vec<Contri
 /// `status`.
 pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let product = &find(&state.products, call.param("benefit_product_id"), "benefit product")?.product;
-    let mut q = call.query.reader();
+    let mut q = call.reader();
     let paging = q.paging();
     let employer_id = q.text("employer_id");
-    let status = q.choice::<PlanYearStatus>("status", values::PLAN_YEAR_STATUS);
+    let status = q.choice::<PlanYearStatus>("status");
     q.finish()?;
     let mut items: Vec<&PlanYear> = state
         .plan_years
@@ -212,7 +211,7 @@ pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
     let status = match request.status.as_deref().map(str::parse::<PlanYearStatus>) {
         Some(Ok(status)) => Some(status),
         Some(Err(_)) => {
-            let allowed = values::PLAN_YEAR_STATUS.join(", ");
+            let allowed = vitable_connect_api::spec::enum_values::PLAN_YEAR_STATUS.join(", ");
             checks.add("status", format!("Not a plan year status; expected one of {allowed}."));
             None
         }

@@ -13,7 +13,7 @@ use crate::validate::Checks;
 /// employer's; with `policy_to_replace_id`, it records the one it replaces, which is deactivated.
 pub(crate) fn create(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let employer_id = find(&state.employers, call.param("employer_id"), "employer")?.id.clone();
-    let mut q = call.query.reader();
+    let mut q = call.reader();
     let replace = q.text("policy_to_replace_id");
     q.finish()?;
     let request: EligibilityPolicyCreateRequest = call.json()?;

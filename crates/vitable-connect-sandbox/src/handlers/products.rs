@@ -5,16 +5,15 @@ use vitable_connect_api::types::{BenefitProduct, Category, ProductCode};
 
 use super::{Call, Reply};
 use crate::error::ApiError;
-use crate::query::values;
 use crate::state::{CatalogPlan, ProductRecord, State, sort_by_creation};
 
 /// `GET /v1/benefit-products`: filters `active_in`, `category` and `product_code`.
 pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
-    let mut q = call.query.reader();
+    let mut q = call.reader();
     let paging = q.paging();
     let active = q.boolean("active_in");
-    let category = q.choice::<Category>("category", values::CATEGORY);
-    let code = q.choice::<ProductCode>("product_code", values::PRODUCT_CODE);
+    let category = q.choice::<Category>("category");
+    let code = q.choice::<ProductCode>("product_code");
     q.finish()?;
     let mut items: Vec<&BenefitProduct> = state
         .products

@@ -10,7 +10,6 @@ use vitable_connect_api::types::{
 
 use super::{Call, Reply};
 use crate::error::ApiError;
-use crate::query::values;
 use crate::state::{State, find, sort_by_creation};
 
 /// Who reviews events in the sandbox (`reviewed_by`).
@@ -28,10 +27,10 @@ pub(crate) fn window_days(event_type: EventType) -> u64 {
 /// `GET /v1/members/{member_id}/qualifying-life-events`: filters `event_type` and `status`.
 pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let member_id = state.member_employee(call.param("member_id"))?.employee.member.id.clone();
-    let mut q = call.query.reader();
+    let mut q = call.reader();
     let paging = q.paging();
-    let event_type = q.choice::<EventType>("event_type", values::EVENT_TYPE);
-    let status = q.choice::<QualifyingLifeEventStatus>("status", values::QLE_STATUS);
+    let event_type = q.choice::<EventType>("event_type");
+    let status = q.choice::<QualifyingLifeEventStatus>("status");
     q.finish()?;
     let mut items: Vec<&QualifyingLifeEvent> = state
         .qles
