@@ -649,3 +649,109 @@ pub fn render_types(api: &Api) -> String {
         names.join(", ")
     )
 }
+
+/// A Rust expression of a valid sample value for a setter or `new` argument of type `ty`:
+/// the spec's example when it gives one, else the smallest value its limits allow.
+fn sample(api: &Api, ty: &Ty, limits: &Limits, example: Option<&serde_json::Value>, owned_ids: bool) -> String {
+    let text = example.and_then(|e| e.as_str());
+    match ty {
+        Ty::String => {
+            if let Some(text) = text {
+                return format!("{text:?}");
+            }
+            if limits.format.as_deref() == Some("email") {
+                return "\"someone@example.com\"".into();
+            }
+            let len = limits.min_length.unwrap_or(1).max(1);
+            let len = limits.max_length.map_or(len, |max| len.min(max));
+            format!("{:?}", "x".repeat(len as usize))
+        }
+        Ty::Date => "chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()".into(),
+        Ty::DateTime => "chrono::DateTime::<chrono::Utc>::UNIX_EPOCH".into(),
+        Ty::Integer => {
+            let value = example.and_then(|e| e.as_i64()).unwrap_or_else(|| limits.minimum.unwrap_or(1));
+            let value = limits.maximum.map_or(value, |max| value.min(max));
+            format!("{value}_{}", api.store(ty, limits))
+        }
+        Ty::Number => "1.0".into(),
+        Ty::Boolean => "true".into(),
+        Ty::Any => "serde_json::Value::Null".into(),
+        Ty::Map(_) => "Default::default()".into(),
+        Ty::Array(item) => format!("[{}]", sample(api, item, &Limits::default(), None, true)),
+        Ty::Ref(name) => {
+            let model = api.schemas.get(name);
+            let model_example = model.and_then(|m| m.example.as_ref()).and_then(|e| e.as_str());
+            match model.map(|m| &m.kind) {
+                Some(ModelKind::Id) => {
+                    let id = format!(
+                        "{:?}.parse::<crate::ids::{name}>().expect(\"the spec's example of {name} parses\")",
+                        model_example.unwrap_or("id_1")
+                    );
+                    if owned_ids { id } else { format!("&{id}") }
+                }
+                Some(ModelKind::String(_)) if name == "Ssn" => {
+                    format!("{:?}.parse::<crate::Ssn>().expect(\"the spec's example SSN parses\")", model_example.unwrap_or("123-45-6789"))
+                }
+                Some(ModelKind::String(_)) => format!("{:?}", model_example.unwrap_or("x")),
+                Some(ModelKind::Enum(values)) => format!(
+                    "{:?}.parse::<crate::types::{name}>().expect(\"a value of {name}\")",
+                    text.or(values.first().map(String::as_str)).unwrap_or_default()
+                ),
+                Some(ModelKind::Object(props)) => {
+                    let required: Vec<String> = props
+                        .iter()
+                        .filter(|p| p.required)
+                        .map(|p| sample(api, &p.ty, &p.limits, p.example.as_ref(), true))
+                        .collect();
+                    let mut expr = format!("crate::input::{name}::new({})", required.join(", "));
+                    for p in props.iter().filter(|p| !p.required) {
+                        write!(expr, ".{}({})", ident(&p.name), sample(api, &p.ty, &p.limits, p.example.as_ref(), true))
+                            .unwrap();
+                    }
+                    expr
+                }
+                None => "Default::default()".into(),
+            }
+        }
+    }
+}
+
+/// A function that sends every operation with every parameter and body property set, for the
+/// spec-driven wire test (`tests/tests/maximal_requests.rs`); behind the `spec-coverage` feature.
+pub fn render_coverage(api: &Api) -> Result<String, String> {
+    let mut out = String::new();
+    out.push_str(
+        "\n/// Maximal requests: every operation with every parameter and body property set, for\n\
+         /// the spec-driven wire test. Not part of the public API.\n\
+         #[cfg(feature = \"spec-coverage\")]\n\
+         #[doc(hidden)]\n\
+         pub mod __coverage {\n\
+         use super::*;\n\n\
+         /// Sends operation `operation_id` with every value set; `None` for an unknown operation.\n\
+         #[allow(deprecated)]\n\
+         pub async fn send_maximal(client: &Client, operation_id: &str) -> Option<Result<()>> {\n\
+         Some(match operation_id {\n",
+    );
+    for op in &api.operations {
+        let fields = fields_of(api, op)?;
+        let params: std::collections::BTreeMap<&str, &crate::spec::Param> =
+            op.params.iter().map(|p| (p.name.as_str(), p)).collect();
+        let props: std::collections::BTreeMap<&str, &crate::spec::Prop> =
+            op.body.as_deref().map(|b| api.props(b).iter().map(|p| (p.name.as_str(), p)).collect()).unwrap_or_default();
+        let example = |name: &str| {
+            params.get(name).and_then(|p| p.example.as_ref()).or_else(|| props.get(name).and_then(|p| p.example.as_ref()))
+        };
+        let required: Vec<String> = fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| sample(api, f.ty, f.limits, example(f.name), false))
+            .collect();
+        let mut expr = format!("{}::new(client.clone(), {})", builder_name(op), required.join(", "));
+        for f in fields.iter().filter(|f| !f.required) {
+            write!(expr, ".{}({})", ident(f.name), sample(api, f.ty, f.limits, example(f.name), false)).unwrap();
+        }
+        writeln!(out, "{:?} => {expr}.send_with_response().await.map(|_| ()),", op.id).unwrap();
+    }
+    out.push_str("_ => return None,\n})\n}\n}\n");
+    Ok(out)
+}

@@ -63,6 +63,8 @@ pub struct Param {
     pub ty: Ty,
     pub limits: Limits,
     pub deprecated: Option<String>,
+    /// The spec's `example`, when it gives one.
+    pub example: Option<serde_json::Value>,
 }
 
 /// A type as the spec states it.
@@ -128,6 +130,8 @@ pub struct Model {
     pub name: String,
     pub description: String,
     pub kind: ModelKind,
+    /// The spec's `example`, when it gives one.
+    pub example: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +154,8 @@ pub struct Prop {
     pub description: String,
     pub limits: Limits,
     pub deprecated: Option<String>,
+    /// The spec's `example`, when it gives one.
+    pub example: Option<serde_json::Value>,
 }
 
 fn note(
@@ -230,6 +236,7 @@ fn ref_name(reference: &str) -> Result<String, String> {
 
 /// Type, nullability, limits, description and deprecation of a schema used in place.
 struct Use {
+    example: Option<serde_json::Value>,
     ty: Ty,
     nullable: bool,
     limits: Limits,
@@ -241,6 +248,7 @@ fn use_of(schema: &ReferenceOr<Schema>) -> Result<Use, String> {
     let schema = match schema {
         ReferenceOr::Reference { reference } => {
             return Ok(Use {
+                example: None,
                 ty: Ty::Ref(ref_name(reference)?),
                 nullable: false,
                 limits: Limits::default(),
@@ -307,6 +315,7 @@ fn use_of(schema: &ReferenceOr<Schema>) -> Result<Use, String> {
         other => return Err(format!("unsupported inline schema: {other:?}")),
     };
     Ok(Use {
+        example: data.example.clone(),
         ty,
         nullable: data.nullable,
         limits,
@@ -347,13 +356,14 @@ fn model(name: &str, schema: &Schema) -> Result<Model, String> {
                     deprecated: note(used.deprecated, &extensions, "deprecated in openapi.yaml"),
                     description: used.description,
                     limits: used.limits,
+                    example: used.example,
                 });
             }
             ModelKind::Object(props)
         }
         other => return Err(format!("schema {name}: unsupported kind {other:?}")),
     };
-    Ok(Model { name: name.to_owned(), description, kind })
+    Ok(Model { name: name.to_owned(), description, kind, example: schema.schema_data.example.clone() })
 }
 
 impl Api {
@@ -404,6 +414,7 @@ impl Api {
                         location,
                         required: data.required,
                         description: one_line(data.description.as_ref()),
+                        example: data.example.clone().or(used.example),
                         ty: used.ty,
                         limits: used.limits,
                         deprecated: note(

@@ -91,6 +91,23 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Finishes a typify builder (`vitable_connect_api::types::builder::X`) into the generated
+/// response type `X`.
+///
+/// Response records are made with builders rather than struct literals, so that a property the
+/// spec adds later needs no change here to compile: an optional one starts empty, and a required
+/// one the sandbox does not set yet fails here, at run time, with a 500 that names it.
+pub(crate) fn build<T, B>(builder: B) -> Result<T, ApiError>
+where
+    B: TryInto<T>,
+    B::Error: std::fmt::Display,
+{
+    builder.try_into().map_err(|e| {
+        let name = std::any::type_name::<T>().rsplit("::").next().unwrap_or("response");
+        ApiError::internal(format!("The sandbox could not build a {name}: {e}."))
+    })
+}
+
 /// Shortens a caller-supplied value (an ID from the path) for use in a message.
 pub(crate) fn shown(value: &str) -> String {
     const KEEP: usize = 64;

@@ -4,7 +4,6 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-
 /// A cloneable handle on the faults of a running [`Sandbox`](crate::Sandbox).
 ///
 /// Faults are keyed by the spec's `operationId` (see [`operation_ids`](crate::operation_ids)) and take effect on the
@@ -63,7 +62,9 @@ impl Failure {
 fn known(operation_id: &str) -> &'static str {
     match vitable_connect_api::spec::operation(operation_id) {
         Some(op) => op.id,
-        None => panic!("`{operation_id}` is not an operationId of the Vitable Connect API (see openapi.yaml)"),
+        None => {
+            panic!("`{operation_id}` is not an operationId of the Vitable Connect API (see openapi.yaml)")
+        }
     }
 }
 

@@ -199,7 +199,11 @@ impl<'a> QueryReader<'a> {
             return Err(ApiError::new(
                 http::StatusCode::NOT_IMPLEMENTED,
                 "not_implemented",
-                format!("The sandbox does not implement query parameter(s) {} of {} yet.", unread.join(", "), self.op.id),
+                format!(
+                    "The sandbox does not implement query parameter(s) {} of {} yet.",
+                    unread.join(", "),
+                    self.op.id
+                ),
             ));
         }
         if self.errors.is_empty() { Ok(()) } else { Err(ApiError::validation(self.errors)) }

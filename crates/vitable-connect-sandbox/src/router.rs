@@ -55,7 +55,10 @@ fn handler(operation_id: &str) -> Option<Handler> {
 }
 
 /// Answers an operation of the spec that the sandbox has no handler for.
-fn not_implemented(_: &mut crate::state::State, call: &crate::handlers::Call) -> Result<crate::handlers::Reply, ApiError> {
+fn not_implemented(
+    _: &mut crate::state::State,
+    call: &crate::handlers::Call,
+) -> Result<crate::handlers::Reply, ApiError> {
     Err(ApiError::new(
         StatusCode::NOT_IMPLEMENTED,
         "not_implemented",
@@ -136,8 +139,11 @@ mod tests {
     /// Names every operation of `openapi.yaml` that the sandbox has no handler for.
     #[test]
     fn every_operation_of_the_spec_has_a_handler() {
-        let missing: Vec<&str> =
-            vitable_connect_api::spec::OPERATIONS.iter().map(|op| op.id).filter(|id| handler(id).is_none()).collect();
+        let missing: Vec<&str> = vitable_connect_api::spec::OPERATIONS
+            .iter()
+            .map(|op| op.id)
+            .filter(|id| handler(id).is_none())
+            .collect();
         assert!(missing.is_empty(), "the sandbox has no handler for: {missing:?} (add one in router.rs)");
     }
 

@@ -156,7 +156,7 @@ fn seed_products(state: &mut State) -> Result<[BenefitProductId; 4], ApiError> {
                 )?,
             ],
         },
-    );
+    )?;
     let dental = products::insert(
         state,
         NewProduct {
@@ -187,7 +187,7 @@ fn seed_products(state: &mut State) -> Result<[BenefitProductId; 4], ApiError> {
                 )?,
             ],
         },
-    );
+    )?;
     let vision = products::insert(
         state,
         NewProduct {
@@ -207,7 +207,7 @@ fn seed_products(state: &mut State) -> Result<[BenefitProductId; 4], ApiError> {
                 0,
             )?],
         },
-    );
+    )?;
     let hospital = products::insert(
         state,
         NewProduct {
@@ -219,7 +219,7 @@ fn seed_products(state: &mut State) -> Result<[BenefitProductId; 4], ApiError> {
             active: false,
             catalog: Vec::new(),
         },
-    );
+    )?;
     Ok([medical, dental, vision, hospital])
 }
 

@@ -146,16 +146,12 @@ pub(crate) fn sort_by_creation<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> (
     items.sort_by_key(key);
 }
 
-/// The contribution class `employment` of an employee class (`Full Time` → `full_time`).
-pub(crate) fn employment_of(class: Option<EmployeeClass>) -> Option<&'static str> {
-    Some(match class? {
-        EmployeeClass::FullTime => "full_time",
-        EmployeeClass::PartTime => "part_time",
-        EmployeeClass::Temporary => "temporary",
-        EmployeeClass::Intern => "intern",
-        EmployeeClass::Seasonal => "seasonal",
-        EmployeeClass::IndividualContractor => "individual_contractor",
-    })
+/// The contribution class `employment` of an employee class: its wire value in lower snake
+/// case (`Full Time` → `full_time`, `Individual Contractor` → `individual_contractor`). This is a
+/// rule rather than a `match`, so a class the spec adds later (`Per Diem`) gets `per_diem` the
+/// same way, with no change here.
+pub(crate) fn employment_of(class: Option<EmployeeClass>) -> Option<String> {
+    class.map(|c| c.to_string().to_lowercase().replace([' ', '-'], "_"))
 }
 
 /// The contribution class of `plan_year` for `tier`: the one for `employment` when there is one,
@@ -187,6 +183,22 @@ mod tests {
             assert!(now > last);
             last = now;
         }
+    }
+
+    #[test]
+    fn employment_is_the_snake_case_wire_value() {
+        let cases = [
+            (EmployeeClass::FullTime, "full_time"),
+            (EmployeeClass::PartTime, "part_time"),
+            (EmployeeClass::Temporary, "temporary"),
+            (EmployeeClass::Intern, "intern"),
+            (EmployeeClass::Seasonal, "seasonal"),
+            (EmployeeClass::IndividualContractor, "individual_contractor"),
+        ];
+        for (class, employment) in cases {
+            assert_eq!(employment_of(Some(class)).as_deref(), Some(employment));
+        }
+        assert_eq!(employment_of(None), None);
     }
 
     #[test]

@@ -2314,3 +2314,533 @@ impl QualifyingLifeEventsRetrieveBuilder {
 crate::request::request_options!(QualifyingLifeEventsRetrieveBuilder);
 #[allow(dead_code)]
 fn _uses(_: InvalidInput) {}
+/// Maximal requests: every operation with every parameter and body property set, for
+/// the spec-driven wire test. Not part of the public API.
+#[cfg(feature = "spec-coverage")]
+#[doc(hidden)]
+pub mod __coverage {
+    use super::*;
+    /// Sends operation `operation_id` with every value set; `None` for an unknown operation.
+    #[allow(deprecated)]
+    pub async fn send_maximal(
+        client: &Client,
+        operation_id: &str,
+    ) -> Option<Result<()>> {
+        Some(
+            match operation_id {
+                "benefit_eligibility_policy_retrieve" => {
+                    BenefitEligibilityPolicyRetrieveBuilder::new(
+                            client.clone(),
+                            &"epol_1Bz5Nf"
+                                .parse::<crate::ids::EligibilityPolicyId>()
+                                .expect("the spec's example of EligibilityPolicyId parses"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "benefit_products_list" => {
+                    BenefitProductsListBuilder::new(client.clone())
+                        .active_in(true)
+                        .category(
+                            "Medical"
+                                .parse::<crate::types::Category>()
+                                .expect("a value of Category"),
+                        )
+                        .limit(1_u64)
+                        .page(1_u64)
+                        .product_code(
+                            "EBA"
+                                .parse::<crate::types::ProductCode>()
+                                .expect("a value of ProductCode"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "benefit_products_plan_years_create" => {
+                    BenefitProductsPlanYearsCreateBuilder::new(
+                            client.clone(),
+                            &"bprd_2Mx8Qa"
+                                .parse::<crate::ids::BenefitProductId>()
+                                .expect("the spec's example of BenefitProductId parses"),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            [
+                                crate::input::ContributionClassInput::new(
+                                    "x",
+                                    "Unspecified"
+                                        .parse::<crate::types::CoverageTier>()
+                                        .expect("a value of CoverageTier"),
+                                    0_i64,
+                                    0_i64,
+                                ),
+                            ],
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "benefit_products_plan_years_list" => {
+                    BenefitProductsPlanYearsListBuilder::new(
+                            client.clone(),
+                            &"bprd_2Mx8Qa"
+                                .parse::<crate::ids::BenefitProductId>()
+                                .expect("the spec's example of BenefitProductId parses"),
+                        )
+                        .employer_id(
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .limit(1_u64)
+                        .page(1_u64)
+                        .status(
+                            "draft"
+                                .parse::<crate::types::PlanYearStatus>()
+                                .expect("a value of PlanYearStatus"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "dependents_retrieve" => {
+                    DependentsRetrieveBuilder::new(
+                            client.clone(),
+                            &"dpnd_4Rt6Yx"
+                                .parse::<crate::ids::DependentId>()
+                                .expect("the spec's example of DependentId parses"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "dependents_update" => {
+                    DependentsUpdateBuilder::new(
+                            client.clone(),
+                            &"dpnd_4Rt6Yx"
+                                .parse::<crate::ids::DependentId>()
+                                .expect("the spec's example of DependentId parses"),
+                        )
+                        .active(true)
+                        .gender("x")
+                        .relationship(
+                            "Spouse"
+                                .parse::<crate::types::Relationship>()
+                                .expect("a value of Relationship"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employees_enrollments_list" => {
+                    EmployeesEnrollmentsListBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .coverage_effective_start_year(1_i64)
+                        .limit(1_u64)
+                        .page(1_u64)
+                        .plan_year(1_i64)
+                        .status(
+                            "pending"
+                                .parse::<crate::types::EnrollmentStatus>()
+                                .expect("a value of EnrollmentStatus"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employees_enrollments_submit_elections" => {
+                    EmployeesEnrollmentsSubmitElectionsBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                            [
+                                crate::input::Election::new(
+                                        "enrl_8fK2x9"
+                                            .parse::<crate::ids::EnrollmentId>()
+                                            .expect("the spec's example of EnrollmentId parses"),
+                                        "Enrolled"
+                                            .parse::<crate::types::ElectionDecision>()
+                                            .expect("a value of ElectionDecision"),
+                                    )
+                                    .selected_plan_id(
+                                        "plan_9Ls3Ge"
+                                            .parse::<crate::ids::PlanId>()
+                                            .expect("the spec's example of PlanId parses"),
+                                    )
+                                    .coverage_tier(
+                                        "Unspecified"
+                                            .parse::<crate::types::CoverageTier>()
+                                            .expect("a value of CoverageTier"),
+                                    )
+                                    .dependent_ids([
+                                        "dpnd_4Rt6Yx"
+                                            .parse::<crate::ids::DependentId>()
+                                            .expect("the spec's example of DependentId parses"),
+                                    ]),
+                            ],
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employees_retrieve" => {
+                    EmployeesRetrieveBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employees_terminate" => {
+                    EmployeesTerminateBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employees_update" => {
+                    EmployeesUpdateBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .email("someone@example.com")
+                        .phone("x")
+                        .gender("x")
+                        .employee_class(
+                            "Full Time"
+                                .parse::<crate::types::EmployeeClass>()
+                                .expect("a value of EmployeeClass"),
+                        )
+                        .termination_date(
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                        )
+                        .address(
+                            crate::input::AddressInput::new("x", "x", "xx", "x")
+                                .street_2("x")
+                                .country("x"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employers_create" => {
+                    EmployersCreateBuilder::new(
+                            client.clone(),
+                            "x",
+                            "x",
+                            "xxxxxxxxx",
+                            crate::input::AddressInput::new("x", "x", "xx", "x")
+                                .street_2("x")
+                                .country("x"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employers_create_eligibility_policy" => {
+                    EmployersCreateEligibilityPolicyBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                            "x",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            [crate::input::RuleInput::new("x", "x", "x")],
+                        )
+                        .policy_to_replace_id(
+                            &"epol_1Bz5Nf"
+                                .parse::<crate::ids::EligibilityPolicyId>()
+                                .expect("the spec's example of EligibilityPolicyId parses"),
+                        )
+                        .description("x")
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employers_employees_create" => {
+                    EmployersEmployeesCreateBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                            "x",
+                            "x",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            "Male".parse::<crate::types::Sex>().expect("a value of Sex"),
+                            "123-45-6789"
+                                .parse::<crate::Ssn>()
+                                .expect("the spec's example SSN parses"),
+                            "someone@example.com",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                        )
+                        .suffix("x")
+                        .gender("x")
+                        .phone("x")
+                        .employee_class(
+                            "Full Time"
+                                .parse::<crate::types::EmployeeClass>()
+                                .expect("a value of EmployeeClass"),
+                        )
+                        .address(
+                            crate::input::AddressInput::new("x", "x", "xx", "x")
+                                .street_2("x")
+                                .country("x"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employers_employees_list" => {
+                    EmployersEmployeesListBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .active_in(true)
+                        .employee_class(
+                            "Full Time"
+                                .parse::<crate::types::EmployeeClass>()
+                                .expect("a value of EmployeeClass"),
+                        )
+                        .limit(1_u64)
+                        .page(1_u64)
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employers_list" => {
+                    EmployersListBuilder::new(client.clone())
+                        .active_in(true)
+                        .limit(1_u64)
+                        .name("x")
+                        .page(1_u64)
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employers_retrieve" => {
+                    EmployersRetrieveBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "employers_update" => {
+                    EmployersUpdateBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .name("x")
+                        .legal_name("x")
+                        .active(true)
+                        .address(
+                            crate::input::AddressInput::new("x", "x", "xx", "x")
+                                .street_2("x")
+                                .country("x"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "enrollments_list_plans" => {
+                    EnrollmentsListPlansBuilder::new(
+                            client.clone(),
+                            &"enrl_8fK2x9"
+                                .parse::<crate::ids::EnrollmentId>()
+                                .expect("the spec's example of EnrollmentId parses"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "enrollments_reissue" => {
+                    EnrollmentsReissueBuilder::new(
+                            client.clone(),
+                            &"enrl_8fK2x9"
+                                .parse::<crate::ids::EnrollmentId>()
+                                .expect("the spec's example of EnrollmentId parses"),
+                            &"qle_3Jd82k"
+                                .parse::<crate::ids::QleId>()
+                                .expect("the spec's example of QleId parses"),
+                        )
+                        .reason("x")
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "enrollments_retrieve" => {
+                    EnrollmentsRetrieveBuilder::new(
+                            client.clone(),
+                            &"enrl_8fK2x9"
+                                .parse::<crate::ids::EnrollmentId>()
+                                .expect("the spec's example of EnrollmentId parses"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "members_dependents_create" => {
+                    MembersDependentsCreateBuilder::new(
+                            client.clone(),
+                            &"mbr_Q2w7Lp"
+                                .parse::<crate::ids::MemberId>()
+                                .expect("the spec's example of MemberId parses"),
+                            "x",
+                            "x",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            "Male".parse::<crate::types::Sex>().expect("a value of Sex"),
+                            "Spouse"
+                                .parse::<crate::types::Relationship>()
+                                .expect("a value of Relationship"),
+                        )
+                        .suffix("x")
+                        .gender("x")
+                        .ssn(
+                            "123-45-6789"
+                                .parse::<crate::Ssn>()
+                                .expect("the spec's example SSN parses"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "members_dependents_list" => {
+                    MembersDependentsListBuilder::new(
+                            client.clone(),
+                            &"mbr_Q2w7Lp"
+                                .parse::<crate::ids::MemberId>()
+                                .expect("the spec's example of MemberId parses"),
+                        )
+                        .active_in(true)
+                        .limit(1_u64)
+                        .page(1_u64)
+                        .relationship(
+                            "Spouse"
+                                .parse::<crate::types::Relationship>()
+                                .expect("a value of Relationship"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "members_qualifying_life_events_list" => {
+                    MembersQualifyingLifeEventsListBuilder::new(
+                            client.clone(),
+                            &"mbr_Q2w7Lp"
+                                .parse::<crate::ids::MemberId>()
+                                .expect("the spec's example of MemberId parses"),
+                        )
+                        .event_type(
+                            "Marriage"
+                                .parse::<crate::types::EventType>()
+                                .expect("a value of EventType"),
+                        )
+                        .limit(1_u64)
+                        .page(1_u64)
+                        .status(
+                            "pending"
+                                .parse::<crate::types::QualifyingLifeEventStatus>()
+                                .expect("a value of QualifyingLifeEventStatus"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "members_qualifying_life_events_record" => {
+                    MembersQualifyingLifeEventsRecordBuilder::new(
+                            client.clone(),
+                            &"mbr_Q2w7Lp"
+                                .parse::<crate::ids::MemberId>()
+                                .expect("the spec's example of MemberId parses"),
+                            "Marriage"
+                                .parse::<crate::types::EventType>()
+                                .expect("a value of EventType"),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                        )
+                        .notes("x")
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "plan_years_retrieve" => {
+                    PlanYearsRetrieveBuilder::new(
+                            client.clone(),
+                            &"plyr_6Wd4Kc"
+                                .parse::<crate::ids::PlanYearId>()
+                                .expect("the spec's example of PlanYearId parses"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "plan_years_update" => {
+                    PlanYearsUpdateBuilder::new(
+                            client.clone(),
+                            &"plyr_6Wd4Kc"
+                                .parse::<crate::ids::PlanYearId>()
+                                .expect("the spec's example of PlanYearId parses"),
+                        )
+                        .open_enrollment_start(
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                        )
+                        .open_enrollment_end(
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                        )
+                        .status("x")
+                        .contribution_classes([
+                            crate::input::ContributionClassInput::new(
+                                "x",
+                                "Unspecified"
+                                    .parse::<crate::types::CoverageTier>()
+                                    .expect("a value of CoverageTier"),
+                                0_i64,
+                                0_i64,
+                            ),
+                        ])
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                "qualifying_life_events_retrieve" => {
+                    QualifyingLifeEventsRetrieveBuilder::new(
+                            client.clone(),
+                            &"qle_3Jd82k"
+                                .parse::<crate::ids::QleId>()
+                                .expect("the spec's example of QleId parses"),
+                        )
+                        .send_with_response()
+                        .await
+                        .map(|_| ())
+                }
+                _ => return None,
+            },
+        )
+    }
+}

@@ -5,7 +5,7 @@ use vitable_connect_api::ids::{DependentId, MemberId};
 use vitable_connect_api::types::{Dependent, DependentCreateRequest, DependentUpdateRequest};
 
 use super::{Call, Reply};
-use crate::error::ApiError;
+use crate::error::{ApiError, build};
 use crate::state::{DependentRecord, State, find, find_mut, sort_by_creation, ssn_digits};
 
 /// `POST /v1/members/{member_id}/dependents`: `ssn_last_four` is returned when an SSN was given.
@@ -38,21 +38,22 @@ pub(crate) fn insert(
     }
     let now = state.now();
     let id: DependentId = state.ids.next(DependentId::PREFIX);
-    let dependent = Dependent {
-        id: id.clone(),
-        member_id: member_id.clone(),
-        first_name: request.first_name.into(),
-        last_name: request.last_name.into(),
-        suffix: request.suffix,
-        date_of_birth: request.date_of_birth,
-        sex: request.sex,
-        gender: request.gender,
-        relationship: request.relationship,
-        ssn_last_four: request.ssn.as_ref().map(|ssn| ssn.last_four().to_owned()),
-        active: true,
-        created_at: now,
-        updated_at: now,
-    };
+    let dependent: Dependent = build(
+        Dependent::builder()
+            .id(id.clone())
+            .member_id(member_id.clone())
+            .first_name(String::from(request.first_name))
+            .last_name(String::from(request.last_name))
+            .suffix(request.suffix)
+            .date_of_birth(request.date_of_birth)
+            .sex(request.sex)
+            .gender(request.gender)
+            .relationship(request.relationship)
+            .ssn_last_four(request.ssn.as_ref().map(|ssn| ssn.last_four().to_owned()))
+            .active(true)
+            .created_at(now)
+            .updated_at(now),
+    )?;
     state.dependents.insert(id, DependentRecord { dependent: dependent.clone(), ssn: request.ssn });
     Ok(dependent)
 }

@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 use vitable_connect_api::ids::{EnrollmentId, PlanId};
 use vitable_connect_api::types::{
     CoverageTier, Election, ElectionDecision, EnrolledDependent, Enrollment, EnrollmentStatus,
-    EnrollmentSubmitElectionsRequest, PlanYear, PlanYearStatus,
+    EnrollmentSubmitElectionsRequest, PlanYear, PlanYearStatus, builder,
 };
 
 use super::{Call, Reply};
-use crate::error::{ApiError, FieldErrors};
+use crate::error::{ApiError, FieldErrors, build};
 use crate::state::{State, contribution_for, employment_of, find};
 
 /// What one election will do to its enrollment.
@@ -21,7 +21,8 @@ enum Change {
         tier: CoverageTier,
         employee_cents: i64,
         employer_cents: i64,
-        dependents: Vec<EnrolledDependent>,
+        /// Finished in [`apply`], once every election has passed its checks.
+        dependents: Vec<builder::EnrolledDependent>,
         plan_year: (chrono::NaiveDate, chrono::NaiveDate),
     },
 }
@@ -54,13 +55,18 @@ pub(crate) fn submit(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
         return Err(ApiError::validation(errors));
     }
     let now = state.now();
+    // Every change is made on a copy first, so that none is stored if one fails.
     let mut updated = Vec::with_capacity(changes.len());
     for (id, change) in changes {
-        if let Some(enrollment) = state.enrollments.get_mut(id.as_str()) {
-            apply(enrollment, change);
+        if let Some(enrollment) = state.enrollments.get(id.as_str()) {
+            let mut enrollment = enrollment.clone();
+            apply(&mut enrollment, change)?;
             enrollment.updated_at = now;
-            updated.push(enrollment.clone());
+            updated.push(enrollment);
         }
+    }
+    for enrollment in &updated {
+        state.enrollments.insert(enrollment.id.clone(), enrollment.clone());
     }
     Reply::ok(&updated)
 }
@@ -117,14 +123,13 @@ fn plan_change(
         .employees
         .get(employee_id)
         .ok_or_else(|| ("enrollment_id", format!("Employee {employee_id} no longer exists.")))?;
-    let class = contribution_for(plan_year, employment_of(record.employee.employee_class), tier).ok_or_else(
-        || {
-            (
-                "coverage_tier",
-                format!("Plan year {} has no contribution class for coverage tier {tier}.", plan_year.id),
-            )
-        },
-    )?;
+    let employment = employment_of(record.employee.employee_class);
+    let class = contribution_for(plan_year, employment.as_deref(), tier).ok_or_else(|| {
+        (
+            "coverage_tier",
+            format!("Plan year {} has no contribution class for coverage tier {tier}.", plan_year.id),
+        )
+    })?;
     let member_id = &record.employee.member.id;
     let mut dependents = Vec::new();
     for id in election.dependent_ids.iter().flatten() {
@@ -136,12 +141,13 @@ fn plan_change(
             .ok_or_else(|| {
                 ("dependent_ids", format!("Dependent {id} is not an active dependent of member {member_id}."))
             })?;
-        dependents.push(EnrolledDependent {
-            dependent_id: dependent.id.clone(),
-            first_name: dependent.first_name.clone(),
-            last_name: dependent.last_name.clone(),
-            relationship: dependent.relationship,
-        });
+        dependents.push(
+            EnrolledDependent::builder()
+                .dependent_id(dependent.id.clone())
+                .first_name(dependent.first_name.clone())
+                .last_name(dependent.last_name.clone())
+                .relationship(dependent.relationship),
+        );
     }
     Ok(Change::Enroll {
         plan_id: plan.id.clone(),
@@ -159,16 +165,18 @@ fn plan_change(
 fn electable(enrollment: &Enrollment, plan_year: &PlanYear, today: chrono::NaiveDate) -> bool {
     match enrollment.status {
         EnrollmentStatus::Pending => true,
-        EnrollmentStatus::Inactive => false,
         EnrollmentStatus::Enrolled | EnrollmentStatus::Waived => {
             plan_year.status == PlanYearStatus::OpenEnrollment
                 && plan_year.open_enrollment_start_date <= today
                 && today <= plan_year.open_enrollment_end_date
         }
+        // `inactive`, and any status the spec adds later: never electable.
+        _ => false,
     }
 }
 
-fn apply(enrollment: &mut Enrollment, change: Change) {
+/// Makes one checked change to an enrollment.
+fn apply(enrollment: &mut Enrollment, change: Change) -> Result<(), ApiError> {
     match change {
         Change::Waive => {
             enrollment.status = EnrollmentStatus::Waived;
@@ -200,7 +208,10 @@ fn apply(enrollment: &mut Enrollment, change: Change) {
             enrollment.coverage_end_date = Some(plan_year.1);
             enrollment.employee_contribution_cents = Some(employee_cents);
             enrollment.employer_contribution_cents = Some(employer_cents);
+            let dependents =
+                dependents.into_iter().map(build).collect::<Result<Vec<EnrolledDependent>, _>>()?;
             enrollment.enrolled_dependents = Some(dependents);
         }
     }
+    Ok(())
 }

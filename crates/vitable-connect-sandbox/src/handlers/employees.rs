@@ -7,7 +7,7 @@ use vitable_connect_api::types::{
 };
 
 use super::{Call, Reply, address};
-use crate::error::ApiError;
+use crate::error::{ApiError, build};
 use crate::state::{EmployeeRecord, State, find, find_mut, sort_by_creation, ssn_digits};
 use crate::validate::Checks;
 
@@ -64,28 +64,29 @@ pub(crate) fn insert(
     let now = state.now();
     let id: EmployeeId = state.ids.next(EmployeeId::PREFIX);
     let member_id: MemberId = state.ids.next(MemberId::PREFIX);
-    let employee = Employee {
-        id: id.clone(),
-        employer_id: employer_id.clone(),
-        member: Member {
-            id: member_id.clone(),
-            first_name: request.first_name.into(),
-            last_name: request.last_name.into(),
-            suffix: request.suffix,
-            date_of_birth: request.date_of_birth,
-            sex: request.sex,
-            gender: request.gender,
-            email: Some(request.email),
-            phone: request.phone,
-        },
-        active: true,
-        employee_class: request.employee_class,
-        start_date: request.start_date,
-        termination_date: None,
-        address: request.address.map(address),
-        created_at: now,
-        updated_at: now,
-    };
+    let member = Member::builder()
+        .id(member_id.clone())
+        .first_name(String::from(request.first_name))
+        .last_name(String::from(request.last_name))
+        .suffix(request.suffix)
+        .date_of_birth(request.date_of_birth)
+        .sex(request.sex)
+        .gender(request.gender)
+        .email(Some(request.email))
+        .phone(request.phone);
+    // No termination date until the employee is terminated.
+    let employee: Employee = build(
+        Employee::builder()
+            .id(id.clone())
+            .employer_id(employer_id.clone())
+            .member(member)
+            .active(true)
+            .employee_class(request.employee_class)
+            .start_date(request.start_date)
+            .address(request.address.map(address).transpose()?)
+            .created_at(now)
+            .updated_at(now),
+    )?;
     state.employees.insert(id.clone(), EmployeeRecord { employee: employee.clone(), ssn: request.ssn });
     state.members.insert(member_id, id.clone());
     let plan_years: Vec<_> = state
@@ -115,6 +116,7 @@ pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
         checks.email("email", email);
     }
     checks.finish()?;
+    let new_address = request.address.map(address).transpose()?;
     let (now, today) = (state.now(), state.today());
     let record = find_mut(&mut state.employees, call.param("employee_id"), "employee")?;
     let employee = &mut record.employee;
@@ -130,8 +132,8 @@ pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
     if let Some(class) = request.employee_class {
         employee.employee_class = Some(class);
     }
-    if let Some(input) = request.address {
-        employee.address = Some(address(input));
+    if let Some(address) = new_address {
+        employee.address = Some(address);
     }
     if let Some(date) = request.termination_date {
         employee.termination_date = Some(date);

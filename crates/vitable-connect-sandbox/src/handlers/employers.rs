@@ -4,7 +4,7 @@ use vitable_connect_api::ids::{EmployerId, OrganizationId};
 use vitable_connect_api::types::{Employer, EmployerCreateRequest, EmployerUpdateRequest};
 
 use super::{Call, Reply, address, contains_ignore_case};
-use crate::error::ApiError;
+use crate::error::{ApiError, build};
 use crate::state::{State, find, find_mut, sort_by_creation};
 use crate::validate::Checks;
 
@@ -46,18 +46,19 @@ pub(crate) fn insert(state: &mut State, request: EmployerCreateRequest) -> Resul
         .map_err(|e| ApiError::internal(format!("bad organization ID: {e}")))?;
     let digits: String = request.ein.chars().filter(char::is_ascii_digit).collect();
     let last_four = digits.get(digits.len().saturating_sub(4)..).unwrap_or("");
-    let employer = Employer {
-        id: id.clone(),
-        name: String::from(request.name),
-        legal_name: String::from(request.legal_name),
-        organization_id,
-        active: true,
-        ein: Some(format!("**-***{last_four}")),
-        address: Some(address(request.address)),
-        eligibility_policy_id: None,
-        created_at: now,
-        updated_at: now,
-    };
+    // No eligibility policy until one is created for the employer.
+    let employer: Employer = build(
+        Employer::builder()
+            .id(id.clone())
+            .name(String::from(request.name))
+            .legal_name(String::from(request.legal_name))
+            .organization_id(organization_id)
+            .active(true)
+            .ein(Some(format!("**-***{last_four}")))
+            .address(Some(address(request.address)?))
+            .created_at(now)
+            .updated_at(now),
+    )?;
     state.employers.insert(id, employer.clone());
     Ok(employer)
 }
@@ -71,6 +72,7 @@ pub(crate) fn retrieve(state: &mut State, call: &Call) -> Result<Reply, ApiError
 pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     find(&state.employers, call.param("employer_id"), "employer")?;
     let request: EmployerUpdateRequest = call.json()?;
+    let new_address = request.address.map(address).transpose()?;
     let now = state.now();
     let employer = find_mut(&mut state.employers, call.param("employer_id"), "employer")?;
     if let Some(name) = request.name {
@@ -82,8 +84,8 @@ pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
     if let Some(active) = request.active {
         employer.active = active;
     }
-    if let Some(input) = request.address {
-        employer.address = Some(address(input));
+    if let Some(address) = new_address {
+        employer.address = Some(address);
     }
     employer.updated_at = now;
     Reply::ok(employer)

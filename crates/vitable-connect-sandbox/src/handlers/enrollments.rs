@@ -9,7 +9,7 @@ use vitable_connect_api::types::{
 };
 
 use super::{Call, Reply};
-use crate::error::ApiError;
+use crate::error::{ApiError, build};
 use crate::state::{State, contribution_for, employment_of, find, find_mut, sort_by_creation};
 
 /// The coverage tiers priced by `enrollments_list_plans`, in order.
@@ -26,24 +26,18 @@ pub(crate) fn insert_pending(
         find(&state.plan_years, plan_year_id.as_str(), "plan year")?.benefit_product_id.clone();
     let now = state.now();
     let id: EnrollmentId = state.ids.next(EnrollmentId::PREFIX);
-    let enrollment = Enrollment {
-        id: id.clone(),
-        employee_id: employee_id.clone(),
-        benefit_product_id,
-        plan_year_id: plan_year_id.clone(),
-        status: EnrollmentStatus::Pending,
-        decision: None,
-        coverage_tier: None,
-        selected_plan_id: None,
-        selected_plan_name: None,
-        coverage_start_date: None,
-        coverage_end_date: None,
-        employee_contribution_cents: None,
-        employer_contribution_cents: None,
-        enrolled_dependents: None,
-        created_at: now,
-        updated_at: now,
-    };
+    // Nothing is elected yet: no decision, plan, tier, contributions, dependents or coverage
+    // dates.
+    let enrollment = build(
+        Enrollment::builder()
+            .id(id.clone())
+            .employee_id(employee_id.clone())
+            .benefit_product_id(benefit_product_id)
+            .plan_year_id(plan_year_id.clone())
+            .status(EnrollmentStatus::Pending)
+            .created_at(now)
+            .updated_at(now),
+    )?;
     state.enrollments.insert(id.clone(), enrollment);
     Ok(id)
 }
@@ -97,35 +91,39 @@ pub(crate) fn list_plans(state: &mut State, call: &Call) -> Result<Reply, ApiErr
         .and_then(|p| p.product.carrier_name.clone());
     let costs: Vec<EnrollmentPlanCost> = PRICED_TIERS
         .iter()
-        .filter_map(|tier| contribution_for(plan_year, employment, *tier))
-        .map(|class| EnrollmentPlanCost {
-            coverage_tier: class.family_status,
-            total_monthly_premium_cents: class
-                .employee_contribution_cents
-                .saturating_add(class.employer_contribution_cents),
-            employee_contribution_cents: class.employee_contribution_cents,
-            employer_contribution_cents: class.employer_contribution_cents,
+        .filter_map(|tier| contribution_for(plan_year, employment.as_deref(), *tier))
+        .map(|class| {
+            build(
+                EnrollmentPlanCost::builder()
+                    .coverage_tier(class.family_status)
+                    .total_monthly_premium_cents(
+                        class.employee_contribution_cents.saturating_add(class.employer_contribution_cents),
+                    )
+                    .employee_contribution_cents(class.employee_contribution_cents)
+                    .employer_contribution_cents(class.employer_contribution_cents),
+            )
         })
-        .collect();
+        .collect::<Result<_, ApiError>>()?;
     let plans: Vec<EnrollmentPlan> = plan_year
         .plans
         .iter()
         .map(|plan| {
             let details = state.plan_details.get(plan.id.as_str());
-            EnrollmentPlan {
-                id: plan.id.clone(),
-                name: plan.name.clone(),
-                description: details.and_then(|d| d.description.clone()),
-                carrier_name: details
-                    .and_then(|d| d.carrier_name.clone())
-                    .or_else(|| product_carrier.clone()),
-                tier: plan.tier,
-                deductible_cents: plan.deductible_cents,
-                out_of_pocket_max_cents: plan.out_of_pocket_max_cents,
-                costs: costs.clone(),
-            }
+            build(
+                EnrollmentPlan::builder()
+                    .id(plan.id.clone())
+                    .name(plan.name.clone())
+                    .description(details.and_then(|d| d.description.clone()))
+                    .carrier_name(
+                        details.and_then(|d| d.carrier_name.clone()).or_else(|| product_carrier.clone()),
+                    )
+                    .tier(plan.tier)
+                    .deductible_cents(plan.deductible_cents)
+                    .out_of_pocket_max_cents(plan.out_of_pocket_max_cents)
+                    .costs(costs.clone()),
+            )
         })
-        .collect();
+        .collect::<Result<_, ApiError>>()?;
     Reply::ok(&plans)
 }
 

@@ -19,7 +19,7 @@ use http::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, build};
 use crate::query::Query;
 use crate::state::State;
 use vitable_connect_api::spec::Operation;
@@ -87,15 +87,16 @@ impl Reply {
 }
 
 /// An input address as returned (the country defaults to US).
-pub(crate) fn address(input: AddressInput) -> Address {
-    Address {
-        street_1: input.street_1,
-        street_2: input.street_2,
-        city: input.city,
-        state: String::from(input.state),
-        zip_code: input.zip_code,
-        country: Some(input.country.unwrap_or_else(|| "US".to_owned())),
-    }
+pub(crate) fn address(input: AddressInput) -> Result<Address, ApiError> {
+    build(
+        Address::builder()
+            .street_1(input.street_1)
+            .street_2(input.street_2)
+            .city(input.city)
+            .state(String::from(input.state))
+            .zip_code(input.zip_code)
+            .country(Some(input.country.unwrap_or_else(|| "US".to_owned()))),
+    )
 }
 
 /// Whether `needle` occurs in `haystack`, ignoring case.

@@ -11,7 +11,7 @@ use vitable_connect_api::types::{
 };
 
 use super::{Call, Reply};
-use crate::error::ApiError;
+use crate::error::{ApiError, build};
 use crate::state::{PlanDetails, State, find, find_mut, sort_by_creation};
 use crate::validate::Checks;
 
@@ -78,31 +78,33 @@ pub(crate) fn insert(
             carrier_name: product.carrier_name.clone(),
         };
         state.plan_details.insert(plan_id.clone(), details);
-        plans.push(Plan {
-            id: plan_id,
-            carrier_plan_id: entry.carrier_plan_id,
-            name: entry.name,
-            tier: entry.tier,
-            monthly_premium_cents: entry.monthly_premium_cents,
-            deductible_cents: entry.deductible_cents,
-            out_of_pocket_max_cents: entry.out_of_pocket_max_cents,
-        });
+        plans.push(build(
+            Plan::builder()
+                .id(plan_id)
+                .carrier_plan_id(entry.carrier_plan_id)
+                .name(entry.name)
+                .tier(entry.tier)
+                .monthly_premium_cents(entry.monthly_premium_cents)
+                .deductible_cents(entry.deductible_cents)
+                .out_of_pocket_max_cents(entry.out_of_pocket_max_cents),
+        )?);
     }
-    let contribution_classes = classes(state, request.contribution_classes);
-    let plan_year = PlanYear {
-        id: id.clone(),
-        benefit_product_id: product.id,
-        employer_id: request.employer_id,
-        status,
-        coverage_start: request.coverage_start,
-        coverage_end: request.coverage_end,
-        open_enrollment_start_date: request.open_enrollment_start,
-        open_enrollment_end_date: request.open_enrollment_end,
-        plans,
-        contribution_classes,
-        created_at: now,
-        updated_at: now,
-    };
+    let contribution_classes = classes(state, request.contribution_classes)?;
+    let plan_year: PlanYear = build(
+        PlanYear::builder()
+            .id(id.clone())
+            .benefit_product_id(product.id)
+            .employer_id(request.employer_id)
+            .status(status)
+            .coverage_start(request.coverage_start)
+            .coverage_end(request.coverage_end)
+            .open_enrollment_start_date(request.open_enrollment_start)
+            .open_enrollment_end_date(request.open_enrollment_end)
+            .plans(plans)
+            .contribution_classes(contribution_classes)
+            .created_at(now)
+            .updated_at(now),
+    )?;
     state.plan_years.insert(id.clone(), plan_year.clone());
     if status != PlanYearStatus::Expired {
         let employees: Vec<EmployeeId> = state
@@ -140,15 +142,21 @@ fn check_classes(checks: &mut Checks, classes: &[ContributionClassInput]) {
     }
 }
 
-fn classes(state: &mut State, inputs: Vec<ContributionClassInput>) -> Vec<ContributionClass> {
+fn classes(
+    state: &mut State,
+    inputs: Vec<ContributionClassInput>,
+) -> Result<Vec<ContributionClass>, ApiError> {
     inputs
         .into_iter()
-        .map(|c| ContributionClass {
-            id: state.ids.next_contribution_class(),
-            employment: c.employment,
-            family_status: c.family_status,
-            employee_contribution_cents: c.employee_contribution_cents,
-            employer_contribution_cents: c.employer_contribution_cents,
+        .map(|c| {
+            build(
+                ContributionClass::builder()
+                    .id(state.ids.next_contribution_class())
+                    .employment(c.employment)
+                    .family_status(c.family_status)
+                    .employee_contribution_cents(c.employee_contribution_cents)
+                    .employer_contribution_cents(c.employer_contribution_cents),
+            )
         })
         .collect()
 }
@@ -221,7 +229,7 @@ pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
         check_classes(&mut checks, classes);
     }
     checks.finish()?;
-    let new_classes = request.contribution_classes.map(|inputs| classes(state, inputs));
+    let new_classes = request.contribution_classes.map(|inputs| classes(state, inputs)).transpose()?;
     let now = state.now();
     let plan_year = find_mut(&mut state.plan_years, call.param("plan_year_id"), "plan year")?;
     plan_year.open_enrollment_start_date = start;

@@ -5,7 +5,7 @@ use vitable_connect_api::ids::{EligibilityPolicyId, EmployerId};
 use vitable_connect_api::types::{BenefitEligibilityPolicy, EligibilityPolicyCreateRequest, Rule};
 
 use super::{Call, Reply};
-use crate::error::ApiError;
+use crate::error::{ApiError, build};
 use crate::state::{State, find};
 use crate::validate::Checks;
 
@@ -46,26 +46,31 @@ pub(crate) fn insert(
     checks.finish()?;
     let now = state.now();
     let id: EligibilityPolicyId = state.ids.next(EligibilityPolicyId::PREFIX);
-    let policy = BenefitEligibilityPolicy {
-        id: id.clone(),
-        employer_id: employer_id.clone(),
-        name: request.name.into(),
-        description: request.description,
-        active: true,
-        effective_date: request.effective_date,
-        rules: request
-            .rules
-            .into_iter()
-            .map(|r| Rule {
-                rule_type: r.rule_type,
-                operator: r.operator,
-                value: serde_json::Value::String(r.value),
-            })
-            .collect(),
-        replaced_policy_id: replaced.clone(),
-        created_at: now,
-        updated_at: now,
-    };
+    let rules = request
+        .rules
+        .into_iter()
+        .map(|r| {
+            build(
+                Rule::builder()
+                    .rule_type(r.rule_type)
+                    .operator(r.operator)
+                    .value(serde_json::Value::String(r.value)),
+            )
+        })
+        .collect::<Result<Vec<Rule>, ApiError>>()?;
+    let policy: BenefitEligibilityPolicy = build(
+        BenefitEligibilityPolicy::builder()
+            .id(id.clone())
+            .employer_id(employer_id.clone())
+            .name(String::from(request.name))
+            .description(request.description)
+            .active(true)
+            .effective_date(request.effective_date)
+            .rules(rules)
+            .replaced_policy_id(replaced.clone())
+            .created_at(now)
+            .updated_at(now),
+    )?;
     if let Some(old) = replaced.and_then(|old| state.policies.get_mut(old.as_str())) {
         old.active = false;
         old.updated_at = now;

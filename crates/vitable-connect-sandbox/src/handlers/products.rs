@@ -4,7 +4,7 @@ use vitable_connect_api::ids::BenefitProductId;
 use vitable_connect_api::types::{BenefitProduct, Category, ProductCode};
 
 use super::{Call, Reply};
-use crate::error::ApiError;
+use crate::error::{ApiError, build};
 use crate::state::{CatalogPlan, ProductRecord, State, sort_by_creation};
 
 /// `GET /v1/benefit-products`: filters `active_in`, `category` and `product_code`.
@@ -39,20 +39,21 @@ pub(crate) struct NewProduct {
 }
 
 /// Adds a product to the catalog.
-pub(crate) fn insert(state: &mut State, new: NewProduct) -> BenefitProductId {
+pub(crate) fn insert(state: &mut State, new: NewProduct) -> Result<BenefitProductId, ApiError> {
     let now = state.now();
     let id: BenefitProductId = state.ids.next(BenefitProductId::PREFIX);
-    let product = BenefitProduct {
-        id: id.clone(),
-        name: new.name.to_owned(),
-        description: Some(new.description.to_owned()),
-        category: new.category,
-        product_code: new.product_code,
-        carrier_name: Some(new.carrier_name.to_owned()),
-        active: new.active,
-        created_at: now,
-        updated_at: now,
-    };
+    let product = build(
+        BenefitProduct::builder()
+            .id(id.clone())
+            .name(new.name.to_owned())
+            .description(Some(new.description.to_owned()))
+            .category(new.category)
+            .product_code(new.product_code)
+            .carrier_name(Some(new.carrier_name.to_owned()))
+            .active(new.active)
+            .created_at(now)
+            .updated_at(now),
+    )?;
     state.products.insert(id.clone(), ProductRecord { product, catalog: new.catalog });
-    id
+    Ok(id)
 }

@@ -9,7 +9,7 @@ use vitable_connect_api::types::{
 };
 
 use super::{Call, Reply};
-use crate::error::ApiError;
+use crate::error::{ApiError, build};
 use crate::state::{State, find, sort_by_creation};
 
 /// Who reviews events in the sandbox (`reviewed_by`).
@@ -62,21 +62,21 @@ pub(crate) fn record(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
         .unwrap_or(NaiveDate::MAX);
     let now = state.now();
     let id: QleId = state.ids.next(QleId::PREFIX);
-    let event = QualifyingLifeEvent {
-        id: id.clone(),
-        member_id,
-        employee_id,
-        event_type: request.event_type.to_string(),
-        event_date: request.event_date,
-        status: QualifyingLifeEventStatus::Pending,
-        enrollment_window_start: request.event_date,
-        enrollment_window_end: window_end,
-        notes: request.notes.map(String::from),
-        reviewed_at: None,
-        reviewed_by: None,
-        created_at: now,
-        updated_at: now,
-    };
+    // Not reviewed yet: no `reviewed_at` or `reviewed_by`.
+    let event: QualifyingLifeEvent = build(
+        QualifyingLifeEvent::builder()
+            .id(id.clone())
+            .member_id(member_id)
+            .employee_id(employee_id)
+            .event_type(request.event_type.to_string())
+            .event_date(request.event_date)
+            .status(QualifyingLifeEventStatus::Pending)
+            .enrollment_window_start(request.event_date)
+            .enrollment_window_end(window_end)
+            .notes(request.notes.map(String::from))
+            .created_at(now)
+            .updated_at(now),
+    )?;
     state.qles.insert(id, event.clone());
     Reply::created(&event)
 }

@@ -1,0 +1,157 @@
+//! Every operation of `openapi.yaml`, sent through the SDK with every parameter and body
+//! property set (the generated `builders::__coverage::send_maximal`), arrives on the wire as the
+//! spec describes it: method, path, every query parameter, every body property (nested ones
+//! included) with the spec's JSON type and enum values. A field the SDK drops is named here.
+
+use serde_json::Value;
+use vitable_connect::Client;
+use vitable_connect::builders::__coverage::send_maximal;
+use vitable_connect_api::spec::{self, Location, Operation, SchemaKind};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate, matchers::any};
+
+/// Checks `value` against spec type `ty`, recording problems under `at`.
+fn check_value(ty: &str, value: &Value, at: &str, problems: &mut Vec<String>) {
+    if let Some(item) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        match value.as_array() {
+            Some(items) if !items.is_empty() => {
+                for (i, v) in items.iter().enumerate() {
+                    check_value(item, v, &format!("{at}[{i}]"), problems);
+                }
+            }
+            _ => problems.push(format!("{at}: expected a non-empty array, got {value}")),
+        }
+        return;
+    }
+    let ok = match ty {
+        "string" | "date" | "date-time" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "any" => true,
+        schema_name => match spec::schema(schema_name).map(|s| s.kind) {
+            Some(SchemaKind::Id | SchemaKind::String(_)) => value.is_string(),
+            Some(SchemaKind::Enum(values)) => value.as_str().is_some_and(|v| values.contains(&v)),
+            Some(SchemaKind::Object(props)) => {
+                check_object(schema_name, props, value, at, problems);
+                true
+            }
+            None => false,
+        },
+    };
+    if !ok {
+        problems.push(format!("{at}: {value} is not a valid `{ty}`"));
+    }
+}
+
+/// Every property of `schema` is present, non-null and well typed; nothing else is sent.
+fn check_object(schema: &str, props: &[spec::Property], value: &Value, at: &str, problems: &mut Vec<String>) {
+    let Some(object) = value.as_object() else {
+        problems.push(format!("{at}: expected a `{schema}` object, got {value}"));
+        return;
+    };
+    for prop in props {
+        let path = if at.is_empty() { prop.name.to_owned() } else { format!("{at}.{}", prop.name) };
+        match object.get(prop.name) {
+            None | Some(Value::Null) => problems.push(format!("{path}: not sent (`{schema}.{}`)", prop.name)),
+            Some(v) => check_value(prop.ty, v, &path, problems),
+        }
+    }
+    for key in object.keys() {
+        if !props.iter().any(|p| p.name == key) {
+            problems.push(format!("{at}.{key}: sent but not in `{schema}`"));
+        }
+    }
+}
+
+fn path_fits(template: &str, actual: &str) -> bool {
+    let template: Vec<&str> = template.split('/').collect();
+    let actual: Vec<&str> = actual.split('/').collect();
+    template.len() == actual.len()
+        && template.iter().zip(&actual).all(|(t, a)| if t.starts_with('{') { !a.is_empty() } else { t == a })
+}
+
+fn check_request(op: &Operation, request: &Request) -> Vec<String> {
+    let mut problems = Vec::new();
+    if request.method.as_str() != op.method {
+        problems.push(format!("method {} instead of {}", request.method, op.method));
+    }
+    if !path_fits(op.path, request.url.path()) {
+        problems.push(format!("path {} does not fit {}", request.url.path(), op.path));
+    }
+    let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+    for param in op.params.iter().filter(|p| p.location == Location::Query) {
+        match query.iter().find(|(name, _)| name == param.name) {
+            None => problems.push(format!("query parameter `{}`: not sent", param.name)),
+            Some((_, value)) => {
+                let json = match param.ty {
+                    "integer" => value.parse::<i64>().map(Value::from).unwrap_or(Value::Null),
+                    "boolean" => value.parse::<bool>().map(Value::from).unwrap_or(Value::Null),
+                    _ => Value::from(value.as_str()),
+                };
+                check_value(param.ty, &json, &format!("query `{}`", param.name), &mut problems);
+            }
+        }
+    }
+    for (name, _) in &query {
+        if op.param(name).is_none() {
+            problems.push(format!("query parameter `{name}`: sent but not in the spec"));
+        }
+    }
+    match op.body {
+        Some(schema) => match serde_json::from_slice::<Value>(&request.body) {
+            Ok(body) => {
+                let props = spec::properties(schema).expect("request bodies are object schemas");
+                check_object(schema, props, &body, "", &mut problems);
+            }
+            Err(e) => problems.push(format!("the body is not JSON: {e}")),
+        },
+        None if !request.body.is_empty() => problems.push("a body was sent to an operation without one".into()),
+        None => {}
+    }
+    problems
+}
+
+#[tokio::test]
+async fn every_operation_sends_every_parameter_and_property_as_the_spec_says() {
+    let mut failures = Vec::new();
+    for op in spec::OPERATIONS {
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(ResponseTemplate::new(op.success_status)).mount(&server).await;
+        let client =
+            Client::builder().api_key("test-key").base_url(server.uri()).max_retries(0).build().expect("a client");
+        // The response is not what this test is about (the mock answers without a body).
+        let sent = send_maximal(&client, op.id).await;
+        if sent.is_none() {
+            failures.push(format!("{}: the SDK has no builder for it", op.id));
+            continue;
+        }
+        if let Some(Err(vitable_connect::Error::InvalidInput(e))) = &sent {
+            failures.push(format!("{}: the SDK refused spec-valid sample values: {e}", op.id));
+            continue;
+        }
+        let requests = server.received_requests().await.expect("recording is on");
+        match requests.as_slice() {
+            [request] => {
+                for problem in check_request(op, request) {
+                    failures.push(format!("{}: {problem}", op.id));
+                }
+            }
+            other => failures.push(format!("{}: expected one request, got {}", op.id, other.len())),
+        }
+    }
+    assert!(failures.is_empty(), "requests that do not match openapi.yaml:\n{}", failures.join("\n"));
+}
+
+/// The checker itself: a dropped property, a wrong type and an unknown enum value are named.
+#[test]
+fn the_checker_names_dropped_and_wrong_fields() {
+    let props = spec::properties("EnrollmentReissueRequest").unwrap();
+    let mut problems = Vec::new();
+    check_object("EnrollmentReissueRequest", props, &serde_json::json!({ "qle_id": "qle_1" }), "", &mut problems);
+    assert!(problems.iter().any(|p| p.contains("reason: not sent")), "{problems:?}");
+    let mut problems = Vec::new();
+    check_value("Relationship", &serde_json::json!("Cousin"), "relationship", &mut problems);
+    check_value("[DependentId]", &serde_json::json!([]), "dependent_ids", &mut problems);
+    check_value("integer", &serde_json::json!("1"), "page", &mut problems);
+    assert_eq!(problems.len(), 3, "{problems:?}");
+}
