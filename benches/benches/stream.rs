@@ -44,8 +44,14 @@ fn stream(c: &mut Criterion) {
             let mut count = 0u64;
             let mut page = 1;
             loop {
-                let items =
-                    client.employers().list().page(page).limit(u64::from(PAGE_LIMIT)).send().await.expect("page");
+                let items = client
+                    .employers()
+                    .list()
+                    .page(page)
+                    .limit(u64::from(PAGE_LIMIT))
+                    .send()
+                    .await
+                    .expect("page");
                 let last = items.len() < PAGE_LIMIT as usize;
                 for employer in items {
                     black_box(employer);

@@ -137,10 +137,13 @@ fn main() {
     let runtime = client_runtime();
     let client = sdk_client(&base_url);
     let stream_all = || {
-        runtime.block_on(client.employers().list().limit(u64::from(PAGE_LIMIT)).stream().fold(0usize, |n, item| {
-            black_box(item.expect("stream item"));
-            async move { n + 1 }
-        }))
+        runtime.block_on(client.employers().list().limit(u64::from(PAGE_LIMIT)).stream().fold(
+            0usize,
+            |n, item| {
+                black_box(item.expect("stream item"));
+                async move { n + 1 }
+            },
+        ))
     };
 
     // Warm up: connection, lazily initialised statics, the runtime's buffers.
@@ -153,7 +156,8 @@ fn main() {
         runtime.block_on(async {
             let mut count = 0;
             for page in 1.. {
-                let employers = client.employers().list().page(page).limit(u64::from(PAGE_LIMIT)).send().await;
+                let employers =
+                    client.employers().list().page(page).limit(u64::from(PAGE_LIMIT)).send().await;
                 let employers = employers.expect("page");
                 let last = employers.len() < PAGE_LIMIT as usize;
                 count += employers.into_iter().map(black_box).count();
@@ -172,7 +176,8 @@ fn main() {
     drop(one_page);
 
     let (all, decoded_all) = measure(|| {
-        runtime.block_on(client.employers().list().limit(u64::from(PAGE_LIMIT)).stream().try_collect::<Vec<_>>())
+        runtime
+            .block_on(client.employers().list().limit(u64::from(PAGE_LIMIT)).stream().try_collect::<Vec<_>>())
     });
     assert_eq!(all.expect("collect").len(), items);
 

@@ -150,8 +150,14 @@ mod tests {
             let b = plain.retrieve_enrollment(fixtures::ENROLLMENT_ID).await.unwrap();
             assert_eq!(a.id.as_str(), b.id);
             assert_eq!(a.updated_at, b.updated_at);
-            let all: Vec<_> =
-                sdk.employers().list().limit(u64::from(fixtures::PAGE_LIMIT)).stream().try_collect().await.unwrap();
+            let all: Vec<_> = sdk
+                .employers()
+                .list()
+                .limit(u64::from(fixtures::PAGE_LIMIT))
+                .stream()
+                .try_collect()
+                .await
+                .unwrap();
             assert_eq!(all.len(), (fixtures::PAGE_LIMIT * fixtures::STREAM_PAGES) as usize);
             assert_eq!(all.last().unwrap().id.as_str(), "empr_009999C3");
         });

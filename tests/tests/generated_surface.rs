@@ -1,45 +1,44 @@
-//! Guards the generated surface of `vitable-connect-api`.
+//! Guards the generated surface of `vitable-connect-api` and the operation table the SDK and
+//! the sandbox are built from.
 //!
-//! Any change to `openapi.yaml` (after `cargo xtask codegen`) shows up here as an insta
-//! snapshot diff to review:
+//! Any change to `openapi.yaml` (after `cargo xtask codegen`) shows up here as insta snapshot
+//! diffs to review, all of them in one run:
 //!
 //! * `operations`: every operation of the generated `Client`, read from the *generated code*
 //!   (`crates/vitable-connect-api/src/generated.rs`, parsed with `syn`): HTTP method, path
 //!   template, each path and query parameter with its Rust type, the body type, the headers
-//!   sent and the success and error types. It is cross-checked against `openapi.yaml`.
+//!   sent and the success and error types. It is cross-checked against `openapi.yaml` and
+//!   against the operation table `vitable_connect_api::spec::OPERATIONS`.
+//! * `operation_table`: that table, one line per operation (id, SDK name, method and path,
+//!   parameters, body, success status and type, SDK builder, deprecation), so that a new
+//!   parameter or a deprecation is a reviewable diff. Each operation's builder is checked in
+//!   the SDK's generated builders.
 //! * `client_docs`: the rustdoc of `Client` and of each operation method (summaries,
 //!   descriptions and parameter descriptions from the spec).
-//! * `schema_<Type>`: the JSON Schema (`schemars::schema_for!`) of every generated type in
-//!   `vitable_connect_api::types`, of every hand-written ID type and of `Ssn`; a
-//!   completeness test makes sure no new generated type slips through without a snapshot.
+//! * `schema_<Type>`: the JSON Schema (`schemars::schema_for!`) of every type the spec and the
+//!   generated code name: the spec's schemas, every generated type in
+//!   `vitable_connect_api::types`, every hand-written ID type and `Ssn`. The loop records
+//!   every problem (a diff, a type without a Rust entry, a stale snapshot file) and goes on.
 //!   The derived schema of a constrained string (`EnrollmentReissueRequestReason`, ...) says
 //!   only `"type": "string"`: its limits live in the generated `FromStr`, so the checks found
-//!   there are added to the snapshot under `x-generated-from-str-checks`.
+//!   there are added to the snapshot under `x-generated-from-str-checks`, and they are
+//!   cross-checked against the limits of the spec.
 //!
-//! Spec details the generator drops (examples, numeric `minimum`/`maximum`, `minItems`,
-//! `format: email`, parameter defaults) change nothing in generated.rs and so nothing here;
-//! the examples are exercised by `nullable_fields.rs`.
+//! Nothing here counts operations or types: the expectations come from `openapi.yaml` and
+//! from the tables generated from it. Spec details the generator drops (examples, numeric
+//! `minimum`/`maximum`, `minItems`, `format: email`, parameter defaults) change nothing in
+//! generated.rs; they are in the `spec_constraints` snapshot, and the examples are exercised
+//! by `nullable_fields`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
 
 use quote::ToTokens;
 use syn::visit::Visit;
+use vitable_connect_api::spec::{self, Location};
 use vitable_connect_api::{Ssn, ids, types};
 
-/// The number of operations in `openapi.yaml`: a change here is a deliberate API change.
-const OPERATION_COUNT: usize = 28;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace").to_path_buf()
-}
-
-fn read(relative: &str) -> String {
-    let path = workspace_root().join(relative);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
+use crate::support::{Failures, read, workspace_root};
 
 fn parse_rust(relative: &str) -> syn::File {
     syn::parse_file(&read(relative)).unwrap_or_else(|e| panic!("{relative} does not parse: {e}"))
@@ -476,11 +475,22 @@ fn operations_table(api_version: &str, operations: &[Operation]) -> String {
 #[test]
 fn operations_snapshot() {
     let operations = generated_operations();
-    assert_eq!(operations.len(), OPERATION_COUNT, "number of generated operations");
+    let mut failures = Failures::new();
+    failures.catch("snapshot `operations`", || {
+        insta::assert_snapshot!("operations", operations_table(&api_version(&generated()), &operations));
+    });
     for op in &operations {
-        assert_eq!(op.client_method, op.operation_id, "Client method of {}", op.builder);
+        failures.check(op.client_method == op.operation_id, || {
+            format!(
+                "the Client method of {} is {}, not its operationId {}",
+                op.builder, op.client_method, op.operation_id
+            )
+        });
     }
-    insta::assert_snapshot!("operations", operations_table(&api_version(&generated()), &operations));
+    let in_code: BTreeSet<&str> = operations.iter().map(|op| op.operation_id.as_str()).collect();
+    let in_table: BTreeSet<&str> = spec::OPERATIONS.iter().map(|op| op.id).collect();
+    failures.check_same_set("operations", ("generated.rs", &in_code), ("spec::OPERATIONS", &in_table));
+    failures.finish("generated operations");
 }
 
 /// The `#[doc]` text of an item.
@@ -525,19 +535,28 @@ fn client_docs_snapshot() {
             }
         }
     }
-    assert_eq!(methods.len(), OPERATION_COUNT, "documented operation methods");
     for (name, doc) in &methods {
         writeln!(out, "## fn {name}\n{}\n", doc.trim()).unwrap();
     }
-    insta::assert_snapshot!("client_docs", out);
+    let mut failures = Failures::new();
+    failures.catch("snapshot `client_docs`", || insta::assert_snapshot!("client_docs", out));
+    let documented: BTreeSet<&str> = methods.keys().map(String::as_str).collect();
+    let in_table: BTreeSet<&str> = spec::OPERATIONS.iter().map(|op| op.id).collect();
+    failures.check_same_set(
+        "operation methods",
+        ("the Client of generated.rs", &documented),
+        ("spec::OPERATIONS", &in_table),
+    );
+    failures.finish("Client docs");
 }
 
 // ---------------------------------------------------------------------------------------------
-// Operations, cross-checked against openapi.yaml
+// Operations, cross-checked against openapi.yaml and the operation table
 // ---------------------------------------------------------------------------------------------
 
-/// An operation as `openapi.yaml` declares it: what must match the generated code.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// An operation as `openapi.yaml` declares it: what must match the generated code and the
+/// operation table.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct DeclaredOperation {
     operation_id: String,
     method: String,
@@ -549,7 +568,7 @@ struct DeclaredOperation {
     success_statuses: Vec<String>,
 }
 
-fn spec() -> openapiv3::OpenAPI {
+fn openapi() -> openapiv3::OpenAPI {
     serde_yaml::from_str(&read("openapi.yaml")).expect("openapi.yaml is a valid OpenAPI 3.0 document")
 }
 
@@ -603,11 +622,63 @@ fn declared_operations(spec: &openapiv3::OpenAPI) -> Vec<DeclaredOperation> {
     out
 }
 
+/// The operations of `spec::OPERATIONS` in the same terms. The table keeps one success status,
+/// the spec's first 2xx.
+fn table_operations() -> Vec<DeclaredOperation> {
+    let mut out: Vec<DeclaredOperation> = spec::OPERATIONS
+        .iter()
+        .map(|op| {
+            let params = |location: Location| {
+                op.params
+                    .iter()
+                    .filter(|p| p.location == location)
+                    .map(|p| (p.name.to_string(), p.required))
+                    .collect()
+            };
+            DeclaredOperation {
+                operation_id: op.id.to_string(),
+                method: op.method.to_string(),
+                path: op.path.to_string(),
+                path_params: params(Location::Path),
+                query_params: params(Location::Query),
+                has_body: op.body.is_some(),
+                success_statuses: vec![op.success_status.to_string()],
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Records every operation only one side has, and every field on which the two sides differ.
+fn compare_operations(
+    failures: &mut Failures,
+    (left_name, left): (&str, &[DeclaredOperation]),
+    (right_name, right): (&str, &[DeclaredOperation]),
+) {
+    let by_id = |ops: &[DeclaredOperation]| -> BTreeMap<String, usize> {
+        ops.iter().enumerate().map(|(i, op)| (op.operation_id.clone(), i)).collect()
+    };
+    let (left_ids, right_ids) = (by_id(left), by_id(right));
+    let left_keys: BTreeSet<&String> = left_ids.keys().collect();
+    let right_keys: BTreeSet<&String> = right_ids.keys().collect();
+    failures.check_same_set("operations", (left_name, &left_keys), (right_name, &right_keys));
+    for (id, &l) in &left_ids {
+        let Some(&r) = right_ids.get(id) else { continue };
+        let (l, r) = (&left[l], &right[r]);
+        let what = |field: &str| format!("{id}: {field} in {left_name} (left) and {right_name} (right)");
+        failures.check_eq(what("method"), &l.method, &r.method);
+        failures.check_eq(what("path"), &l.path, &r.path);
+        failures.check_eq(what("path parameters (name, required)"), &l.path_params, &r.path_params);
+        failures.check_eq(what("query parameters (name, required)"), &l.query_params, &r.query_params);
+        failures.check_eq(what("has a body"), l.has_body, r.has_body);
+        failures.check_eq(what("success statuses"), &l.success_statuses, &r.success_statuses);
+    }
+}
+
 #[test]
 fn operations_match_openapi_yaml() {
-    let declared = declared_operations(&spec());
-    assert_eq!(declared.len(), OPERATION_COUNT, "number of operations in openapi.yaml");
-
+    let declared = declared_operations(&openapi());
     let from_code: Vec<DeclaredOperation> = generated_operations()
         .into_iter()
         .map(|op| DeclaredOperation {
@@ -629,42 +700,195 @@ fn operations_match_openapi_yaml() {
             success_statuses: op.success.0,
         })
         .collect();
+    // The table keeps the first 2xx status of the spec only.
+    let declared_first_success: Vec<DeclaredOperation> = declared
+        .iter()
+        .cloned()
+        .map(|mut op| {
+            op.success_statuses.truncate(1);
+            op
+        })
+        .collect();
 
-    let key = |o: &DeclaredOperation| (o.operation_id.clone(), o.method.clone(), o.path.clone());
-    let spec_keys: BTreeSet<_> = declared.iter().map(key).collect();
-    let code_keys: BTreeSet<_> = from_code.iter().map(key).collect();
-    assert_eq!(
-        spec_keys,
-        code_keys,
-        "operations (operationId, method, path) differ between openapi.yaml and generated.rs:\n\
-         only in the spec: {:#?}\nonly in the code: {:#?}",
-        spec_keys.difference(&code_keys).collect::<Vec<_>>(),
-        code_keys.difference(&spec_keys).collect::<Vec<_>>(),
+    let mut failures = Failures::new();
+    compare_operations(&mut failures, ("openapi.yaml", &declared), ("generated.rs", &from_code));
+    compare_operations(
+        &mut failures,
+        ("openapi.yaml", &declared_first_success),
+        ("spec::OPERATIONS", &table_operations()),
     );
-    for (spec_op, code_op) in declared.iter().zip(&from_code) {
-        assert_eq!(spec_op, code_op, "openapi.yaml (left) and generated.rs (right) disagree");
-    }
+    failures.finish("operations of openapi.yaml, generated.rs and spec::OPERATIONS");
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON Schema of every generated type
+// The operation table and the SDK's builders
+// ---------------------------------------------------------------------------------------------
+
+/// `members_qualifying_life_events_record` → `MembersQualifyingLifeEventsRecord`.
+fn upper_camel(snake: &str) -> String {
+    snake
+        .split(['_', '-'])
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `name (location, required|optional[, deprecated: note]): type`.
+fn describe_param(param: &spec::Param) -> String {
+    let location = match param.location {
+        Location::Path => "path",
+        Location::Query => "query",
+    };
+    let required = if param.required { "required" } else { "optional" };
+    let deprecated = param.deprecated.map(|note| format!(", deprecated: {note}")).unwrap_or_default();
+    format!("{} ({location}, {required}{deprecated}): {}", param.name, param.ty)
+}
+
+/// `spec::OPERATIONS`, one line per operation.
+fn operation_table() -> String {
+    let mut out = format!("spec::SPEC_VERSION = {:?}\n", spec::SPEC_VERSION);
+    out.push_str(
+        "# id | SDK name | method path | params | body | success status -> type | SDK builder \
+         [| deprecated: note]\n\n",
+    );
+    for op in spec::OPERATIONS {
+        let params: Vec<String> = op.params.iter().map(describe_param).collect();
+        let params = if params.is_empty() { "-".to_string() } else { params.join(", ") };
+        write!(
+            out,
+            "{} | {} | {} {} | params: {params} | body: {} | {} -> {} | {}",
+            op.id,
+            op.name,
+            op.method,
+            op.path,
+            op.body.unwrap_or("-"),
+            op.success_status,
+            op.success.unwrap_or("no content"),
+            op.builder,
+        )
+        .unwrap();
+        if let Some(note) = op.deprecated {
+            write!(out, " | deprecated: {note}").unwrap();
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn operation_table_snapshot() {
+    insta::assert_snapshot!("operation_table", operation_table());
+}
+
+/// A request builder of the SDK, as `generated_builders.rs` defines it.
+#[derive(Debug, Default)]
+struct SdkBuilder {
+    /// `X` of `const OPERATION: &Operation = &operations::X`.
+    operation_constant: Option<String>,
+    /// The methods of the low-level client it calls (`call.api.<method>()`).
+    api_calls: Vec<String>,
+}
+
+/// Every `pub struct ...Builder` of the SDK's `generated_builders.rs`.
+fn sdk_builders() -> BTreeMap<String, SdkBuilder> {
+    struct ApiCalls(Vec<String>);
+    impl<'ast> Visit<'ast> for ApiCalls {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            if render(&*call.receiver) == "call.api" {
+                self.0.push(call.method.to_string());
+            }
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    let file = parse_rust("crates/vitable-connect/src/generated_builders.rs");
+    let mut builders = BTreeMap::new();
+    for item in &file.items {
+        if let syn::Item::Struct(st) = item
+            && matches!(st.vis, syn::Visibility::Public(_))
+            && st.ident.to_string().ends_with("Builder")
+        {
+            builders.insert(st.ident.to_string(), SdkBuilder::default());
+        }
+    }
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        let Some(builder) = builders.get_mut(&render(&*imp.self_ty)) else { continue };
+        for item in &imp.items {
+            if let syn::ImplItem::Const(c) = item
+                && c.ident == "OPERATION"
+            {
+                let value = render(&c.expr);
+                builder.operation_constant =
+                    Some(value.trim_start_matches('&').trim_start_matches("operations::").to_string());
+            }
+        }
+        let mut calls = ApiCalls(Vec::new());
+        calls.visit_item_impl(imp);
+        builder.api_calls.extend(calls.0);
+    }
+    builders
+}
+
+/// Each operation of the table has its SDK builder, named `<OperationIdUpperCamel>Builder`,
+/// whose `OPERATION` is that operation and which calls the low-level client's method of the
+/// same `operationId`; and every builder belongs to an operation.
+#[test]
+fn every_operation_has_its_sdk_builder() {
+    let builders = sdk_builders();
+    let mut failures = Failures::new();
+    for op in spec::OPERATIONS {
+        let expected = format!("{}Builder", upper_camel(op.id));
+        failures.check_eq(format!("{}: builder name", op.id), op.builder, expected.as_str());
+        let Some(builder) = builders.get(op.builder) else {
+            failures.push(format!("{}: no `pub struct {}` in generated_builders.rs", op.id, op.builder));
+            continue;
+        };
+        failures.check_eq(
+            format!("{}: `{}::OPERATION`", op.id, op.builder),
+            builder.operation_constant.clone(),
+            Some(op.id.to_uppercase()),
+        );
+        failures.check_eq(
+            format!("{}: low-level client methods {} calls", op.id, op.builder),
+            builder.api_calls.clone(),
+            vec![op.id.to_string()],
+        );
+    }
+    let in_sdk: BTreeSet<&str> = builders.keys().map(String::as_str).collect();
+    let in_table: BTreeSet<&str> = spec::OPERATIONS.iter().map(|op| op.builder).collect();
+    failures.check_same_set("builders", ("generated_builders.rs", &in_sdk), ("spec::OPERATIONS", &in_table));
+    failures.finish("SDK builders");
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Schema of every type
 // ---------------------------------------------------------------------------------------------
 
 type SchemaFn = fn() -> schemars::Schema;
 
-/// `[(type name, schema_for!(type))]`; the name is the last path segment.
+/// `{type name: schema_for!(type)}`; the name is the last path segment.
 macro_rules! schema_table {
     ($($ty:path),* $(,)?) => {
-        vec![$((
+        BTreeMap::from([$((
             stringify!($ty).rsplit("::").next().unwrap().trim(),
             (|| schemars::schema_for!($ty)) as SchemaFn,
-        )),*]
+        )),*])
     };
 }
 
-/// Every `pub struct`/`pub enum` of `vitable_connect_api::types`. A new generated type fails
-/// `every_generated_type_has_a_schema_snapshot` until it is listed here.
-fn generated_types() -> Vec<(&'static str, SchemaFn)> {
+/// The Rust type of each name [`schema_sources`] finds. This is the one list of this file kept
+/// by hand, as Rust cannot name a type from a string; it decides nothing: the names to
+/// snapshot come from the spec and the code, and `json_schema_snapshots` reports a name
+/// missing here (or listed here for nothing) together with every other problem.
+fn rust_types() -> BTreeMap<&'static str, SchemaFn> {
     schema_table![
         types::Address,
         types::AddressInput,
@@ -724,13 +948,7 @@ fn generated_types() -> Vec<(&'static str, SchemaFn)> {
         types::Rule,
         types::RuleInput,
         types::Sex,
-    ]
-}
-
-/// The hand-written types the generated code uses in place of schemas (`crate::ids::*`,
-/// `crate::Ssn`).
-fn hand_written_types() -> Vec<(&'static str, SchemaFn)> {
-    schema_table![
+        // The hand-written types the generated code uses in place of schemas.
         ids::BenefitProductId,
         ids::CarrierPlanId,
         ids::DependentId,
@@ -745,6 +963,86 @@ fn hand_written_types() -> Vec<(&'static str, SchemaFn)> {
         ids::QleId,
         Ssn,
     ]
+}
+
+/// Every `pub struct`/`pub enum` directly in `pub mod types` of generated.rs (not in
+/// `types::builder` or `types::error`).
+fn generated_type_names() -> BTreeSet<String> {
+    let file = generated();
+    let mut names = BTreeSet::new();
+    for item in module(&file.items, "types") {
+        let (vis, ident) = match item {
+            syn::Item::Struct(s) => (&s.vis, &s.ident),
+            syn::Item::Enum(e) => (&e.vis, &e.ident),
+            _ => continue,
+        };
+        if matches!(vis, syn::Visibility::Public(_)) {
+            names.insert(ident.to_string());
+        }
+    }
+    names
+}
+
+/// The hand-written ID types: the first identifier of each `;`-separated line of the
+/// `id_types! { .. }` invocation in ids.rs.
+fn id_type_names() -> BTreeSet<String> {
+    let ids_file = parse_rust("crates/vitable-connect-api/src/ids.rs");
+    let invocation = ids_file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Macro(m) if m.mac.path.is_ident("id_types") => Some(&m.mac),
+            _ => None,
+        })
+        .expect("ids.rs invokes id_types!");
+    let mut names = BTreeSet::new();
+    let mut at_line_start = true;
+    for token in invocation.tokens.clone() {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) if at_line_start => {
+                names.insert(ident.to_string());
+                at_line_start = false;
+            }
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == ';' => at_line_start = true,
+            _ => {}
+        }
+    }
+    names
+}
+
+/// The types generated.rs names as `crate::ids::X` or `crate::X` (the hooks aside): the
+/// hand-written types it uses in place of schemas.
+fn crate_type_names() -> BTreeSet<String> {
+    struct CratePaths(BTreeSet<String>);
+    impl<'ast> Visit<'ast> for CratePaths {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            // `pub(crate)` is a one-segment path; `crate::hooks::Inner` is the client's executor.
+            if segments.len() > 1 && segments[0] == "crate" && segments[1] != "hooks" {
+                self.0.insert(segments.last().unwrap().clone());
+            }
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut crate_paths = CratePaths(BTreeSet::new());
+    crate_paths.visit_file(&generated());
+    crate_paths.0
+}
+
+/// Every name that gets a schema snapshot, with where it was found: the spec's schemas, the
+/// generated types, the ID types of ids.rs and the `crate::` types generated.rs names.
+fn schema_sources() -> BTreeMap<String, Vec<&'static str>> {
+    let mut sources: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
+    let mut add = |names: BTreeSet<String>, source: &'static str| {
+        for name in names {
+            sources.entry(name).or_default().push(source);
+        }
+    };
+    add(spec::SCHEMAS.iter().map(|s| s.name.to_string()).collect(), "spec::SCHEMAS");
+    add(generated_type_names(), "`pub mod types` of generated.rs");
+    add(id_type_names(), "`id_types!` of ids.rs");
+    add(crate_type_names(), "a `crate::` path of generated.rs");
+    sources
 }
 
 /// `Type → ["condition => error message"]` for every `impl FromStr` in `pub mod types` whose
@@ -789,134 +1087,196 @@ fn from_str_checks() -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// The snapshot of every name of [`schema_sources`]. Nothing stops the loop: a diff, a name
+/// without a Rust type, a reference to a type without a snapshot, a stale snapshot file are
+/// all recorded, and the test fails at the end with every one of them.
 #[test]
 fn json_schema_snapshots() {
-    let all: Vec<(&str, SchemaFn)> = generated_types().into_iter().chain(hand_written_types()).collect();
-    let names: BTreeSet<&str> = all.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names.len(), all.len(), "type names are unique");
+    let sources = schema_sources();
+    let rust = rust_types();
+    let mut checks = from_str_checks();
+    let mut failures = Failures::new();
 
     let mut settings = insta::Settings::clone_current();
     settings.set_sort_maps(true);
     let _guard = settings.bind_to_scope();
 
-    let mut checks = from_str_checks();
-    assert!(
-        checks.contains_key("EnrollmentReissueRequestReason"),
-        "the reissue reason's length limit is found in its FromStr: {checks:?}"
-    );
-    let mut failed = Vec::new();
-    for (name, schema_for) in &all {
+    for (name, found_in) in &sources {
+        let Some(schema_for) = rust.get(name.as_str()) else {
+            failures.push(format!(
+                "{name} (in {}) has no Rust type: add it to `rust_types()` in {}",
+                found_in.join(", "),
+                file!()
+            ));
+            continue;
+        };
         let mut schema = serde_json::to_value(schema_for()).expect("a schema is JSON");
         let object = schema.as_object_mut().expect("a root schema is an object");
-        assert_eq!(object.get("title").and_then(|t| t.as_str()), Some(*name), "schema title of {name}");
+        let title = object.get("title").and_then(|t| t.as_str());
+        failures.check(title == Some(name.as_str()), || format!("the schema title of {name} is {title:?}"));
         // Referenced types are snapshotted on their own: keep only `$ref`s here, after checking
-        // that each one points at a listed type (so nothing is left unguarded).
+        // that each one points at a type with a snapshot (so nothing is left unguarded).
         if let Some(defs) = object.remove("$defs") {
             for referenced in defs.as_object().expect("$defs is an object").keys() {
-                assert!(
-                    names.contains(referenced.as_str()),
-                    "the schema of {name} references {referenced}, which has no snapshot of its own"
-                );
+                failures.check(sources.contains_key(referenced), || {
+                    format!("the schema of {name} references {referenced}, which has no snapshot of its own")
+                });
             }
         }
         // What the generated `FromStr` (and so `Deserialize`) enforces beyond the derived schema.
-        if let Some(checks) = checks.remove(*name) {
+        if let Some(checks) = checks.remove(name) {
             object.insert("x-generated-from-str-checks".into(), checks.into());
         }
-        let result = catch_unwind(AssertUnwindSafe(|| {
+        failures.catch(&format!("snapshot `schema_{name}`"), || {
             insta::assert_json_snapshot!(format!("schema_{name}"), schema);
-        }));
-        if result.is_err() {
-            failed.push(*name);
-        }
+        });
     }
-    assert!(checks.is_empty(), "FromStr checks of types without a schema snapshot: {checks:?}");
-    assert!(failed.is_empty(), "JSON Schema snapshots differ for: {}", failed.join(", "));
-}
 
-/// Every `pub struct`/`pub enum` directly in `pub mod types` of generated.rs (not in
-/// `types::builder` or `types::error`) must be listed in [`generated_types`].
-#[test]
-fn every_generated_type_has_a_schema_snapshot() {
-    let file = generated();
-    let types_mod = module(&file.items, "types");
-    let mut in_code = BTreeSet::new();
-    for item in types_mod {
-        let (vis, ident) = match item {
-            syn::Item::Struct(s) => (&s.vis, &s.ident),
-            syn::Item::Enum(e) => (&e.vis, &e.ident),
-            _ => continue,
+    for name in rust.keys().filter(|name| !sources.contains_key(**name)) {
+        failures.push(format!(
+            "`rust_types()` lists {name}, which neither the spec nor the code has any more: remove it"
+        ));
+    }
+    failures.check(checks.is_empty(), || {
+        format!("FromStr checks of types without a schema snapshot: {checks:?}")
+    });
+
+    // A snapshot file whose type is gone.
+    let prefix = format!("{}__schema_", module_path!().replace("::", "__"));
+    let dir = workspace_root().join("tests/tests/snapshots");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    for file in files {
+        let Some(name) = file.strip_prefix(&prefix).and_then(|rest| rest.strip_suffix(".snap")) else {
+            continue;
         };
-        if matches!(vis, syn::Visibility::Public(_)) {
-            in_code.insert(ident.to_string());
-        }
+        failures.check(sources.contains_key(name), || {
+            format!("tests/tests/snapshots/{file} is stale: {name} is no longer a type; delete the file")
+        });
     }
-    assert!(
-        in_code.len() > 50,
-        "found only {} types in `pub mod types`: is the parser broken?",
-        in_code.len()
-    );
-    let listed: BTreeSet<String> = generated_types().iter().map(|(n, _)| n.to_string()).collect();
-    let missing: Vec<_> = in_code.difference(&listed).collect();
-    assert!(
-        missing.is_empty(),
-        "generated types without a JSON Schema snapshot: add {} to `generated_types()` in \
-         tests/tests/generated_surface.rs",
-        missing.iter().map(|n| format!("`types::{n}`")).collect::<Vec<_>>().join(", ")
-    );
-    assert_eq!(in_code, listed);
+
+    failures.finish("JSON Schema snapshots");
 }
 
-/// Every hand-written ID type (one per line of the `id_types!` invocation in ids.rs) and every
-/// `crate::...` type the generated code names must be listed in [`hand_written_types`].
+/// The names of the generated types, of the ID types and of the hand-written types the
+/// generated code uses agree with the spec's schemas: an ID schema has its ID type in ids.rs,
+/// every other schema is a generated type or one of the hand-written types, and a generated
+/// type that is not a schema is the type progenitor makes for a property of one
+/// (`<Schema><Property>`, e.g. `EnrollmentReissueRequestReason`).
 #[test]
-fn every_hand_written_type_has_a_schema_snapshot() {
-    let listed: BTreeSet<String> = hand_written_types().iter().map(|(n, _)| n.to_string()).collect();
+fn the_types_of_the_code_are_the_schemas_of_the_spec() {
+    let generated = generated_type_names();
+    let id_types = id_type_names();
+    let crate_types = crate_type_names();
+    let in_spec: BTreeSet<String> = spec::SCHEMAS.iter().map(|s| s.name.to_string()).collect();
+    let mut failures = Failures::new();
 
-    // The ID types: the first identifier of each `;`-separated line of `id_types! { .. }`.
-    let ids_file = parse_rust("crates/vitable-connect-api/src/ids.rs");
-    let invocation = ids_file
-        .items
+    let spec_ids: BTreeSet<String> =
+        spec::SCHEMAS.iter().filter(|s| s.kind == spec::SchemaKind::Id).map(|s| s.name.to_string()).collect();
+    failures.check_same_set("ID types", ("spec::SCHEMAS", &spec_ids), ("`id_types!` of ids.rs", &id_types));
+
+    for schema in spec::SCHEMAS.iter().filter(|s| s.kind != spec::SchemaKind::Id) {
+        failures.check(generated.contains(schema.name) || crate_types.contains(schema.name), || {
+            format!("schema {} is neither a generated type nor a `crate::` type of generated.rs", schema.name)
+        });
+    }
+    for name in &crate_types {
+        failures.check(in_spec.contains(name), || {
+            format!("generated.rs names `crate::..::{name}`, which is no schema of the spec")
+        });
+    }
+
+    let property_types: BTreeSet<String> = spec::SCHEMAS
         .iter()
-        .find_map(|item| match item {
-            syn::Item::Macro(m) if m.mac.path.is_ident("id_types") => Some(&m.mac),
-            _ => None,
-        })
-        .expect("ids.rs invokes id_types!");
-    let mut id_types = BTreeSet::new();
-    let mut at_line_start = true;
-    for token in invocation.tokens.clone() {
-        match token {
-            proc_macro2::TokenTree::Ident(ident) if at_line_start => {
-                id_types.insert(ident.to_string());
-                at_line_start = false;
+        .flat_map(|schema| match schema.kind {
+            spec::SchemaKind::Object(props) => {
+                props.iter().map(|p| format!("{}{}", schema.name, upper_camel(p.name))).collect()
             }
-            proc_macro2::TokenTree::Punct(p) if p.as_char() == ';' => at_line_start = true,
+            _ => Vec::new(),
+        })
+        .collect();
+    for name in &generated {
+        failures.check(in_spec.contains(name) || property_types.contains(name), || {
+            format!("generated type {name} is neither a schema nor the type of a schema's property")
+        });
+    }
+    failures.finish("types of the code and schemas of the spec");
+}
+
+/// Every string limit of the spec (`minLength`, `maxLength`, `pattern`) is checked by the
+/// `FromStr` of its generated type, and the generated types check nothing else.
+#[test]
+fn every_string_limit_of_the_spec_is_checked_by_from_str() {
+    let checks = from_str_checks();
+    let generated = generated_type_names();
+    let mut failures = Failures::new();
+
+    // (generated type, where in the spec, limits)
+    let mut constrained: Vec<(String, String, spec::Limits)> = Vec::new();
+    for schema in spec::SCHEMAS {
+        match schema.kind {
+            spec::SchemaKind::String(limits) => {
+                constrained.push((schema.name.to_string(), schema.name.to_string(), limits));
+            }
+            spec::SchemaKind::Object(props) => {
+                for prop in props.iter().filter(|p| p.ty == "string") {
+                    let ty = format!("{}{}", schema.name, upper_camel(prop.name));
+                    constrained.push((ty, format!("{}.{}", schema.name, prop.name), prop.limits));
+                }
+            }
             _ => {}
         }
     }
-    assert!(id_types.len() >= 12, "found only {id_types:?} in id_types!");
 
-    // `crate::ids::X` and `crate::X` named by the generated code (hooks aside).
-    struct CratePaths(BTreeSet<String>);
-    impl<'ast> Visit<'ast> for CratePaths {
-        fn visit_path(&mut self, path: &'ast syn::Path) {
-            let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-            // `pub(crate)` is a one-segment path; `crate::hooks::Inner` is the client's executor.
-            if segments.len() > 1 && segments[0] == "crate" && segments[1] != "hooks" {
-                self.0.insert(segments.last().unwrap().clone());
-            }
-            syn::visit::visit_path(self, path);
+    let mut expected_types = BTreeSet::new();
+    for (ty, at, limits) in constrained {
+        let mut expected: Vec<String> = Vec::new();
+        if let Some(max) = limits.max_length {
+            expected.push(format!("longer than {max} characters"));
+        }
+        if let Some(min) = limits.min_length.filter(|min| *min > 0) {
+            expected.push(format!("shorter than {min} characters"));
+        }
+        if expected.is_empty() && limits.pattern.is_none() {
+            continue;
+        }
+        if !generated.contains(&ty) {
+            // A hand-written type in place of the schema (`Ssn`) checks its input itself.
+            failures.check(at == ty && crate_type_names().contains(&ty), || {
+                format!("{at} has limits {limits:?}, but there is no generated type {ty} to check them")
+            });
+            continue;
+        }
+        expected_types.insert(ty.clone());
+        let messages: Vec<&str> = checks
+            .get(&ty)
+            .map(|c| c.iter().filter_map(|check| check.split(" => ").nth(1)).collect())
+            .unwrap_or_default();
+        for message in &expected {
+            failures.check(messages.contains(&message.as_str()), || {
+                format!("{at}: the FromStr of {ty} does not check `{message}` (its checks: {messages:?})")
+            });
+        }
+        if let Some(pattern) = limits.pattern {
+            failures.check(messages.iter().any(|m| m.contains(pattern)), || {
+                format!("{at}: the FromStr of {ty} does not check the pattern {pattern:?} (its checks: {messages:?})")
+            });
+        }
+        for message in &messages {
+            failures.check(
+                expected.iter().any(|e| e == message) || limits.pattern.is_some_and(|p| message.contains(p)),
+                || format!("{at}: the FromStr of {ty} checks `{message}`, which the spec does not state"),
+            );
         }
     }
-    let mut crate_paths = CratePaths(BTreeSet::new());
-    crate_paths.visit_file(&generated());
-    assert!(crate_paths.0.contains("Ssn"), "generated.rs uses crate::Ssn: {:?}", crate_paths.0);
-
-    let missing: Vec<_> = id_types.union(&crate_paths.0).filter(|n| !listed.contains(*n)).collect();
-    assert!(
-        missing.is_empty(),
-        "hand-written types without a JSON Schema snapshot: add {missing:?} to `hand_written_types()` \
-         in tests/tests/generated_surface.rs"
+    let checked: BTreeSet<String> = checks.keys().cloned().collect();
+    failures.check_same_set(
+        "constrained string types",
+        ("generated FromStr checks", &checked),
+        ("the spec's string limits", &expected_types),
     );
+    failures.finish("string limits");
 }

@@ -105,7 +105,9 @@ fn check_request(op: &Operation, request: &Request) -> Vec<String> {
             }
             Err(e) => problems.push(format!("the body is not JSON: {e}")),
         },
-        None if !request.body.is_empty() => problems.push("a body was sent to an operation without one".into()),
+        None if !request.body.is_empty() => {
+            problems.push("a body was sent to an operation without one".into())
+        }
         None => {}
     }
     problems
@@ -117,8 +119,12 @@ async fn every_operation_sends_every_parameter_and_property_as_the_spec_says() {
     for op in spec::OPERATIONS {
         let server = MockServer::start().await;
         Mock::given(any()).respond_with(ResponseTemplate::new(op.success_status)).mount(&server).await;
-        let client =
-            Client::builder().api_key("test-key").base_url(server.uri()).max_retries(0).build().expect("a client");
+        let client = Client::builder()
+            .api_key("test-key")
+            .base_url(server.uri())
+            .max_retries(0)
+            .build()
+            .expect("a client");
         // The response is not what this test is about (the mock answers without a body).
         let sent = send_maximal(&client, op.id).await;
         if sent.is_none() {
@@ -147,7 +153,13 @@ async fn every_operation_sends_every_parameter_and_property_as_the_spec_says() {
 fn the_checker_names_dropped_and_wrong_fields() {
     let props = spec::properties("EnrollmentReissueRequest").unwrap();
     let mut problems = Vec::new();
-    check_object("EnrollmentReissueRequest", props, &serde_json::json!({ "qle_id": "qle_1" }), "", &mut problems);
+    check_object(
+        "EnrollmentReissueRequest",
+        props,
+        &serde_json::json!({ "qle_id": "qle_1" }),
+        "",
+        &mut problems,
+    );
     assert!(problems.iter().any(|p| p.contains("reason: not sent")), "{problems:?}");
     let mut problems = Vec::new();
     check_value("Relationship", &serde_json::json!("Cousin"), "relationship", &mut problems);

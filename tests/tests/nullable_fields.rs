@@ -7,7 +7,10 @@
 //!
 //! The tests are data-driven: a new schema or a new nullable property in the spec is picked up
 //! without touching this file, except for the table mapping schema names to Rust types, which
-//! must list every schema of the spec (checked).
+//! must list every schema of the spec (checked). What they find in the spec (the nullable
+//! properties, the object schemas, the enum values, the required properties) is cross-checked
+//! against the tables generated from it (`vitable_connect_api::spec`), so that neither side can
+//! silently check less than the spec states; no count is written down here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,11 +18,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_yaml::Value as Yaml;
+use vitable_connect_api::spec::{self, SchemaKind};
 use vitable_connect_api::{Ssn, ids, types};
 
-/// The number of nullable properties in `openapi.yaml`, pinned so that the test can never
-/// silently check nothing. Update it together with the spec (and the snapshot of the list).
-const NULLABLE_PROPERTY_COUNT: usize = 71;
+use crate::support::Failures;
 
 /// Minimal valid objects for object schemas that have no `example` in the spec (none do today;
 /// add one here rather than skipping a schema).
@@ -189,14 +191,14 @@ fn nullable_properties(schemas: &serde_yaml::Mapping) -> Vec<(String, String)> {
 }
 
 /// The example of an object schema as JSON, or its fallback.
-fn base_object(name: &str, schema: &Yaml) -> Value {
+fn base_object(name: &str, schema: &Yaml) -> Result<Value, String> {
     if let Some(example) = schema.get("example") {
-        return serde_json::to_value(example).expect("the example converts to JSON");
+        return Ok(serde_json::to_value(example).expect("the example converts to JSON"));
     }
-    let (_, fallback) = FALLBACK_EXAMPLES.iter().find(|(n, _)| *n == name).unwrap_or_else(|| {
-        panic!("object schema {name} has no example: add one to openapi.yaml or to FALLBACK_EXAMPLES")
-    });
-    serde_json::from_str(fallback).expect("fallback examples are JSON")
+    let (_, fallback) = FALLBACK_EXAMPLES.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+        format!("object schema {name} has no example: add one to openapi.yaml or to FALLBACK_EXAMPLES")
+    })?;
+    Ok(serde_json::from_str(fallback).expect("fallback examples are JSON"))
 }
 
 /// `value` without object keys whose value is `null`, recursively: the generated types skip
@@ -215,50 +217,92 @@ fn without_nulls(value: Value) -> Value {
 // Tests
 // ---------------------------------------------------------------------------------------------
 
+/// The Rust type of schema `name`; a failure if `spec_types!` has none (the schema's checks are
+/// then skipped, and reported).
+fn rust_type<'t>(
+    table: &'t BTreeMap<&'static str, RustType>,
+    name: &str,
+    failures: &mut Failures,
+) -> Option<&'t RustType> {
+    let found = table.get(name);
+    failures
+        .check(found.is_some(), || format!("{name} has no Rust type in `spec_types!`, so it is not checked"));
+    found
+}
+
+/// The object schemas of the generated tables, with their properties.
+fn table_objects() -> impl Iterator<Item = (&'static str, &'static [spec::Property])> {
+    spec::SCHEMAS.iter().filter_map(|s| match s.kind {
+        SchemaKind::Object(props) => Some((s.name, props)),
+        _ => None,
+    })
+}
+
 #[test]
 fn every_schema_of_the_spec_has_a_rust_type_in_the_table() {
     let schemas = schemas();
     let in_spec: BTreeSet<&str> = schemas.keys().map(name_of).collect();
     let table = spec_types();
     let in_table: BTreeSet<&str> = table.keys().copied().collect();
-    let missing: Vec<_> = in_spec.difference(&in_table).collect();
-    assert!(
-        missing.is_empty(),
-        "schemas of openapi.yaml missing from `spec_types!` in nullable_fields.rs: {missing:?}"
+    let mut failures = Failures::new();
+    failures.check_same_set(
+        "schemas",
+        ("openapi.yaml", &in_spec),
+        ("`spec_types!` of nullable_fields.rs", &in_table),
     );
-    let stale: Vec<_> = in_table.difference(&in_spec).collect();
-    assert!(stale.is_empty(), "`spec_types!` lists schemas that openapi.yaml no longer has: {stale:?}");
 
     // Objects are listed as objects, everything else as strings.
     for (name, schema) in &schemas {
         let name = name_of(name);
         let is_object = schema.get("properties").is_some();
-        assert_eq!(table[name].parse.is_none(), is_object, "{name} is in the wrong half of `spec_types!`");
+        if let Some(rust) = table.get(name) {
+            failures.check(rust.parse.is_none() == is_object, || {
+                format!("{name} is in the wrong half of `spec_types!` (an object: {is_object})")
+            });
+        }
     }
+    failures.finish("the Rust types of the spec's schemas");
 }
 
 #[test]
 fn every_object_schema_has_an_example() {
     let schemas = schemas();
     let objects = object_schemas(&schemas);
-    assert_eq!(objects.len(), 33, "object schemas in openapi.yaml");
-    let without: Vec<&str> =
-        objects.iter().filter(|(_, s)| s.get("example").is_none()).map(|(n, _)| *n).collect();
-    let without_fallback: Vec<&&str> =
-        without.iter().filter(|n| !FALLBACK_EXAMPLES.iter().any(|(f, _)| f == *n)).collect();
-    assert!(
-        without_fallback.is_empty(),
-        "object schemas with neither an example nor a fallback: {without_fallback:?}"
-    );
+    let mut failures = Failures::new();
+    let in_spec: BTreeSet<&str> = objects.iter().map(|(name, _)| *name).collect();
+    let in_table: BTreeSet<&str> = table_objects().map(|(name, _)| name).collect();
+    failures.check_same_set("object schemas", ("openapi.yaml", &in_spec), ("spec::SCHEMAS", &in_table));
+    for (name, schema) in &objects {
+        failures.check(
+            schema.get("example").is_some() || FALLBACK_EXAMPLES.iter().any(|(f, _)| f == name),
+            || format!("object schema {name} has neither an example nor a fallback"),
+        );
+    }
+    failures.finish("examples of object schemas");
 }
 
-/// The nullable properties as a list, so that a change of nullability is a reviewable diff.
+/// The nullable properties as a list, so that a change of nullability is a reviewable diff;
+/// the list read from `openapi.yaml` is the list of the generated tables.
 #[test]
 fn nullable_properties_snapshot() {
     let nullable = nullable_properties(&schemas());
-    assert_eq!(nullable.len(), NULLABLE_PROPERTY_COUNT, "nullable properties found in openapi.yaml");
     let listing: String = nullable.iter().map(|(s, p)| format!("{s}.{p}\n")).collect();
-    insta::assert_snapshot!("nullable_properties", listing);
+    let mut failures = Failures::new();
+    failures
+        .catch("snapshot `nullable_properties`", || insta::assert_snapshot!("nullable_properties", listing));
+
+    let from_yaml: BTreeSet<(String, String)> = nullable.into_iter().collect();
+    let from_table: BTreeSet<(String, String)> = table_objects()
+        .flat_map(|(schema, props)| {
+            props.iter().filter(|p| p.nullable).map(move |p| (schema.to_string(), p.name.to_string()))
+        })
+        .collect();
+    failures.check_same_set(
+        "nullable properties (schema, property)",
+        ("openapi.yaml", &from_yaml),
+        ("spec::SCHEMAS", &from_table),
+    );
+    failures.finish("nullable properties");
 }
 
 #[test]
@@ -266,18 +310,23 @@ fn null_decodes_for_every_nullable_property() {
     let schemas = schemas();
     let table = spec_types();
     let nullable = nullable_properties(&schemas);
-    assert_eq!(nullable.len(), NULLABLE_PROPERTY_COUNT, "nullable properties found in openapi.yaml");
 
-    let mut failures = Vec::new();
+    let mut failures = Failures::new();
     for (schema_name, property) in &nullable {
+        let Some(rust) = rust_type(&table, schema_name, &mut failures) else { continue };
         let schema = &schemas[schema_name.as_str()];
-        let mut object = base_object(schema_name, schema);
+        let mut object = match base_object(schema_name, schema) {
+            Ok(object) => object,
+            Err(e) => {
+                failures.push(e);
+                continue;
+            }
+        };
         // Insert the key even where the example leaves it out.
         object
             .as_object_mut()
             .expect("examples of object schemas are objects")
             .insert(property.clone(), Value::Null);
-        let rust = &table[schema_name.as_str()];
         match (rust.decode)(object) {
             Err(e) => failures
                 .push(format!("{schema_name}.{property} = null does not decode into {}: {e}", rust.name)),
@@ -287,18 +336,17 @@ fn null_decodes_for_every_nullable_property() {
             },
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} nullable properties fail:\n{}",
-        failures.len(),
-        nullable.len(),
-        failures.join("\n")
-    );
+    failures.finish(&format!("null in the {} nullable properties", nullable.len()));
 }
 
-/// Required properties that accept `null` although the spec does not mark them nullable, and why.
-const NULL_ACCEPTING_REQUIRED: &[(&str, &str, &str)] =
-    &[("Rule", "value", "untyped in the spec, so `serde_json::Value`, which holds null too")];
+/// Whether `null` is accepted for the required, non-nullable property `schema.property`
+/// although the spec does not mark it nullable, and why: an untyped property (`any` in the
+/// generated tables) is a `serde_json::Value`, which holds null too.
+fn accepts_null_anyway(schema: &str, property: &str) -> bool {
+    spec::properties(schema)
+        .and_then(|props| props.iter().find(|p| p.name == property))
+        .is_some_and(|p| p.ty == "any")
+}
 
 /// The control for the test above: `null` in a required, non-nullable property must be
 /// rejected, so decoding is not simply lenient about everything.
@@ -307,8 +355,9 @@ fn null_is_rejected_for_required_non_nullable_properties() {
     let schemas = schemas();
     let table = spec_types();
     let mut checked = 0;
-    let mut failures = Vec::new();
+    let mut failures = Failures::new();
     for (schema_name, schema) in object_schemas(&schemas) {
+        let Some(rust) = rust_type(&table, schema_name, &mut failures) else { continue };
         let required: BTreeSet<&str> = schema
             .get("required")
             .and_then(Yaml::as_sequence)
@@ -319,21 +368,28 @@ fn null_is_rejected_for_required_non_nullable_properties() {
             if !required.contains(property) || is_nullable(property_schema, &schemas) {
                 continue;
             }
-            let mut object = base_object(schema_name, schema);
+            let mut object = match base_object(schema_name, schema) {
+                Ok(object) => object,
+                Err(e) => {
+                    failures.push(e);
+                    break;
+                }
+            };
             object.as_object_mut().unwrap().insert(property.to_string(), Value::Null);
-            let accepted = (table[schema_name].decode)(object).is_ok();
-            let expected =
-                NULL_ACCEPTING_REQUIRED.iter().any(|(s, p, _)| *s == schema_name && *p == property);
-            if accepted != expected {
-                failures.push(format!(
-                    "{schema_name}.{property}: null accepted = {accepted}, expected {expected}"
-                ));
-            }
+            let accepted = (rust.decode)(object).is_ok();
+            let expected = accepts_null_anyway(schema_name, property);
+            failures.check(accepted == expected, || {
+                format!("{schema_name}.{property}: null accepted = {accepted}, expected {expected}")
+            });
             checked += 1;
         }
     }
-    assert!(checked > 100, "checked only {checked} required properties");
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let in_table =
+        table_objects().flat_map(|(_, props)| props.iter()).filter(|p| p.required && !p.nullable).count();
+    failures.check(checked == in_table, || {
+        format!("checked {checked} required non-nullable properties, spec::SCHEMAS has {in_table}")
+    });
+    failures.finish("null in required non-nullable properties");
 }
 
 /// Every schema's `example` decodes into its Rust type and serializes back to the same JSON
@@ -344,13 +400,15 @@ fn null_is_rejected_for_required_non_nullable_properties() {
 fn every_example_in_the_spec_decodes_and_round_trips() {
     let schemas = schemas();
     let table = spec_types();
-    let mut checked = 0;
-    let mut failures = Vec::new();
+    let mut failures = Failures::new();
     for (name, schema) in &schemas {
         let name = name_of(name);
-        let Some(example) = schema.get("example") else { continue };
+        let Some(example) = schema.get("example") else {
+            failures.push(format!("schema {name} has no example"));
+            continue;
+        };
+        let Some(rust) = rust_type(&table, name, &mut failures) else { continue };
         let example = serde_json::to_value(example).expect("the example converts to JSON");
-        let rust = &table[name];
         match (rust.decode)(example.clone()) {
             Err(e) => failures.push(format!("the example of {name} does not decode into {}: {e}", rust.name)),
             Ok(again) if without_nulls(again.clone()) != without_nulls(example.clone()) => failures.push(
@@ -359,36 +417,53 @@ fn every_example_in_the_spec_decodes_and_round_trips() {
             Ok(_) => {}
         }
         if let Some(parse) = rust.parse {
-            let text =
-                example.as_str().unwrap_or_else(|| panic!("the example of string schema {name} is a string"));
-            if let Err(e) = parse(text) {
-                failures
-                    .push(format!("the example of {name} ({text:?}) does not parse as {}: {e}", rust.name));
+            match example.as_str() {
+                None => {
+                    failures.push(format!("the example of string schema {name} is not a string: {example}"))
+                }
+                Some(text) => {
+                    if let Err(e) = parse(text) {
+                        failures.push(format!(
+                            "the example of {name} ({text:?}) does not parse as {}: {e}",
+                            rust.name
+                        ));
+                    }
+                }
             }
         }
-        checked += 1;
     }
-    assert_eq!(checked, schemas.len(), "every schema of the spec has an example");
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.finish("examples of the spec");
 }
 
 /// Every value of every `enum` in the spec decodes into its Rust enum and serializes back
-/// unchanged.
+/// unchanged; the enums and their values are those of the generated tables.
 #[test]
 fn every_enum_value_in_the_spec_decodes() {
     let schemas = schemas();
     let table = spec_types();
-    let mut values = 0;
+    let mut failures = Failures::new();
+    let mut enums = BTreeSet::new();
     for (name, schema) in &schemas {
         let name = name_of(name);
         let Some(variants) = schema.get("enum").and_then(Yaml::as_sequence) else { continue };
+        enums.insert(name);
+        let in_spec: Vec<&str> = variants.iter().filter_map(Yaml::as_str).collect();
+        failures.check_eq(
+            format!("values of enum {name} in openapi.yaml (left) and spec::enum_values (right)"),
+            Some(in_spec.as_slice()),
+            spec::enum_values(name),
+        );
+        let Some(rust) = rust_type(&table, name, &mut failures) else { continue };
         for variant in variants {
             let variant = serde_json::to_value(variant).unwrap();
-            let again = (table[name].decode)(variant.clone())
-                .unwrap_or_else(|e| panic!("{name} value {variant} does not decode: {e}"));
-            assert_eq!(again, variant, "{name} value round trip");
-            values += 1;
+            match (rust.decode)(variant.clone()) {
+                Err(e) => failures.push(format!("{name} value {variant} does not decode: {e}")),
+                Ok(again) => failures.check_eq(format!("{name} value round trip"), again, variant),
+            }
         }
     }
-    assert!(values > 50, "found only {values} enum values");
+    let in_table: BTreeSet<&str> =
+        spec::SCHEMAS.iter().filter(|s| matches!(s.kind, SchemaKind::Enum(_))).map(|s| s.name).collect();
+    failures.check_same_set("enums", ("openapi.yaml", &enums), ("spec::SCHEMAS", &in_table));
+    failures.finish("enum values");
 }

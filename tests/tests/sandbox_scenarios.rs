@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use futures::TryStreamExt;
 use vitable_connect::chrono::{Duration as Days, NaiveDate};
+use vitable_connect::operations::{
+    ENROLLMENTS_REISSUE, ENROLLMENTS_RETRIEVE, MEMBERS_QUALIFYING_LIFE_EVENTS_RECORD,
+};
 use vitable_connect::{
     AddressInput, ApiErrorKind, Client, CoverageTier, Election, EnrollmentStatus, Error, EventType,
     QualifyingLifeEventStatus, Relationship, Sex, Ssn,
@@ -100,7 +103,7 @@ async fn the_seed_workflow_from_birth_to_new_election() {
     // 4. The plans on offer, priced for every tier.
     let plans = client.enrollments().list_plans(&reissued.id).send().await.unwrap();
     let offered: Vec<_> = plans.iter().map(|p| p.id.clone()).collect();
-    assert_eq!(offered.len(), 3);
+    assert_eq!(offered.len(), demo.plan_ids().len());
     for id in demo.plan_ids() {
         assert!(offered.contains(id), "{id} is offered");
     }
@@ -156,7 +159,8 @@ async fn reissue_is_refused_when_the_window_has_closed() {
     assert_eq!(error.kind, ApiErrorKind::BadRequest);
     let detail = error.detail.as_deref().unwrap();
     assert!(detail.contains("window closed"), "{detail}");
-    assert!(error.to_string().starts_with("400 Bad Request from enrollments.reissue: "), "{error}");
+    let prefix = format!("400 Bad Request from {}: ", ENROLLMENTS_REISSUE.name);
+    assert!(error.to_string().starts_with(&prefix), "{error}");
     assert!(error.request_id.is_some(), "the sandbox sends a request id");
 }
 
@@ -257,7 +261,7 @@ async fn a_write_whose_connection_dropped_is_retried_and_applied_once() {
         client.members().qualifying_life_events().list(&employee.member_id).send().await.unwrap().len();
 
     sandbox.faults().reset_counters();
-    sandbox.faults().drop_connection_after_write("members_qualifying_life_events_record", 1);
+    sandbox.faults().drop_connection_after_write(MEMBERS_QUALIFYING_LIFE_EVENTS_RECORD.id, 1);
     let qle = client
         .members()
         .qualifying_life_events()
@@ -266,7 +270,7 @@ async fn a_write_whose_connection_dropped_is_retried_and_applied_once() {
         .await
         .expect("the retry with the same idempotency key gets the first response");
 
-    assert_eq!(sandbox.faults().requests("members_qualifying_life_events_record"), 2, "one drop, one retry");
+    assert_eq!(sandbox.faults().requests(MEMBERS_QUALIFYING_LIFE_EVENTS_RECORD.id), 2, "one drop, one retry");
     let events = client.members().qualifying_life_events().list(&employee.member_id).send().await.unwrap();
     assert_eq!(events.len(), before + 1, "applied exactly once");
     assert!(events.iter().any(|e| e.id == qle.id));
@@ -276,7 +280,7 @@ async fn a_write_whose_connection_dropped_is_retried_and_applied_once() {
 async fn a_dropped_write_without_retries_surfaces_as_a_connection_error() {
     let (sandbox, client) = seeded().await;
     let employee = family(demo(&sandbox));
-    sandbox.faults().drop_connection_after_write("members_qualifying_life_events_record", 1);
+    sandbox.faults().drop_connection_after_write(MEMBERS_QUALIFYING_LIFE_EVENTS_RECORD.id, 1);
     let result = client
         .members()
         .qualifying_life_events()
@@ -285,7 +289,7 @@ async fn a_dropped_write_without_retries_surfaces_as_a_connection_error() {
         .send()
         .await;
     assert!(
-        matches!(result, Err(Error::Connection { operation: "members.qualifying_life_events.record", .. })),
+        matches!(result, Err(Error::Connection { operation, .. }) if operation == MEMBERS_QUALIFYING_LIFE_EVENTS_RECORD.name),
         "{result:?}"
     );
 }
@@ -295,10 +299,10 @@ async fn a_503_with_retry_after_is_retried_and_succeeds() {
     let (sandbox, client) = seeded().await;
     let employee = family(demo(&sandbox));
     sandbox.faults().reset_counters();
-    sandbox.faults().fail_next("enrollments_retrieve", 1, 503, Some(Duration::from_secs(1)));
+    sandbox.faults().fail_next(ENROLLMENTS_RETRIEVE.id, 1, 503, Some(Duration::from_secs(1)));
     let enrollment = client.enrollments().retrieve(&employee.enrollment_id).send().await.unwrap();
     assert_eq!(enrollment.id, employee.enrollment_id);
-    assert_eq!(sandbox.faults().requests("enrollments_retrieve"), 2);
+    assert_eq!(sandbox.faults().requests(ENROLLMENTS_RETRIEVE.id), 2);
 }
 
 #[tokio::test]

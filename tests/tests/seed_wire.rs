@@ -6,7 +6,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
-use vitable_connect_api::types;
+use vitable_connect_api::{spec, types};
 
 fn fixture(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seeds").join(name);
@@ -59,10 +59,15 @@ fn reissue_request_wire_json() {
         types::EnrollmentReissueRequest { qle_id: "qle_3Jd82k".parse().unwrap(), reason: None };
     assert_eq!(serde_json::to_value(&without_reason).unwrap(), json!({ "qle_id": "qle_3Jd82k" }));
 
-    // maxLength 500 of the spec is enforced when the reason is built.
-    assert!("x".repeat(500).parse::<types::EnrollmentReissueRequestReason>().is_ok());
-    let err = "x".repeat(501).parse::<types::EnrollmentReissueRequestReason>().unwrap_err();
-    assert_eq!(err.to_string(), "longer than 500 characters");
+    // The spec's maxLength of the reason is enforced when the reason is built.
+    let max = spec::properties("EnrollmentReissueRequest")
+        .and_then(|props| props.iter().find(|p| p.name == "reason"))
+        .and_then(|reason| reason.limits.max_length)
+        .expect("the spec limits the length of the reissue reason");
+    let max = usize::try_from(max).expect("a length fits in usize");
+    assert!("x".repeat(max).parse::<types::EnrollmentReissueRequestReason>().is_ok());
+    let err = "x".repeat(max + 1).parse::<types::EnrollmentReissueRequestReason>().unwrap_err();
+    assert_eq!(err.to_string(), format!("longer than {max} characters"));
 }
 
 /// `POST /v1/members/{member_id}/qualifying-life-events` for a job loss.
@@ -76,6 +81,7 @@ fn qle_record_request_wire_json() {
     insta::assert_json_snapshot!("qle_record_request", request);
 
     let wire = serde_json::to_value(&request).unwrap();
+    assert!(spec::enum_values::EVENT_TYPE.contains(&"Job Loss"), "an event type of the spec");
     assert_eq!(wire["event_type"], json!("Job Loss"), "the wire value has a space");
     assert_eq!(wire["event_date"], json!("2026-11-02"));
     assert_eq!(serde_json::to_value(types::EventType::JobLoss).unwrap(), json!("Job Loss"));

@@ -652,7 +652,13 @@ pub fn render_types(api: &Api) -> String {
 
 /// A Rust expression of a valid sample value for a setter or `new` argument of type `ty`:
 /// the spec's example when it gives one, else the smallest value its limits allow.
-fn sample(api: &Api, ty: &Ty, limits: &Limits, example: Option<&serde_json::Value>, owned_ids: bool) -> String {
+fn sample(
+    api: &Api,
+    ty: &Ty,
+    limits: &Limits,
+    example: Option<&serde_json::Value>,
+    owned_ids: bool,
+) -> String {
     let text = example.and_then(|e| e.as_str());
     match ty {
         Ty::String => {
@@ -690,7 +696,10 @@ fn sample(api: &Api, ty: &Ty, limits: &Limits, example: Option<&serde_json::Valu
                     if owned_ids { id } else { format!("&{id}") }
                 }
                 Some(ModelKind::String(_)) if name == "Ssn" => {
-                    format!("{:?}.parse::<crate::Ssn>().expect(\"the spec's example SSN parses\")", model_example.unwrap_or("123-45-6789"))
+                    format!(
+                        "{:?}.parse::<crate::Ssn>().expect(\"the spec's example SSN parses\")",
+                        model_example.unwrap_or("123-45-6789")
+                    )
                 }
                 Some(ModelKind::String(_)) => format!("{:?}", model_example.unwrap_or("x")),
                 Some(ModelKind::Enum(values)) => format!(
@@ -705,8 +714,13 @@ fn sample(api: &Api, ty: &Ty, limits: &Limits, example: Option<&serde_json::Valu
                         .collect();
                     let mut expr = format!("crate::input::{name}::new({})", required.join(", "));
                     for p in props.iter().filter(|p| !p.required) {
-                        write!(expr, ".{}({})", ident(&p.name), sample(api, &p.ty, &p.limits, p.example.as_ref(), true))
-                            .unwrap();
+                        write!(
+                            expr,
+                            ".{}({})",
+                            ident(&p.name),
+                            sample(api, &p.ty, &p.limits, p.example.as_ref(), true)
+                        )
+                        .unwrap();
                     }
                     expr
                 }
@@ -736,10 +750,16 @@ pub fn render_coverage(api: &Api) -> Result<String, String> {
         let fields = fields_of(api, op)?;
         let params: std::collections::BTreeMap<&str, &crate::spec::Param> =
             op.params.iter().map(|p| (p.name.as_str(), p)).collect();
-        let props: std::collections::BTreeMap<&str, &crate::spec::Prop> =
-            op.body.as_deref().map(|b| api.props(b).iter().map(|p| (p.name.as_str(), p)).collect()).unwrap_or_default();
+        let props: std::collections::BTreeMap<&str, &crate::spec::Prop> = op
+            .body
+            .as_deref()
+            .map(|b| api.props(b).iter().map(|p| (p.name.as_str(), p)).collect())
+            .unwrap_or_default();
         let example = |name: &str| {
-            params.get(name).and_then(|p| p.example.as_ref()).or_else(|| props.get(name).and_then(|p| p.example.as_ref()))
+            params
+                .get(name)
+                .and_then(|p| p.example.as_ref())
+                .or_else(|| props.get(name).and_then(|p| p.example.as_ref()))
         };
         let required: Vec<String> = fields
             .iter()
@@ -748,7 +768,8 @@ pub fn render_coverage(api: &Api) -> Result<String, String> {
             .collect();
         let mut expr = format!("{}::new(client.clone(), {})", builder_name(op), required.join(", "));
         for f in fields.iter().filter(|f| !f.required) {
-            write!(expr, ".{}({})", ident(f.name), sample(api, f.ty, f.limits, example(f.name), false)).unwrap();
+            write!(expr, ".{}({})", ident(f.name), sample(api, f.ty, f.limits, example(f.name), false))
+                .unwrap();
         }
         writeln!(out, "{:?} => {expr}.send_with_response().await.map(|_| ()),", op.id).unwrap();
     }

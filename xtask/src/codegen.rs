@@ -100,7 +100,10 @@ pub fn generate(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
         (tables::OUTPUT, pretty(tables::OUTPUT, &tables::render(&api))?),
         (
             builders::BUILDERS,
-            pretty(builders::BUILDERS, &(builders::render_builders(&api)? + &builders::render_coverage(&api)?))?,
+            pretty(
+                builders::BUILDERS,
+                &(builders::render_builders(&api)? + &builders::render_coverage(&api)?),
+            )?,
         ),
         (builders::INPUTS, pretty(builders::INPUTS, &builders::render_inputs(&api)?)?),
         (TYPES, pretty(TYPES, &builders::render_types(&api))?),

@@ -91,7 +91,8 @@ pub fn run(root: &Path, fixture: &Path) -> Result<String, String> {
     let edited = apply(&spec, drill.get("edits").ok_or("no `edits`")?).map_err(|e| format!("{name}: {e}"))?;
     std::fs::write(dir.join(codegen::SPEC), edited).map_err(|e| e.to_string())?;
 
-    let mut report = format!("drill `{name}`: {}\n", drill.get("description").and_then(Value::as_str).unwrap_or(""));
+    let mut report =
+        format!("drill `{name}`: {}\n", drill.get("description").and_then(Value::as_str).unwrap_or(""));
     let mut problems = Vec::new();
 
     // 1. A crate the new code needs is named before anything else.
@@ -100,7 +101,8 @@ pub fn run(root: &Path, fixture: &Path) -> Result<String, String> {
             Err(message) if message.contains(&format!("`{dependency}`")) => {
                 report.push_str(&format!("  cargo xtask codegen --check: error: {message}\n"));
             }
-            other => problems.push(format!("codegen should name the missing dependency `{dependency}`, got {other:?}")),
+            other => problems
+                .push(format!("codegen should name the missing dependency `{dependency}`, got {other:?}")),
         }
         let manifest = dir.join("crates/vitable-connect-api/Cargo.toml");
         let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;

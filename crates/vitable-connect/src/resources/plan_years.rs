@@ -34,7 +34,7 @@ impl PlanYears {
     ///     .plan_years()
     ///     .update(&"plyr_6Wd4Kc".parse()?)
     ///     .open_enrollment_end(NaiveDate::from_ymd_opt(2026, 12, 15).unwrap())
-    ///     .status(PlanYearStatus::OpenEnrollment)
+    ///     .status(PlanYearStatus::OpenEnrollment.to_string())
     ///     .send()
     ///     .await?;
     /// # Ok(()) }

@@ -1,0 +1,51 @@
+//! The workspace-level tests, one module per file of `tests/tests/`, in one test binary.
+//!
+//! One binary, because `cargo test` stops after the first test binary that fails: with one
+//! binary per file, a spec change showed the snapshot diffs of the first failing file only.
+//! Here every snapshot of every module is compared in the same run, and within a module the
+//! loops over the spec record their failures and go on (see [`support::Failures`]).
+//!
+//! The package sets `autotests = false`, so a new file in `tests/tests/` runs only once it is a
+//! module here or a `[[test]]` of `tests/Cargo.toml`;
+//! `every_test_file_is_a_module_or_a_test_target` checks that none is forgotten.
+//!
+//! Snapshot files are named `all__<module>__<name>.snap`.
+
+mod support;
+
+mod generated_surface;
+mod nullable_fields;
+mod sandbox_scenarios;
+mod seed_wire;
+mod spec_constraints;
+
+use std::collections::BTreeSet;
+
+#[test]
+fn every_test_file_is_a_module_or_a_test_target() {
+    let root = syn::parse_file(&support::read("tests/tests/all.rs")).expect("all.rs parses");
+    let modules: BTreeSet<String> = root
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) => Some(m.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let manifest = support::read("tests/Cargo.toml");
+    let dir = support::workspace_root().join("tests/tests");
+    let mut forgotten = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("tests/tests is a directory") {
+        let file = entry.expect("a directory entry").file_name().to_string_lossy().into_owned();
+        let Some(stem) = file.strip_suffix(".rs") else { continue };
+        let is_target = manifest.contains(&format!("path = \"tests/{file}\""));
+        if !modules.contains(stem) && !is_target {
+            forgotten.push(file);
+        }
+    }
+    assert!(
+        forgotten.is_empty(),
+        "files of tests/tests/ that never run: add `mod <name>;` to all.rs (or a [[test]] to \
+         tests/Cargo.toml) for {forgotten:?}"
+    );
+}
