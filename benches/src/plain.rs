@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::{API_KEY, CONNECT_TIMEOUT, TIMEOUT};
 
 /// An enrollment, decoded with nothing but `#[derive(Deserialize)]`.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct PlainEnrollment {
     pub id: String,
@@ -34,6 +35,7 @@ pub struct PlainEnrollment {
 }
 
 /// A dependent covered by an enrollment.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct PlainEnrolledDependent {
     pub dependent_id: String,
@@ -43,6 +45,7 @@ pub struct PlainEnrolledDependent {
 }
 
 /// The status of an enrollment.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PlainEnrollmentStatus {
@@ -53,6 +56,7 @@ pub enum PlainEnrollmentStatus {
 }
 
 /// A coverage tier.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlainCoverageTier {
     Unspecified,
@@ -67,6 +71,7 @@ pub enum PlainCoverageTier {
 }
 
 /// How a dependent is related to the member.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlainRelationship {
     Spouse,
@@ -108,5 +113,57 @@ impl PlainClient {
             .error_for_status()?
             .json()
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The mirror types are hand-written on purpose (they are what a user would write), so
+    //! this checks them against `openapi.yaml`'s tables: a property or enum value the spec
+    //! adds or renames fails here, naming it, instead of going stale silently.
+
+    use std::collections::BTreeSet;
+
+    use vitable_connect_api::spec;
+
+    fn schema_of<T: schemars::JsonSchema>() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(T)).expect("a schema serialises")
+    }
+
+    fn property_names<T: schemars::JsonSchema>() -> BTreeSet<String> {
+        schema_of::<T>()["properties"].as_object().expect("an object schema").keys().cloned().collect()
+    }
+
+    fn enum_values<T: schemars::JsonSchema>() -> BTreeSet<String> {
+        let schema = schema_of::<T>();
+        let values = schema["enum"].as_array().cloned().unwrap_or_else(|| {
+            schema["oneOf"].as_array().into_iter().flatten().filter_map(|v| v.get("const").cloned()).collect()
+        });
+        values.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+
+    fn spec_properties(schema: &str) -> BTreeSet<String> {
+        spec::properties(schema).expect("an object schema").iter().map(|p| p.name.to_owned()).collect()
+    }
+
+    fn spec_values(schema: &str) -> BTreeSet<String> {
+        spec::enum_values(schema).expect("an enum schema").iter().map(|v| (*v).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_mirror_types_have_the_spec_properties_and_values() {
+        assert_eq!(
+            property_names::<super::PlainEnrollment>(),
+            spec_properties("Enrollment"),
+            "PlainEnrollment"
+        );
+        assert_eq!(
+            property_names::<super::PlainEnrolledDependent>(),
+            spec_properties("EnrolledDependent"),
+            "PlainEnrolledDependent"
+        );
+        assert_eq!(enum_values::<super::PlainEnrollmentStatus>(), spec_values("EnrollmentStatus"));
+        assert_eq!(enum_values::<super::PlainCoverageTier>(), spec_values("CoverageTier"));
+        assert_eq!(enum_values::<super::PlainRelationship>(), spec_values("Relationship"));
     }
 }

@@ -135,10 +135,17 @@ fn limits_doc(l: &Limits) -> String {
 }
 
 fn field_doc(f: &Field) -> String {
-    let mut text = if f.description.is_empty() { format!("`{}`.", f.name) } else { f.description.to_owned() };
+    let mut text = if f.description.is_empty() { format!("`{}`", f.name) } else { f.description.to_owned() };
     let limits = limits_doc(f.limits);
     if !limits.is_empty() {
+        let stop = text.ends_with('.');
+        if stop {
+            text.pop();
+        }
         write!(text, " ({limits})").unwrap();
+    }
+    if !text.ends_with('.') {
+        text.push('.');
     }
     text
 }
@@ -307,6 +314,9 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     doc(out, "", &summary);
     if !op.description.is_empty() {
         doc(out, "", &format!("\n{}", op.description));
+    }
+    if let Some(note) = &op.deprecated {
+        doc(out, "", &format!("\n**Deprecated by the API**: {note}"));
     }
     doc(out, "", "\nGet one from the client's resource handles; send it with [`send`](Self::send).");
     writeln!(out, "#[derive(Debug, Clone)]").unwrap();

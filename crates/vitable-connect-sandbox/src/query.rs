@@ -265,7 +265,11 @@ mod tests {
 
     #[test]
     fn paging_limits() {
-        let q = Query::parse(Some("page=0&limit=101"));
+        let limits = |name| LIST.param(name).unwrap().limits;
+        let page_min = limits("page").minimum.expect("page has a minimum");
+        let limit_max = limits("limit").maximum.expect("limit has a maximum");
+        let raw = format!("page={}&limit={}", page_min - 1, limit_max + 1);
+        let q = Query::parse(Some(&raw));
         let mut r = q.reader(LIST);
         r.paging();
         read_filters(&mut r);
@@ -279,9 +283,10 @@ mod tests {
         let q = Query::parse(None);
         let mut r = q.reader(LIST);
         let p = r.paging();
-        let default = |name| LIST.param(name).unwrap().limits.default.unwrap().parse::<u64>().unwrap();
+        let default = |name| limits(name).default.unwrap().parse::<u64>().unwrap();
         assert_eq!((p.page, p.limit), (default("page"), default("limit")));
         assert_eq!(Paging { page: 2, limit: 2 }.apply(vec![1, 2, 3, 4, 5]), [3, 4]);
-        assert!(Paging { page: u64::MAX, limit: 100 }.apply(vec![1]).is_empty());
+        let limit = u64::try_from(limit_max).unwrap();
+        assert!(Paging { page: u64::MAX, limit }.apply(vec![1]).is_empty());
     }
 }

@@ -185,18 +185,22 @@ mod tests {
         }
     }
 
+    /// Every employee class of the spec maps to its words in lower case joined by `_`
+    /// (`Full Time` → `full_time`), and no two classes to the same employment.
     #[test]
     fn employment_is_the_snake_case_wire_value() {
-        let cases = [
-            (EmployeeClass::FullTime, "full_time"),
-            (EmployeeClass::PartTime, "part_time"),
-            (EmployeeClass::Temporary, "temporary"),
-            (EmployeeClass::Intern, "intern"),
-            (EmployeeClass::Seasonal, "seasonal"),
-            (EmployeeClass::IndividualContractor, "individual_contractor"),
-        ];
-        for (class, employment) in cases {
-            assert_eq!(employment_of(Some(class)).as_deref(), Some(employment));
+        let values =
+            vitable_connect_api::spec::enum_values("EmployeeClass").expect("EmployeeClass is an enum");
+        assert!(!values.is_empty());
+        let mut seen = std::collections::BTreeSet::new();
+        for value in values {
+            let class: EmployeeClass = value.parse().unwrap_or_else(|e| panic!("{value}: {e}"));
+            let employment =
+                employment_of(Some(class)).unwrap_or_else(|| panic!("{value} has an employment"));
+            let lower = value.to_lowercase();
+            let words: Vec<&str> = lower.split([' ', '-']).collect();
+            assert_eq!(employment, words.join("_"), "{value}");
+            assert!(seen.insert(employment), "{value}: an employment of two classes");
         }
         assert_eq!(employment_of(None), None);
     }

@@ -138,6 +138,69 @@ fn friendly(field: &str, raw: &str) -> String {
     text
 }
 
+/// Checks `value` (a request body or a part of it, of spec type `ty`) against every limit
+/// `openapi.yaml` states that the generated types do not check themselves (`minItems`,
+/// `maxItems`, `minimum`, `maximum`, `format: email`; lengths too, for completeness), recording a
+/// message per field under its path (`contribution_classes[0].employer_contribution_cents`).
+pub(crate) fn spec_limits(ty: &str, value: &serde_json::Value, at: &str, checks: &mut Checks) {
+    use vitable_connect_api::spec;
+    if let Some(item) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        for (i, v) in value.as_array().into_iter().flatten().enumerate() {
+            spec_limits(item, v, &format!("{at}[{i}]"), checks);
+        }
+        return;
+    }
+    let (Some(props), Some(object)) = (spec::properties(ty), value.as_object()) else { return };
+    for prop in props {
+        let Some(v) = object.get(prop.name).filter(|v| !v.is_null()) else { continue };
+        let field = if at.is_empty() { prop.name.to_owned() } else { format!("{at}.{}", prop.name) };
+        check_limits(&prop.limits, v, &field, checks);
+        spec_limits(prop.ty, v, &field, checks);
+    }
+}
+
+fn check_limits(
+    limits: &vitable_connect_api::spec::Limits,
+    value: &serde_json::Value,
+    field: &str,
+    checks: &mut Checks,
+) {
+    let plural = |n: u64, one: &str, many: &str| if n == 1 { one.to_owned() } else { many.to_owned() };
+    if let Some(text) = value.as_str() {
+        let count = text.chars().count() as u64;
+        if let Some(max) = limits.max_length.filter(|max| count > *max) {
+            checks.add(field, format!("Ensure this field has no more than {max} characters."));
+        }
+        if let Some(min) = limits.min_length.filter(|min| count < *min) {
+            checks.add(
+                field,
+                format!("Ensure this field has at least {min} {}.", plural(min, "character", "characters")),
+            );
+        }
+        if limits.format == Some("email") {
+            checks.email(field, text);
+        }
+    }
+    if let Some(n) = value.as_i64() {
+        if let Some(min) = limits.minimum.filter(|min| n < *min) {
+            checks.add(field, format!("Ensure this value is greater than or equal to {min}."));
+        }
+        if let Some(max) = limits.maximum.filter(|max| n > *max) {
+            checks.add(field, format!("Ensure this value is less than or equal to {max}."));
+        }
+    }
+    if let Some(items) = value.as_array() {
+        let len = items.len() as u64;
+        if let Some(min) = limits.min_items.filter(|min| len < *min) {
+            checks
+                .add(field, format!("Ensure this list has at least {min} {}.", plural(min, "item", "items")));
+        }
+        if let Some(max) = limits.max_items.filter(|max| len > *max) {
+            checks.add(field, format!("Ensure this list has no more than {max} items."));
+        }
+    }
+}
+
 /// Collects the checks the generated types do not make, then fails with all of them at once.
 #[derive(Default)]
 pub(crate) struct Checks {
@@ -148,21 +211,6 @@ impl Checks {
     /// Records `message` for `field`.
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.errors.entry(field.into()).or_default().push(message.into());
-    }
-
-    /// `minItems`.
-    pub fn min_items<T>(&mut self, field: &str, items: &[T], min: usize) {
-        if items.len() < min {
-            let unit = if min == 1 { "item" } else { "items" };
-            self.add(field, format!("Ensure this list has at least {min} {unit}."));
-        }
-    }
-
-    /// `minimum: 0`.
-    pub fn non_negative(&mut self, field: &str, value: i64) {
-        if value < 0 {
-            self.add(field, "Ensure this value is greater than or equal to 0.");
-        }
     }
 
     /// `format: email`: one `@` with text on both sides and no whitespace.
@@ -203,6 +251,7 @@ impl Checks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vitable_connect_api::spec::{self, Limits};
     use vitable_connect_api::types::{
         EmployeeCreateRequest, EnrollmentReissueRequest, EnrollmentSubmitElectionsRequest,
         QualifyingLifeEventRecordRequest,
@@ -210,6 +259,23 @@ mod tests {
 
     fn field_errors(err: &ApiError) -> FieldErrors {
         err.errors.clone().unwrap_or_default()
+    }
+
+    /// The limits `openapi.yaml` gives property `prop` of schema `schema`.
+    #[track_caller]
+    fn limits(schema: &str, prop: &str) -> Limits {
+        spec::properties(schema)
+            .and_then(|props| props.iter().find(|p| p.name == prop))
+            .unwrap_or_else(|| panic!("{schema}.{prop} is not in the spec"))
+            .limits
+    }
+
+    /// The spec's `maxLength` of `schema.prop`.
+    #[track_caller]
+    fn max_len(schema: &str, prop: &str) -> usize {
+        let max =
+            limits(schema, prop).max_length.unwrap_or_else(|| panic!("{schema}.{prop} has no maxLength"));
+        usize::try_from(max).unwrap()
     }
 
     #[test]
@@ -220,12 +286,15 @@ mod tests {
 
     #[test]
     fn the_generated_length_limits_apply() {
-        let body = serde_json::json!({ "qle_id": "qle_1", "reason": "x".repeat(501) }).to_string();
+        let max = max_len("EnrollmentReissueRequest", "reason");
+        let body = serde_json::json!({ "qle_id": "qle_1", "reason": "x".repeat(max + 1) }).to_string();
         let err = parse_json::<EnrollmentReissueRequest>(body.as_bytes(), None).unwrap_err();
-        assert_eq!(field_errors(&err)["reason"], ["Ensure this field has no more than 500 characters."]);
-        let ok = serde_json::json!({ "qle_id": "qle_1", "reason": "x".repeat(500) }).to_string();
+        let message = format!("Ensure this field has no more than {max} characters.");
+        assert_eq!(field_errors(&err)["reason"], [message]);
+        let ok = serde_json::json!({ "qle_id": "qle_1", "reason": "x".repeat(max) }).to_string();
         assert!(parse_json::<EnrollmentReissueRequest>(ok.as_bytes(), None).is_ok());
-        let notes = serde_json::json!({ "event_type": "Birth", "event_date": "2026-01-01", "notes": "n".repeat(1001) });
+        let max = max_len("QualifyingLifeEventRecordRequest", "notes");
+        let notes = serde_json::json!({ "event_type": "Birth", "event_date": "2026-01-01", "notes": "n".repeat(max + 1) });
         let err =
             parse_json::<QualifyingLifeEventRecordRequest>(notes.to_string().as_bytes(), None).unwrap_err();
         assert!(field_errors(&err).contains_key("notes"));
@@ -291,10 +360,50 @@ mod tests {
         checks.email("ok", "a@b.co");
         checks.ein("ein", "12-3456789");
         checks.ein("bad_ein", "12345678x");
-        checks.non_negative("cents", -1);
-        checks.min_items::<u8>("rules", &[], 1);
         let errors = field_errors(&checks.finish().unwrap_err());
         let keys: Vec<_> = errors.keys().map(String::as_str).collect();
-        assert_eq!(keys, ["bad_ein", "cents", "email", "rules"]);
+        assert_eq!(keys, ["bad_ein", "email"]);
+    }
+
+    /// Every limit the spec states on a body is checked, with the field's path, from the
+    /// spec's tables (the generated types do not check `minItems`, `minimum` or formats).
+    #[test]
+    fn the_spec_limits_of_a_body_are_checked() {
+        let classes = limits("PlanYearCreateRequest", "contribution_classes").min_items.unwrap();
+        let cents = limits("ContributionClassInput", "employee_contribution_cents").minimum.unwrap();
+        let class = serde_json::json!({
+            "employment": "full_time", "family_status": "EE",
+            "employee_contribution_cents": cents - 1, "employer_contribution_cents": cents,
+        });
+        let too_few: Vec<_> = (1..classes).map(|_| class.clone()).collect();
+        let mut checks = Checks::default();
+        spec_limits(
+            "PlanYearCreateRequest",
+            &serde_json::json!({ "contribution_classes": too_few }),
+            "",
+            &mut checks,
+        );
+        spec_limits(
+            "PlanYearUpdateRequest",
+            &serde_json::json!({ "contribution_classes": [class] }),
+            "",
+            &mut checks,
+        );
+        spec_limits(
+            "EmployeeUpdateRequest",
+            &serde_json::json!({ "email": "nope", "phone": null }),
+            "",
+            &mut checks,
+        );
+        let errors = field_errors(&checks.finish().unwrap_err());
+        let keys: Vec<_> = errors.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["contribution_classes", "contribution_classes[0].employee_contribution_cents", "email"]
+        );
+        assert_eq!(
+            errors["contribution_classes[0].employee_contribution_cents"],
+            [format!("Ensure this value is greater than or equal to {cents}.")]
+        );
     }
 }

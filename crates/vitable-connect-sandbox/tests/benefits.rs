@@ -3,13 +3,42 @@
 
 mod common;
 
-use common::{Api, timestamp};
+use common::{Api, limits, timestamp};
 use serde_json::{Value, json};
 use vitable_connect_api::ids::QleId;
 use vitable_connect_api::types::QualifyingLifeEventStatus;
 
 fn qle_id(value: &Value) -> QleId {
     value["id"].as_str().and_then(|s| s.parse().ok()).expect("a QLE ID")
+}
+
+/// A text of `schema.prop` one character longer than the spec's `maxLength`, from `sample`'s
+/// characters.
+#[track_caller]
+fn too_long(schema: &str, prop: &str, sample: &str) -> String {
+    let max = limits(schema, prop).max_length.unwrap_or_else(|| panic!("{schema}.{prop} has no maxLength"));
+    sample.chars().cycle().take(usize::try_from(max).expect("a length") + 1).collect()
+}
+
+/// A text of `schema.prop` one character shorter than the spec's `minLength`.
+#[track_caller]
+fn too_short(schema: &str, prop: &str) -> String {
+    let min = limits(schema, prop).min_length.unwrap_or_else(|| panic!("{schema}.{prop} has no minLength"));
+    "x".repeat(usize::try_from(min.checked_sub(1).expect("a minLength above 0")).expect("a length"))
+}
+
+/// `item` as many times as one short of the spec's `minItems` of `schema.prop`.
+#[track_caller]
+fn too_few(schema: &str, prop: &str, item: &Value) -> Value {
+    let min = limits(schema, prop).min_items.unwrap_or_else(|| panic!("{schema}.{prop} has no minItems"));
+    let count = usize::try_from(min.checked_sub(1).expect("a minItems above 0")).expect("a count");
+    Value::Array(vec![item.clone(); count])
+}
+
+/// One below the spec's `minimum` of `schema.prop`.
+#[track_caller]
+fn below_minimum(schema: &str, prop: &str) -> i64 {
+    limits(schema, prop).minimum.unwrap_or_else(|| panic!("{schema}.{prop} has no minimum")) - 1
 }
 
 #[tokio::test]
@@ -172,7 +201,14 @@ async fn listed_plan_costs_match_the_elected_contributions() {
     assert_eq!(plans[1]["carrier_name"], "Example Health Insurance Co.");
     let tiers: Vec<_> =
         plans[0]["costs"].as_array().unwrap().iter().map(|c| c["coverage_tier"].clone()).collect();
-    assert_eq!(tiers, [json!("EE"), json!("ES"), json!("EC"), json!("EF")]);
+    // Every tier of the spec is priced, in the spec's order, but the placeholder `Unspecified`.
+    let priced: Vec<_> = vitable_connect_api::spec::enum_values("CoverageTier")
+        .expect("CoverageTier is an enum")
+        .iter()
+        .filter(|tier| **tier != "Unspecified")
+        .map(|tier| json!(tier))
+        .collect();
+    assert_eq!(tiers, priced);
     let es = &plans[1]["costs"][1];
     assert_eq!(es["employee_contribution_cents"], 18_000, "part_time ES");
     assert_eq!(es["employer_contribution_cents"], 22_000);
@@ -269,7 +305,11 @@ async fn creating_an_employer_masks_the_ein() {
     assert_eq!(updated.body["name"], "Blue Bottle Coffee");
     assert_eq!(updated.body["legal_name"], "Blue Bottle Inc.");
     assert!(timestamp(&updated.body["updated_at"]) > timestamp(&employer["updated_at"]));
-    let bad = json!({ "name": "", "legal_name": "X", "ein": "12345678901", "address": { "street_1": "a", "city": "b", "state": "CAL", "zip_code": "1" } });
+    let bad = json!({
+        "name": too_short("EmployerCreateRequest", "name"), "legal_name": "X",
+        "ein": too_long("EmployerCreateRequest", "ein", "1234567890"),
+        "address": { "street_1": "a", "city": "b", "state": too_long("AddressInput", "state", "CAL"), "zip_code": "1" }
+    });
     api.post("/v1/employers", &bad).await.expect(400);
     let res = api
         .post(
@@ -361,8 +401,9 @@ async fn a_replacing_eligibility_policy_deactivates_the_old_one() {
     assert_eq!(employer.body["eligibility_policy_id"], new_id.as_str());
     let res = api.post(&format!("{path}?policy_to_replace_id=epol_unknown"), &body).await.expect(400);
     assert!(!res.field_errors("policy_to_replace_id").is_empty());
+    let rules = too_few("EligibilityPolicyCreateRequest", "rules", &body["rules"][0]);
     let res = api
-        .post(&path, &json!({ "name": "Empty", "effective_date": "2026-06-01", "rules": [] }))
+        .post(&path, &json!({ "name": "Too few rules", "effective_date": "2026-06-01", "rules": rules }))
         .await
         .expect(400);
     assert!(!res.field_errors("rules").is_empty());
@@ -408,10 +449,12 @@ async fn plan_years_can_change_only_before_open_enrollment() {
     assert!(locked.body["detail"].as_str().unwrap().contains("can no longer be changed"));
 
     let mut bad = body.clone();
-    bad["contribution_classes"] = json!([]);
+    bad["contribution_classes"] =
+        too_few("PlanYearCreateRequest", "contribution_classes", &body["contribution_classes"][0]);
     assert!(!api.post(&path, &bad).await.expect(400).field_errors("contribution_classes").is_empty());
     let mut negative = body.clone();
-    negative["contribution_classes"][0]["employee_contribution_cents"] = json!(-1);
+    negative["contribution_classes"][0]["employee_contribution_cents"] =
+        json!(below_minimum("ContributionClassInput", "employee_contribution_cents"));
     let res = api.post(&path, &negative).await.expect(400);
     assert!(!res.field_errors("contribution_classes[0].employee_contribution_cents").is_empty());
     let inactive = format!("/v1/benefit-products/{}/plan-years", demo.inactive_product_id);

@@ -4,9 +4,10 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Api, Res};
+use common::{Api, Res, max_len, param_default, param_limits};
 use reqwest::Method;
 use serde_json::json;
+use vitable_connect_api::spec;
 use vitable_connect_sandbox::SandboxOptions;
 
 #[tokio::test]
@@ -97,7 +98,10 @@ async fn a_missing_field_or_bad_enum_names_the_field() {
         .await
         .expect(400);
     let message = &res.field_errors("event_type")[0];
-    assert!(message.contains("Lottery Win") && message.contains("Marriage"), "{message}");
+    assert!(message.contains("Lottery Win"), "{message}");
+    for value in spec::enum_values("EventType").expect("EventType is an enum of the spec") {
+        assert!(message.contains(&format!("`{value}`")), "{value} should be offered: {message}");
+    }
     let res = api.post(&path, &json!({ "event_type": "Birth", "event_date": "yesterday" })).await.expect(400);
     assert_eq!(res.field_errors("event_date"), ["Enter a valid date as YYYY-MM-DD."]);
     let elect = format!("/v1/employees/{}/enrollments/elect", api.employee(0).employee_id);
@@ -112,17 +116,19 @@ async fn length_limits_come_from_the_spec() {
     let dana = api.employee(0);
     let qle = api.record_qle(dana.member_id.as_str(), "Marriage", "2026-05-10").await.expect(201);
     let reissue = format!("/v1/enrollments/{}/reissue", dana.enrollment_id);
-    let long = json!({ "qle_id": qle.body["id"], "reason": "r".repeat(501) });
+    let max = max_len("EnrollmentReissueRequest", "reason");
+    let long = json!({ "qle_id": qle.body["id"], "reason": "r".repeat(max + 1) });
     let res = api.post(&reissue, &long).await.expect(400);
-    assert_eq!(res.field_errors("reason"), ["Ensure this field has no more than 500 characters."]);
-    let ok = json!({ "qle_id": qle.body["id"], "reason": "r".repeat(500) });
+    assert_eq!(res.field_errors("reason"), [format!("Ensure this field has no more than {max} characters.")]);
+    let ok = json!({ "qle_id": qle.body["id"], "reason": "r".repeat(max) });
     api.post(&reissue, &ok).await.expect(200);
 
     let path = format!("/v1/members/{}/qualifying-life-events", dana.member_id);
-    let notes = json!({ "event_type": "Birth", "event_date": "2026-05-10", "notes": "n".repeat(1001) });
+    let max = max_len("QualifyingLifeEventRecordRequest", "notes");
+    let notes = json!({ "event_type": "Birth", "event_date": "2026-05-10", "notes": "n".repeat(max + 1) });
     let res = api.post(&path, &notes).await.expect(400);
-    assert_eq!(res.field_errors("notes"), ["Ensure this field has no more than 1000 characters."]);
-    let notes = json!({ "event_type": "Birth", "event_date": "2026-05-10", "notes": "n".repeat(1000) });
+    assert_eq!(res.field_errors("notes"), [format!("Ensure this field has no more than {max} characters.")]);
+    let notes = json!({ "event_type": "Birth", "event_date": "2026-05-10", "notes": "n".repeat(max) });
     api.post(&path, &notes).await.expect(201);
 }
 
@@ -172,11 +178,22 @@ async fn ssns_are_never_echoed() {
 #[tokio::test]
 async fn query_parameters_are_validated() {
     let api = Api::seeded().await;
-    let res = api.get("/v1/employers?page=0").await.expect(400);
-    assert_eq!(res.field_errors("page"), ["Ensure this value is greater than or equal to 1."]);
-    let res = api.get("/v1/employers?limit=101").await.expect(400);
-    assert_eq!(res.field_errors("limit"), ["Ensure this value is less than or equal to 100."]);
-    let res = api.get("/v1/employers?limit=0&page=x&active_in=yes").await.expect(400);
+    let page_min = param_limits("employers_list", "page").minimum.expect("page has a minimum");
+    let limit = param_limits("employers_list", "limit");
+    let (limit_min, limit_max) =
+        (limit.minimum.expect("limit has a minimum"), limit.maximum.expect("limit has a maximum"));
+    let res = api.get(&format!("/v1/employers?page={}", page_min - 1)).await.expect(400);
+    assert_eq!(
+        res.field_errors("page"),
+        [format!("Ensure this value is greater than or equal to {page_min}.")]
+    );
+    let res = api.get(&format!("/v1/employers?limit={}", limit_max + 1)).await.expect(400);
+    assert_eq!(
+        res.field_errors("limit"),
+        [format!("Ensure this value is less than or equal to {limit_max}.")]
+    );
+    let res =
+        api.get(&format!("/v1/employers?limit={}&page=x&active_in=yes", limit_min - 1)).await.expect(400);
     assert_eq!(res.body["errors"].as_object().map(|m| m.len()), Some(3));
     let res = api.get("/v1/benefit-products?category=Food").await.expect(400);
     assert!(!res.field_errors("category").is_empty());
@@ -184,7 +201,7 @@ async fn query_parameters_are_validated() {
     api.get(&employees).await.expect(400);
     let enrollments = format!("/v1/employees/{}/enrollments?status=done", api.employee(0).employee_id);
     api.get(&enrollments).await.expect(400);
-    api.get("/v1/employers?limit=100&page=1").await.expect(200);
+    api.get(&format!("/v1/employers?limit={limit_max}&page={page_min}")).await.expect(200);
 }
 
 #[tokio::test]
@@ -202,9 +219,11 @@ async fn lists_are_ordered_by_creation_and_paginated() {
     let ids = |res: &Res| -> Vec<String> {
         res.body.as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect()
     };
+    // Without `page`, the spec's default page: the first one.
+    let first = param_default("employers_list", "page");
     let page1 = api.get("/v1/employers?limit=4").await.expect(200);
-    let page2 = api.get("/v1/employers?limit=4&page=2").await.expect(200);
-    let page3 = api.get("/v1/employers?limit=4&page=3").await.expect(200);
+    let page2 = api.get(&format!("/v1/employers?limit=4&page={}", first + 1)).await.expect(200);
+    let page3 = api.get(&format!("/v1/employers?limit=4&page={}", first + 2)).await.expect(200);
     assert_eq!([ids(&page1), ids(&page2)].concat(), created);
     assert_eq!(page3.body, json!([]));
     let all = api.get("/v1/employers").await.expect(200);

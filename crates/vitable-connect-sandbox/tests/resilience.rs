@@ -172,9 +172,19 @@ async fn fifty_concurrent_recordings_are_all_stored() {
         let res = res.expect(201);
         assert!(ids.insert(res.body["id"].as_str().unwrap().to_owned()));
     }
-    let listed = api.get(&format!("{path}?limit=100")).await.expect(200);
-    let listed: HashSet<_> =
-        listed.body.as_array().unwrap().iter().map(|q| q["id"].as_str().unwrap().to_owned()).collect();
+    // Read back page by page, each as large as the spec allows, until a short page.
+    let list = "members_qualifying_life_events_list";
+    let largest = common::param_limits(list, "limit").maximum.expect("limit has a maximum");
+    let (mut listed, mut page) = (HashSet::new(), common::param_default(list, "page"));
+    loop {
+        let res = api.get(&format!("{path}?limit={largest}&page={page}")).await.expect(200);
+        let items = res.body.as_array().unwrap();
+        listed.extend(items.iter().map(|q| q["id"].as_str().unwrap().to_owned()));
+        if i64::try_from(items.len()).unwrap() < largest {
+            break;
+        }
+        page += 1;
+    }
     assert_eq!(listed, ids);
     assert_eq!(api.sandbox.faults().requests(RECORD), 50);
 }

@@ -80,7 +80,7 @@ async fn main() -> Result<(), BoxError> {
     // 4. Who is covered, at which tier, and what it costs.
     let family: Vec<Dependent> =
         client.members().dependents().list(&member.id).active_in(true).stream().try_collect().await?;
-    let tier = tier_for(&family);
+    let tier = tier_for(&family)?;
     let plans = client.enrollments().list_plans(&reissued.id).send().await?;
     println!("  4. {} plans offered at tier {tier} (employee's monthly cost, deductible):", plans.len());
     for plan in &plans {
@@ -162,15 +162,25 @@ async fn find_pending_enrollment(client: &Client) -> Result<(Employee, Enrollmen
 }
 
 /// Employee only, plus spouse, plus children, or the whole family.
-fn tier_for(dependents: &[Dependent]) -> CoverageTier {
-    let spouse = dependents.iter().any(|d| d.relationship == Relationship::Spouse);
-    let child = dependents.iter().any(|d| d.relationship == Relationship::Child);
-    match (spouse, child) {
+///
+/// A relationship this rule does not know (one the API adds later) is reported rather than
+/// guessed at.
+fn tier_for(dependents: &[Dependent]) -> Result<CoverageTier, String> {
+    let (mut spouse, mut child) = (false, false);
+    for dependent in dependents {
+        match dependent.relationship {
+            Relationship::Spouse => spouse = true,
+            Relationship::Child => child = true,
+            #[allow(unreachable_patterns)]
+            other => return Err(format!("no coverage tier rule for a dependent who is a {other}")),
+        }
+    }
+    Ok(match (spouse, child) {
         (true, true) => CoverageTier::Ef,
         (true, false) => CoverageTier::Es,
         (false, true) => CoverageTier::Ec,
         (false, false) => CoverageTier::Ee,
-    }
+    })
 }
 
 /// The employee's monthly contribution for `plan` at `tier`, in cents.

@@ -107,12 +107,12 @@ impl BenefitProductsListBuilder {
         self.category = Some(value);
         self
     }
-    /// Largest number of items to return on one page. (1 to 100; the API's default is `20`)
+    /// Largest number of items to return on one page (1 to 100; the API's default is `20`).
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Page number to fetch, starting at 1. (at least 1; the API's default is `1`)
+    /// Page number to fetch, starting at 1 (at least 1; the API's default is `1`).
     pub fn page(mut self, value: u64) -> Self {
         self.page = Some(value);
         self
@@ -314,12 +314,12 @@ impl BenefitProductsPlanYearsListBuilder {
         self.employer_id = Some(value.clone());
         self
     }
-    /// Largest number of items to return on one page. (1 to 100; the API's default is `20`)
+    /// Largest number of items to return on one page (1 to 100; the API's default is `20`).
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Page number to fetch, starting at 1. (at least 1; the API's default is `1`)
+    /// Page number to fetch, starting at 1 (at least 1; the API's default is `1`).
     pub fn page(mut self, value: u64) -> Self {
         self.page = Some(value);
         self
@@ -547,12 +547,12 @@ impl EmployeesEnrollmentsListBuilder {
         self.coverage_effective_start_year = Some(value);
         self
     }
-    /// Largest number of items to return on one page. (1 to 100; the API's default is `20`)
+    /// Largest number of items to return on one page (1 to 100; the API's default is `20`).
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Page number to fetch, starting at 1. (at least 1; the API's default is `1`)
+    /// Page number to fetch, starting at 1 (at least 1; the API's default is `1`).
     pub fn page(mut self, value: u64) -> Self {
         self.page = Some(value);
         self
@@ -819,7 +819,7 @@ impl EmployeesUpdateBuilder {
             address: None,
         }
     }
-    /// New email address. (format `email`)
+    /// New email address (format `email`).
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -1242,12 +1242,12 @@ impl EmployersEmployeesListBuilder {
         self.employee_class = Some(value);
         self
     }
-    /// Largest number of items to return on one page. (1 to 100; the API's default is `20`)
+    /// Largest number of items to return on one page (1 to 100; the API's default is `20`).
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Page number to fetch, starting at 1. (at least 1; the API's default is `1`)
+    /// Page number to fetch, starting at 1 (at least 1; the API's default is `1`).
     pub fn page(mut self, value: u64) -> Self {
         self.page = Some(value);
         self
@@ -1342,7 +1342,7 @@ impl EmployersListBuilder {
         self.active_in = Some(value);
         self
     }
-    /// Largest number of items to return on one page. (1 to 100; the API's default is `20`)
+    /// Largest number of items to return on one page (1 to 100; the API's default is `20`).
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
@@ -1352,7 +1352,7 @@ impl EmployersListBuilder {
         self.name = Some(value.into());
         self
     }
-    /// Page number to fetch, starting at 1. (at least 1; the API's default is `1`)
+    /// Page number to fetch, starting at 1 (at least 1; the API's default is `1`).
     pub fn page(mut self, value: u64) -> Self {
         self.page = Some(value);
         self
@@ -1490,12 +1490,12 @@ impl EmployersUpdateBuilder {
             address: None,
         }
     }
-    /// New display name. (not empty)
+    /// New display name (not empty).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// New registered legal name. (not empty)
+    /// New registered legal name (not empty).
     pub fn legal_name(mut self, value: impl Into<String>) -> Self {
         self.legal_name = Some(value.into());
         self
@@ -1634,7 +1634,7 @@ impl EnrollmentsReissueBuilder {
             reason: None,
         }
     }
-    /// Optional explanation for the reissue. (at most 500 characters)
+    /// Optional explanation for the reissue (at most 500 characters).
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
@@ -1862,12 +1862,12 @@ impl MembersDependentsListBuilder {
         self.active_in = Some(value);
         self
     }
-    /// Largest number of items to return on one page. (1 to 100; the API's default is `20`)
+    /// Largest number of items to return on one page (1 to 100; the API's default is `20`).
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Page number to fetch, starting at 1. (at least 1; the API's default is `1`)
+    /// Page number to fetch, starting at 1 (at least 1; the API's default is `1`).
     pub fn page(mut self, value: u64) -> Self {
         self.page = Some(value);
         self
@@ -1969,12 +1969,12 @@ impl MembersQualifyingLifeEventsListBuilder {
         self.event_type = Some(value);
         self
     }
-    /// Largest number of items to return on one page. (1 to 100; the API's default is `20`)
+    /// Largest number of items to return on one page (1 to 100; the API's default is `20`).
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Page number to fetch, starting at 1. (at least 1; the API's default is `1`)
+    /// Page number to fetch, starting at 1 (at least 1; the API's default is `1`).
     pub fn page(mut self, value: u64) -> Self {
         self.page = Some(value);
         self
@@ -2076,7 +2076,7 @@ impl MembersQualifyingLifeEventsRecordBuilder {
             notes: None,
         }
     }
-    /// Optional free-text remarks. (at most 1000 characters)
+    /// Optional free-text remarks (at most 1000 characters).
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self

@@ -23,7 +23,7 @@ impl AddressInput {
     /// `AddressInput` with its required properties:
     /// * `street_1`: First address line.
     /// * `city`: City name.
-    /// * `state`: Two-letter US postal code of the state. (exactly 2 characters)
+    /// * `state`: Two-letter US postal code of the state (exactly 2 characters).
     /// * `zip_code`: ZIP code with 5 or 9 digits.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -105,8 +105,8 @@ impl ContributionClassInput {
     /// `ContributionClassInput` with its required properties:
     /// * `employment`: Employment type it applies to, for example full_time or part_time.
     /// * `family_status`: `family_status`.
-    /// * `employee_contribution_cents`: Monthly amount paid by the employee, in cents. (at least 0)
-    /// * `employer_contribution_cents`: Monthly amount paid by the employer, in cents. (at least 0)
+    /// * `employee_contribution_cents`: Monthly amount paid by the employee, in cents (at least 0).
+    /// * `employer_contribution_cents`: Monthly amount paid by the employer, in cents (at least 0).
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         employment: impl Into<String>,

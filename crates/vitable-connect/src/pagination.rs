@@ -1,8 +1,8 @@
 //! Lazy streams over the pages of a list operation.
 //!
-//! The API pages with `page` (from 1) and `limit` (1 to 100) and returns a plain array; a
-//! page shorter than `limit` is the last one. Every list builder's `stream()` turns "fetch page N" into
-//! a stream of items that fetches the next page only when the current one is used up, so at
+//! The API pages with `page` and `limit` (their limits and defaults are in `openapi.yaml`)
+//! and returns a plain array; a page shorter than `limit` is the last one. Every list
+//! builder's `stream()` turns "fetch page N" into a stream of items that fetches the next page only when the current one is used up, so at
 //! most one page is held in memory, and that ends after a short (or empty) page or the first
 //! error (yielded as the stream's last item).
 

@@ -137,7 +137,6 @@ operation_tests! {
     qualifying_life_events_retrieve => QUALIFYING_LIFE_EVENTS_RETRIEVE by exercise_qualifying_life_events_retrieve,
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Benefit eligibility policies
 // ---------------------------------------------------------------------------------------------
@@ -460,12 +459,18 @@ async fn exercise_employees_terminate(server: &MockServer, client: &Client) {
 
 async fn exercise_employees_enrollments_list(server: &MockServer, client: &Client) {
     let url = "/v1/employees/empl_5Nq1Zt/enrollments";
+    // The largest page the spec allows.
+    let largest = vitable_connect_api::spec::operation("employees_enrollments_list")
+        .and_then(|op| op.param("limit"))
+        .and_then(|limit| limit.limits.maximum)
+        .expect("employees_enrollments_list has a limit with a maximum");
+    let largest_text = largest.to_string();
     given("GET", url)
         .and(query_param("coverage_effective_start_year", "2027"))
         .and(query_param("plan_year", "2026"))
         .and(query_param("status", "enrolled"))
         .and(query_param("page", "3"))
-        .and(query_param("limit", "100"))
+        .and(query_param("limit", largest_text.as_str()))
         .respond_with(ok(json!([enrollment()])))
         .expect(1)
         .mount(server)
@@ -481,7 +486,7 @@ async fn exercise_employees_enrollments_list(server: &MockServer, client: &Clien
         .plan_year(2026)
         .status(EnrollmentStatus::Enrolled)
         .page(3)
-        .limit(100)
+        .limit(u64::try_from(largest).unwrap())
         .send()
         .await
         .unwrap();
@@ -499,7 +504,7 @@ async fn exercise_employees_enrollments_list(server: &MockServer, client: &Clien
                 ("plan_year", "2026"),
                 ("status", "enrolled"),
                 ("page", "3"),
-                ("limit", "100"),
+                ("limit", largest_text.as_str()),
             ],
             &[],
         ],

@@ -43,7 +43,32 @@ fn employee(n: usize) -> serde_json::Value {
     })
 }
 
-/// Serves pages of `sizes[i]` items (numbered from 1 across pages) as page `i + 1` of
+/// The default of parameter `param` of `employers_list` in `openapi.yaml`, a JSON number.
+fn default_of(param: &str) -> u64 {
+    let param = vitable_connect_api::spec::operation("employers_list")
+        .and_then(|op| op.param(param))
+        .unwrap_or_else(|| panic!("employers_list has a {param} parameter"));
+    let default = param.limits.default.unwrap_or_else(|| panic!("{} has a default", param.name));
+    default.parse().unwrap_or_else(|e| panic!("the default {} `{default}` is not a number: {e}", param.name))
+}
+
+/// The default page size `openapi.yaml` states for `limit`.
+fn default_limit() -> u64 {
+    default_of("limit")
+}
+
+/// The number of the `n`th page (from 0) of a stream started without `page`: the spec's
+/// default page on.
+fn page(n: u64) -> u64 {
+    default_of("page") + n
+}
+
+/// `page(n)` as it appears in a query string.
+fn page_text(n: u64) -> String {
+    page(n).to_string()
+}
+
+/// Serves pages of `sizes[i]` items (numbered from 1 across pages) as page `page(i)` of
 /// `GET route`.
 async fn serve_pages(
     server: &MockServer,
@@ -52,12 +77,12 @@ async fn serve_pages(
     item: fn(usize) -> serde_json::Value,
 ) {
     let mut next = 1;
-    for (i, size) in sizes.iter().enumerate() {
+    for (i, size) in (0..).zip(sizes) {
         let items: Vec<_> = (next..next + size).map(item).collect();
         next += size;
         Mock::given(method("GET"))
             .and(path(route))
-            .and(query_param("page", (i + 1).to_string()))
+            .and(query_param("page", page_text(i)))
             .respond_with(ResponseTemplate::new(200).set_body_json(items))
             .mount(server)
             .await;
@@ -85,7 +110,7 @@ async fn streams_every_item_in_order_and_stops_after_a_short_page() {
     let requests = requests(&server).await;
     assert_eq!(requests.len(), 3, "the short third page is the last");
     let pages: Vec<_> = requests.iter().map(|r| query(r, "page")).collect();
-    assert_eq!(pages, [Some("1".into()), Some("2".into()), Some("3".into())]);
+    assert_eq!(pages, [Some(page_text(0)), Some(page_text(1)), Some(page_text(2))]);
     assert!(requests.iter().all(|r| query(r, "limit").as_deref() == Some("2")));
 }
 
@@ -160,8 +185,8 @@ async fn a_full_last_page_is_followed_by_one_empty_page() {
     let all: Vec<_> = client(&server).employers().list().limit(2).stream().try_collect().await.unwrap();
     assert_eq!(all.len(), 4);
     let requests = requests(&server).await;
-    assert_eq!(requests.len(), 3, "pages 1 and 2 are full, page 3 is empty, then it stops");
-    assert_eq!(query(&requests[2], "page").as_deref(), Some("3"));
+    assert_eq!(requests.len(), 3, "the first two pages are full, the third is empty, then it stops");
+    assert_eq!(query(&requests[2], "page"), Some(page_text(2)));
 }
 
 #[tokio::test]
@@ -170,7 +195,7 @@ async fn an_error_on_page_two_ends_the_stream_after_page_one() {
     serve_pages(&server, "/v1/employers", &[2], employer).await;
     Mock::given(method("GET"))
         .and(path("/v1/employers"))
-        .and(query_param("page", "2"))
+        .and(query_param("page", page_text(1)))
         .respond_with(
             ResponseTemplate::new(400)
                 .set_body_json(json!({ "detail": "page out of range" }))
@@ -180,7 +205,7 @@ async fn an_error_on_page_two_ends_the_stream_after_page_one() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v1/employers"))
-        .and(query_param("page", "3"))
+        .and(query_param("page", page_text(2)))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([employer(3)])))
         .expect(0)
         .mount(&server)
@@ -214,7 +239,7 @@ async fn a_failed_page_is_retried_before_the_stream_goes_on() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/employers"))
-        .and(query_param("page", "2"))
+        .and(query_param("page", page_text(1)))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .mount(&server)
@@ -246,20 +271,11 @@ async fn page_sets_the_first_page_of_the_stream() {
 async fn send_returns_one_page_only() {
     let server = MockServer::start().await;
     serve_pages(&server, "/v1/employers", &[2, 2, 1], employer).await;
-    let page = client(&server).employers().list().page(1).limit(2).send().await.unwrap();
-    assert_eq!(ids(&page), ["empr_0001", "empr_0002"]);
-    let page = client(&server).employers().list().limit(2).page(3).send().await.unwrap();
-    assert_eq!(ids(&page), ["empr_0005"]);
+    let first = client(&server).employers().list().page(page(0)).limit(2).send().await.unwrap();
+    assert_eq!(ids(&first), ["empr_0001", "empr_0002"]);
+    let third = client(&server).employers().list().limit(2).page(page(2)).send().await.unwrap();
+    assert_eq!(ids(&third), ["empr_0005"]);
     assert_eq!(requests(&server).await.len(), 2);
-}
-
-/// The default page size `openapi.yaml` states for `limit` (a JSON text such as `20`).
-fn default_limit() -> u64 {
-    let limit = vitable_connect_api::spec::operation("employers_list")
-        .and_then(|op| op.param("limit"))
-        .expect("employers_list has a limit parameter");
-    let default = limit.limits.default.expect("limit has a default");
-    default.parse().unwrap_or_else(|e| panic!("the default limit `{default}` is not a number: {e}"))
 }
 
 #[tokio::test]

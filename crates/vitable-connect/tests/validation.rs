@@ -10,8 +10,9 @@ use serde_json::json;
 use support::*;
 use vitable_connect::{
     AddressInput, Client, ContributionClassInput, CoverageTier, EnrollmentId, Error, IdProblem, InvalidInput,
-    Sex, Ssn,
+    RuleInput, Sex, Ssn,
 };
+use vitable_connect_api::spec::{self, Limits, Operation};
 use wiremock::MockServer;
 use wiremock::matchers::{body_json, query_param};
 
@@ -60,20 +61,120 @@ fn ssn() -> Ssn {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The limits, read from `openapi.yaml` through `vitable_connect_api::spec`, and the SDK's
+// message for a value outside them (the wording of `validate.rs`)
+// ---------------------------------------------------------------------------------------------
+
+/// The limits the spec gives property `prop` of schema `schema`.
+#[track_caller]
+fn limits(schema: &str, prop: &str) -> Limits {
+    spec::properties(schema)
+        .and_then(|props| props.iter().find(|p| p.name == prop))
+        .unwrap_or_else(|| panic!("{schema}.{prop} is not in the spec"))
+        .limits
+}
+
+/// The limits the spec gives parameter `param` of `op`.
+#[track_caller]
+fn param_limits(op: &Operation, param: &str) -> Limits {
+    op.param(param).unwrap_or_else(|| panic!("{} has no parameter `{param}`", op.id)).limits
+}
+
+/// The spec's `maxLength` of `schema.prop`.
+#[track_caller]
+fn max_len(schema: &str, prop: &str) -> usize {
+    let max = limits(schema, prop).max_length.unwrap_or_else(|| panic!("{schema}.{prop} has no maxLength"));
+    usize::try_from(max).unwrap()
+}
+
+/// The spec's `minItems` of `schema.prop`.
+#[track_caller]
+fn min_items(schema: &str, prop: &str) -> usize {
+    let min = limits(schema, prop).min_items.unwrap_or_else(|| panic!("{schema}.{prop} has no minItems"));
+    usize::try_from(min).unwrap()
+}
+
+/// The spec's `minimum` of `schema.prop`.
+#[track_caller]
+fn minimum(schema: &str, prop: &str) -> i64 {
+    limits(schema, prop).minimum.unwrap_or_else(|| panic!("{schema}.{prop} has no minimum"))
+}
+
+/// The lengths just outside the spec's `minLength` and `maxLength` of `schema.prop`: one
+/// short of the minimum (when it is above 0) and one over the maximum.
+#[track_caller]
+fn lengths_outside(schema: &str, prop: &str) -> Vec<usize> {
+    let limits = limits(schema, prop);
+    let below = limits.min_length.filter(|&min| min > 0).map(|min| min - 1);
+    let above = limits.max_length.map(|max| max + 1);
+    let lengths: Vec<usize> = below.into_iter().chain(above).map(|n| usize::try_from(n).unwrap()).collect();
+    assert!(!lengths.is_empty(), "{schema}.{prop} has no length limit");
+    lengths
+}
+
+/// A text one character shorter than the spec's `minLength` of `schema.prop` (empty for a
+/// minimum of 1), with the SDK's message for it.
+#[track_caller]
+fn too_short(schema: &str, prop: &str) -> (String, String) {
+    let limits = limits(schema, prop);
+    let min = limits.min_length.unwrap_or_else(|| panic!("{schema}.{prop} has no minLength"));
+    let length = usize::try_from(min.checked_sub(1).expect("a minLength above 0")).unwrap();
+    ("x".repeat(length), length_problem(limits, length))
+}
+
+/// The SDK's message for a text of `count` characters outside `limits`.
+fn length_problem(limits: Limits, count: usize) -> String {
+    match (limits.min_length, limits.max_length) {
+        (Some(1), None) => "must not be empty".to_owned(),
+        (Some(min), Some(max)) if min == max => format!("must be exactly {min} characters (got {count})"),
+        (Some(min), Some(max)) => format!("must be {min} to {max} characters (got {count})"),
+        (Some(min), None) => format!("must be at least {min} characters (got {count})"),
+        (None, Some(max)) => format!("must be at most {max} characters (got {count})"),
+        (None, None) => panic!("no length limit in {limits:?}"),
+    }
+}
+
+/// The SDK's message for a number `value` outside `limits`.
+fn range_problem(limits: Limits, value: i128) -> String {
+    match (limits.minimum, limits.maximum) {
+        (Some(0), None) => format!("must not be negative (got {value})"),
+        (Some(min), Some(max)) => format!("must be between {min} and {max} (got {value})"),
+        (Some(min), None) => format!("must be at least {min} (got {value})"),
+        (None, Some(max)) => format!("must be at most {max} (got {value})"),
+        (None, None) => panic!("no range in {limits:?}"),
+    }
+}
+
+/// The SDK's message for a list of `len` items outside `limits`.
+fn items_problem(limits: Limits, len: usize) -> String {
+    match (limits.min_items, limits.max_items) {
+        (Some(1), _) if len < 1 => "must contain at least one item".to_owned(),
+        (Some(min), _) if (len as u64) < min => format!("must contain at least {min} items (got {len})"),
+        (_, Some(max)) if (len as u64) > max => format!("must contain at most {max} items (got {len})"),
+        _ => panic!("{len} items are within {limits:?}"),
+    }
+}
+
+/// `len` digits, to stand for an EIN of that length.
+fn digits(len: usize) -> String {
+    "1234567890".chars().cycle().take(len).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
 // Lengths of text
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn a_reason_of_501_characters_is_rejected() {
+async fn a_reason_one_character_over_the_maximum_is_rejected() {
     let (server, client) = setup().await;
+    let max = max_len("EnrollmentReissueRequest", "reason");
 
-    let result = client.enrollments().reissue(&id(ENROLLMENT), &id(QLE)).reason("x".repeat(501)).send().await;
+    let result =
+        client.enrollments().reissue(&id(ENROLLMENT), &id(QLE)).reason("x".repeat(max + 1)).send().await;
 
     let invalid = invalid_input(result);
-    assert_eq!(
-        invalid.to_string(),
-        "invalid reason for enrollments.reissue: must be at most 500 characters (got 501)"
-    );
+    let problem = length_problem(limits("EnrollmentReissueRequest", "reason"), max + 1);
+    assert_eq!(invalid.to_string(), format!("invalid reason for enrollments.reissue: {problem}"));
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -82,14 +183,15 @@ async fn the_reason_limit_counts_characters_not_bytes() {
     let (server, client) = setup().await;
     let reissue =
         |reason: String| client.enrollments().reissue(&id(ENROLLMENT), &id(QLE)).reason(reason).send();
+    let max = max_len("EnrollmentReissueRequest", "reason");
 
-    // 501 two-byte characters: over the limit, counted as 501 (not 1002).
-    let result = reissue("é".repeat(501)).await;
-    assert_rejected(&server, result, "enrollments.reissue", "reason", "at most 500 characters (got 501)")
-        .await;
+    // One two-byte character over the maximum: counted in characters, not in bytes.
+    let result = reissue("é".repeat(max + 1)).await;
+    let problem = length_problem(limits("EnrollmentReissueRequest", "reason"), max + 1);
+    assert_rejected(&server, result, "enrollments.reissue", "reason", &problem).await;
 
-    // 500 characters of two and four bytes (1000 and 2000 bytes) are within it.
-    for reason in ["é".repeat(500), "👶".repeat(500)] {
+    // The maximum in characters of two and four bytes (twice and four times as many bytes) is within it.
+    for reason in ["é".repeat(max), "👶".repeat(max)] {
         server.reset().await;
         given("POST", "/v1/enrollments/enrl_8fK2x9/reissue")
             .and(body_json(json!({ "qle_id": QLE, "reason": reason })))
@@ -103,7 +205,7 @@ async fn the_reason_limit_counts_characters_not_bytes() {
 }
 
 #[tokio::test]
-async fn notes_of_1001_characters_are_rejected_and_1000_are_sent() {
+async fn notes_over_the_maximum_are_rejected_and_the_maximum_is_sent() {
     let (server, client) = setup().await;
     let record = |notes: String| {
         client
@@ -113,28 +215,23 @@ async fn notes_of_1001_characters_are_rejected_and_1000_are_sent() {
             .notes(notes)
             .send()
     };
+    let max = max_len("QualifyingLifeEventRecordRequest", "notes");
 
-    let result = record("ñ".repeat(1001)).await;
-    assert_rejected(
-        &server,
-        result,
-        "members.qualifying_life_events.record",
-        "notes",
-        "at most 1000 characters (got 1001)",
-    )
-    .await;
+    let result = record("ñ".repeat(max + 1)).await;
+    let problem = length_problem(limits("QualifyingLifeEventRecordRequest", "notes"), max + 1);
+    assert_rejected(&server, result, "members.qualifying_life_events.record", "notes", &problem).await;
 
     given("POST", "/v1/members/mbr_Q2w7Lp/qualifying-life-events")
         .respond_with(created(qualifying_life_event()))
         .expect(1)
         .mount(&server)
         .await;
-    record("ñ".repeat(1000)).await.unwrap();
+    record("ñ".repeat(max)).await.unwrap();
     server.verify().await;
 }
 
 #[tokio::test]
-async fn empty_names_of_an_employee_are_rejected() {
+async fn too_short_names_of_an_employee_are_rejected() {
     let (server, client) = setup().await;
     let create = |first: &str, last: &str| {
         client
@@ -153,14 +250,16 @@ async fn empty_names_of_an_employee_are_rejected() {
             .send()
     };
 
-    let result = create("", "Rivera").await;
-    assert_rejected(&server, result, "employers.employees.create", "first_name", "must not be empty").await;
-    let result = create("Maya", "").await;
-    assert_rejected(&server, result, "employers.employees.create", "last_name", "must not be empty").await;
+    let (first, problem) = too_short("EmployeeCreateRequest", "first_name");
+    let result = create(&first, "Rivera").await;
+    assert_rejected(&server, result, "employers.employees.create", "first_name", &problem).await;
+    let (last, problem) = too_short("EmployeeCreateRequest", "last_name");
+    let result = create("Maya", &last).await;
+    assert_rejected(&server, result, "employers.employees.create", "last_name", &problem).await;
 }
 
 #[tokio::test]
-async fn empty_names_of_a_dependent_are_rejected() {
+async fn too_short_names_of_a_dependent_are_rejected() {
     let (server, client) = setup().await;
     let create = |first: &str, last: &str| {
         client
@@ -177,57 +276,70 @@ async fn empty_names_of_a_dependent_are_rejected() {
             .send()
     };
 
-    let result = create("", "Rivera").await;
-    assert_rejected(&server, result, "members.dependents.create", "first_name", "must not be empty").await;
-    let result = create("Ava", "").await;
-    assert_rejected(&server, result, "members.dependents.create", "last_name", "must not be empty").await;
+    let (first, problem) = too_short("DependentCreateRequest", "first_name");
+    let result = create(&first, "Rivera").await;
+    assert_rejected(&server, result, "members.dependents.create", "first_name", &problem).await;
+    let (last, problem) = too_short("DependentCreateRequest", "last_name");
+    let result = create("Ava", &last).await;
+    assert_rejected(&server, result, "members.dependents.create", "last_name", &problem).await;
 }
 
 #[tokio::test]
-async fn empty_employer_names_are_rejected_on_create_and_update() {
+async fn too_short_employer_names_are_rejected_on_create_and_update() {
     let (server, client) = setup().await;
 
-    let result = client.employers().create("", "Acme Bakery LLC", "12-3456789", acme_address()).send().await;
-    assert_rejected(&server, result, "employers.create", "name", "must not be empty").await;
-    let result = client.employers().create("Acme Bakery", "", "12-3456789", acme_address()).send().await;
-    assert_rejected(&server, result, "employers.create", "legal_name", "must not be empty").await;
-    let result = client.employers().update(&id(EMPLOYER)).name("").send().await;
-    assert_rejected(&server, result, "employers.update", "name", "must not be empty").await;
-    let result = client.employers().update(&id(EMPLOYER)).legal_name("").send().await;
-    assert_rejected(&server, result, "employers.update", "legal_name", "must not be empty").await;
-}
-
-#[tokio::test]
-async fn an_empty_eligibility_policy_name_is_rejected() {
-    let (server, client) = setup().await;
-
-    let rules = [vitable_connect::RuleInput::new("hours_per_week", "greater_than", "30")];
+    let (name, problem) = too_short("EmployerCreateRequest", "name");
     let result =
-        client.employers().create_eligibility_policy(&id(EMPLOYER), "", date(2027, 1, 1), rules).send().await;
-
-    assert_rejected(&server, result, "employers.create_eligibility_policy", "name", "must not be empty")
-        .await;
+        client.employers().create(name, "Acme Bakery LLC", "12-3456789", acme_address()).send().await;
+    assert_rejected(&server, result, "employers.create", "name", &problem).await;
+    let (legal_name, problem) = too_short("EmployerCreateRequest", "legal_name");
+    let result =
+        client.employers().create("Acme Bakery", legal_name, "12-3456789", acme_address()).send().await;
+    assert_rejected(&server, result, "employers.create", "legal_name", &problem).await;
+    let (name, problem) = too_short("EmployerUpdateRequest", "name");
+    let result = client.employers().update(&id(EMPLOYER)).name(name).send().await;
+    assert_rejected(&server, result, "employers.update", "name", &problem).await;
+    let (legal_name, problem) = too_short("EmployerUpdateRequest", "legal_name");
+    let result = client.employers().update(&id(EMPLOYER)).legal_name(legal_name).send().await;
+    assert_rejected(&server, result, "employers.update", "legal_name", &problem).await;
 }
 
 #[tokio::test]
-async fn an_ein_of_8_or_11_characters_is_rejected() {
+async fn a_too_short_eligibility_policy_name_is_rejected() {
     let (server, client) = setup().await;
 
-    for (ein, length) in [("12345678", 8), ("12-34567890", 11)] {
+    let (name, problem) = too_short("EligibilityPolicyCreateRequest", "name");
+    let rules = [RuleInput::new("hours_per_week", "greater_than", "30")];
+    let result = client
+        .employers()
+        .create_eligibility_policy(&id(EMPLOYER), name, date(2027, 1, 1), rules)
+        .send()
+        .await;
+
+    assert_rejected(&server, result, "employers.create_eligibility_policy", "name", &problem).await;
+}
+
+#[tokio::test]
+async fn an_ein_just_outside_its_lengths_is_rejected() {
+    let (server, client) = setup().await;
+    let limits = limits("EmployerCreateRequest", "ein");
+
+    for length in lengths_outside("EmployerCreateRequest", "ein") {
+        let ein = digits(length);
         let result =
             client.employers().create("Acme Bakery", "Acme Bakery LLC", ein, acme_address()).send().await;
-        let limit = format!("must be 9 to 10 characters (got {length})");
-        assert_rejected(&server, result, "employers.create", "ein", &limit).await;
+        assert_rejected(&server, result, "employers.create", "ein", &length_problem(limits, length)).await;
     }
 }
 
 #[tokio::test]
-async fn an_address_state_of_1_or_3_characters_is_rejected_wherever_an_address_is_sent() {
+async fn an_address_state_just_outside_its_length_is_rejected_wherever_an_address_is_sent() {
     let (server, client) = setup().await;
 
-    for (state, length) in [("C", 1), ("CAL", 3)] {
-        let address = || AddressInput::new("500 Market St", "San Francisco", state, "94105");
-        let limit = format!("must be exactly 2 characters (got {length})");
+    for length in lengths_outside("AddressInput", "state") {
+        let state = "C".repeat(length);
+        let address = || AddressInput::new("500 Market St", "San Francisco", state.as_str(), "94105");
+        let limit = length_problem(limits("AddressInput", "state"), length);
 
         let result =
             client.employers().create("Acme Bakery", "Acme Bakery LLC", "12-3456789", address()).send().await;
@@ -260,130 +372,151 @@ async fn an_address_state_of_1_or_3_characters_is_rejected_wherever_an_address_i
 // Paging
 // ---------------------------------------------------------------------------------------------
 
-/// Sends one page of every list operation with `page` and `limit` set as given, and returns
-/// each operation's name with its result.
-async fn every_list(client: &Client, page: u64, limit: u64) -> Vec<(&'static str, Result<usize, Error>)> {
-    vec![
-        (
-            "benefit_products.list",
-            client.benefit_products().list().page(page).limit(limit).send().await.map(|v| v.len()),
-        ),
-        (
-            "benefit_products.plan_years.list",
-            client
-                .benefit_products()
-                .plan_years()
-                .list(&id(BENEFIT_PRODUCT))
-                .page(page)
-                .limit(limit)
-                .send()
-                .await
-                .map(|v| v.len()),
-        ),
-        (
-            "employees.enrollments.list",
-            client
-                .employees()
-                .enrollments()
-                .list(&id(EMPLOYEE))
-                .page(page)
-                .limit(limit)
-                .send()
-                .await
-                .map(|v| v.len()),
-        ),
-        ("employers.list", client.employers().list().page(page).limit(limit).send().await.map(|v| v.len())),
-        (
-            "employers.employees.list",
-            client
-                .employers()
-                .employees()
-                .list(&id(EMPLOYER))
-                .page(page)
-                .limit(limit)
-                .send()
-                .await
-                .map(|v| v.len()),
-        ),
-        (
-            "members.dependents.list",
-            client
-                .members()
-                .dependents()
-                .list(&id(MEMBER))
-                .page(page)
-                .limit(limit)
-                .send()
-                .await
-                .map(|v| v.len()),
-        ),
-        (
-            "members.qualifying_life_events.list",
-            client
-                .members()
-                .qualifying_life_events()
-                .list(&id(MEMBER))
-                .page(page)
-                .limit(limit)
-                .send()
-                .await
-                .map(|v| v.len()),
-        ),
-    ]
+/// The list operations of the spec: those with `page` and `limit` parameters.
+fn list_operations() -> Vec<&'static Operation> {
+    let lists: Vec<_> = spec::OPERATIONS
+        .iter()
+        .filter(|op| op.param("page").is_some() && op.param("limit").is_some())
+        .collect();
+    assert!(!lists.is_empty(), "the spec has list operations");
+    lists
 }
 
-#[tokio::test]
-async fn page_0_is_rejected_by_every_list() {
-    let (server, client) = setup().await;
+/// A value of `page` or `limit` within `limits`: the spec's default, else its minimum.
+#[track_caller]
+fn within(limits: Limits) -> u64 {
+    let default = limits.default.map(|d| d.parse().unwrap_or_else(|e| panic!("default `{d}`: {e}")));
+    default.or(limits.minimum.map(|m| u64::try_from(m).unwrap())).expect("a default or a minimum")
+}
 
-    let results = every_list(&client, 0, 20).await;
-
-    assert_eq!(results.len(), 7);
-    for (operation, result) in results {
-        assert_rejected(&server, result, operation, "page", "must be at least 1 (got 0)").await;
+/// Sends one page of list operation `op` with `page` and `limit` as given; the number of
+/// items it returned.
+async fn list_page(client: &Client, op: &Operation, page: u64, limit: u64) -> Result<usize, Error> {
+    match op.id {
+        "benefit_products_list" => {
+            client.benefit_products().list().page(page).limit(limit).send().await.map(|v| v.len())
+        }
+        "benefit_products_plan_years_list" => client
+            .benefit_products()
+            .plan_years()
+            .list(&id(BENEFIT_PRODUCT))
+            .page(page)
+            .limit(limit)
+            .send()
+            .await
+            .map(|v| v.len()),
+        "employees_enrollments_list" => client
+            .employees()
+            .enrollments()
+            .list(&id(EMPLOYEE))
+            .page(page)
+            .limit(limit)
+            .send()
+            .await
+            .map(|v| v.len()),
+        "employers_list" => client.employers().list().page(page).limit(limit).send().await.map(|v| v.len()),
+        "employers_employees_list" => client
+            .employers()
+            .employees()
+            .list(&id(EMPLOYER))
+            .page(page)
+            .limit(limit)
+            .send()
+            .await
+            .map(|v| v.len()),
+        "members_dependents_list" => client
+            .members()
+            .dependents()
+            .list(&id(MEMBER))
+            .page(page)
+            .limit(limit)
+            .send()
+            .await
+            .map(|v| v.len()),
+        "members_qualifying_life_events_list" => client
+            .members()
+            .qualifying_life_events()
+            .list(&id(MEMBER))
+            .page(page)
+            .limit(limit)
+            .send()
+            .await
+            .map(|v| v.len()),
+        other => panic!("`{other}` has `page` and `limit` in the spec: add its call to `list_page`"),
     }
 }
 
 #[tokio::test]
-async fn limit_0_and_101_are_rejected_by_every_list() {
+async fn a_page_below_the_minimum_is_rejected_by_every_list() {
     let (server, client) = setup().await;
 
-    for limit in [0, 101] {
-        for (operation, result) in every_list(&client, 1, limit).await {
-            let problem = format!("must be between 1 and 100 (got {limit})");
-            assert_rejected(&server, result, operation, "limit", &problem).await;
+    for op in list_operations() {
+        let limits = param_limits(op, "page");
+        let below = limits.minimum.expect("page has a minimum") - 1;
+        let page = u64::try_from(below).expect("page's minimum leaves room below it");
+        let result = list_page(&client, op, page, within(param_limits(op, "limit"))).await;
+        assert_rejected(&server, result, op.name, "page", &range_problem(limits, below.into())).await;
+    }
+}
+
+#[tokio::test]
+async fn a_limit_just_outside_its_range_is_rejected_by_every_list() {
+    let (server, client) = setup().await;
+
+    for op in list_operations() {
+        let limits = param_limits(op, "limit");
+        let below = limits.minimum.and_then(|min| u64::try_from(min - 1).ok());
+        let above = limits.maximum.map(|max| u64::try_from(max + 1).unwrap());
+        let outside: Vec<u64> = below.into_iter().chain(above).collect();
+        assert_eq!(outside.len(), 2, "{}: limit has a minimum above 0 and a maximum", op.id);
+        for limit in outside {
+            let result = list_page(&client, op, within(param_limits(op, "page")), limit).await;
+            let problem = range_problem(limits, limit.into());
+            assert_rejected(&server, result, op.name, "limit", &problem).await;
         }
     }
 }
 
 #[tokio::test]
-async fn limit_100_and_page_1_are_sent_by_every_list() {
+async fn the_largest_limit_and_the_first_page_are_sent_by_every_list() {
     let (server, client) = setup().await;
-    wiremock::Mock::given(query_param("page", "1"))
-        .and(query_param("limit", "100"))
-        .respond_with(ok(json!([])))
-        .expect(7)
-        .mount(&server)
-        .await;
 
-    for (operation, result) in every_list(&client, 1, 100).await {
-        assert_eq!(result.unwrap_or_else(|e| panic!("{operation}: {e}")), 0);
+    for op in list_operations() {
+        let page = param_limits(op, "page").minimum.expect("page has a minimum");
+        let limit = param_limits(op, "limit").maximum.expect("limit has a maximum");
+        server.reset().await;
+        wiremock::Mock::given(query_param("page", page.to_string()))
+            .and(query_param("limit", limit.to_string()))
+            .respond_with(ok(json!([])))
+            .expect(1)
+            .mount(&server)
+            .await;
+
+        let result =
+            list_page(&client, op, u64::try_from(page).unwrap(), u64::try_from(limit).unwrap()).await;
+
+        assert_eq!(result.unwrap_or_else(|e| panic!("{}: {e}", op.name)), 0);
+        server.verify().await;
     }
-    server.verify().await;
 }
 
 #[tokio::test]
 async fn a_stream_with_an_invalid_limit_or_page_yields_the_error_and_sends_nothing() {
     let (server, client) = setup().await;
+    let op = spec::operation("employers_list").expect("employers_list is in the spec");
+    let (page_limits, limit_limits) = (param_limits(op, "page"), param_limits(op, "limit"));
+    let limit = limit_limits.minimum.expect("limit has a minimum") - 1;
+    let page = page_limits.minimum.expect("page has a minimum") - 1;
 
-    let mut stream = client.employers().list().limit(0).stream();
+    let mut stream = client.employers().list().limit(u64::try_from(limit).unwrap()).stream();
     let first = stream.next().await.expect("the error is yielded");
-    assert_rejected(&server, first, "employers.list", "limit", "got 0").await;
+    assert_rejected(&server, first, "employers.list", "limit", &range_problem(limit_limits, limit.into()))
+        .await;
     assert!(stream.next().await.is_none(), "the stream ends after the error");
 
-    let mut stream = client.employers().list().page(0).stream();
+    let mut stream = client.employers().list().page(u64::try_from(page).unwrap()).stream();
     let first = stream.next().await.expect("the error is yielded");
-    assert_rejected(&server, first, "employers.list", "page", "got 0").await;
+    assert_rejected(&server, first, "employers.list", "page", &range_problem(page_limits, page.into())).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,17 +524,19 @@ async fn a_stream_with_an_invalid_limit_or_page_yields_the_error_and_sends_nothi
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn an_eligibility_policy_without_rules_is_rejected() {
+async fn an_eligibility_policy_with_too_few_rules_is_rejected() {
     let (server, client) = setup().await;
+    let count = min_items("EligibilityPolicyCreateRequest", "rules") - 1;
+    let rules = std::iter::repeat_n(RuleInput::new("hours_per_week", "greater_than", "30"), count);
 
     let result = client
         .employers()
-        .create_eligibility_policy(&id(EMPLOYER), "Everyone", date(2027, 1, 1), Vec::new())
+        .create_eligibility_policy(&id(EMPLOYER), "Everyone", date(2027, 1, 1), rules)
         .send()
         .await;
 
-    assert_rejected(&server, result, "employers.create_eligibility_policy", "rules", "at least one item")
-        .await;
+    let problem = items_problem(limits("EligibilityPolicyCreateRequest", "rules"), count);
+    assert_rejected(&server, result, "employers.create_eligibility_policy", "rules", &problem).await;
 }
 
 fn create_plan_year(
@@ -420,54 +555,68 @@ fn create_plan_year(
 }
 
 #[tokio::test]
-async fn a_plan_year_without_contribution_classes_is_rejected() {
+async fn a_plan_year_with_too_few_contribution_classes_is_rejected() {
     let (server, client) = setup().await;
+    let count = min_items("PlanYearCreateRequest", "contribution_classes") - 1;
+    let class = ContributionClassInput::new("full_time", CoverageTier::Ee, 5_000, 35_000);
 
-    let result = create_plan_year(&client, []).send().await;
+    let result = create_plan_year(&client, std::iter::repeat_n(class, count)).send().await;
 
     let operation = "benefit_products.plan_years.create";
-    assert_rejected(&server, result, operation, "contribution_classes", "at least one item").await;
+    let problem = items_problem(limits("PlanYearCreateRequest", "contribution_classes"), count);
+    assert_rejected(&server, result, operation, "contribution_classes", &problem).await;
 }
 
 #[tokio::test]
-async fn negative_contribution_cents_are_rejected_on_create_and_update() {
+async fn contribution_cents_below_the_minimum_are_rejected_on_create_and_update() {
     let (server, client) = setup().await;
-    let employee_share = ContributionClassInput::new("full_time", CoverageTier::Ee, -1, 35_000);
-    let employer_share = ContributionClassInput::new("full_time", CoverageTier::Ee, 5_000, -35_000);
+    let employee_limits = limits("ContributionClassInput", "employee_contribution_cents");
+    let employer_limits = limits("ContributionClassInput", "employer_contribution_cents");
+    let employee_cents = minimum("ContributionClassInput", "employee_contribution_cents") - 1;
+    let employer_cents = minimum("ContributionClassInput", "employer_contribution_cents") - 35_000;
+    let employee_share = ContributionClassInput::new("full_time", CoverageTier::Ee, employee_cents, 35_000);
+    let employer_share = ContributionClassInput::new("full_time", CoverageTier::Ee, 5_000, employer_cents);
+    let employee_problem = range_problem(employee_limits, employee_cents.into());
+    let employer_problem = range_problem(employer_limits, employer_cents.into());
 
-    let valid = ContributionClassInput::new("full_time", CoverageTier::Ef, 20_000, 0);
+    let valid = ContributionClassInput::new("full_time", CoverageTier::Ef, 20_000, 30_000);
 
     let result = create_plan_year(&client, [employee_share.clone()]).send().await;
     let (operation, field) =
         ("benefit_products.plan_years.create", "contribution_classes[0].employee_contribution_cents");
-    assert_rejected(&server, result, operation, field, "must not be negative (got -1)").await;
+    assert_rejected(&server, result, operation, field, &employee_problem).await;
 
     let result = create_plan_year(&client, [valid.clone(), employer_share.clone()]).send().await;
     let field = "contribution_classes[1].employer_contribution_cents";
-    assert_rejected(&server, result, operation, field, "must not be negative (got -35000)").await;
+    assert_rejected(&server, result, operation, field, &employer_problem).await;
 
     let update = || client.plan_years().update(&id(PLAN_YEAR));
     let result = update().contribution_classes([employee_share]).send().await;
     let field = "contribution_classes[0].employee_contribution_cents";
-    assert_rejected(&server, result, "plan_years.update", field, "got -1").await;
+    assert_rejected(&server, result, "plan_years.update", field, &employee_problem).await;
     let result = update().contribution_classes([valid, employer_share]).send().await;
     let field = "contribution_classes[1].employer_contribution_cents";
-    assert_rejected(&server, result, "plan_years.update", field, "got -35000").await;
+    assert_rejected(&server, result, "plan_years.update", field, &employer_problem).await;
 }
 
 #[tokio::test]
-async fn zero_contribution_cents_are_sent() {
+async fn contribution_cents_at_the_minimum_are_sent() {
     let (server, client) = setup().await;
     given("POST", "/v1/benefit-products/bprd_M3dK7q/plan-years")
         .respond_with(created(plan_year()))
         .expect(1)
         .mount(&server)
         .await;
+    let employee_cents = minimum("ContributionClassInput", "employee_contribution_cents");
+    let employer_cents = minimum("ContributionClassInput", "employer_contribution_cents");
 
-    create_plan_year(&client, [ContributionClassInput::new("full_time", CoverageTier::Ee, 0, 0)])
-        .send()
-        .await
-        .unwrap();
+    create_plan_year(
+        &client,
+        [ContributionClassInput::new("full_time", CoverageTier::Ee, employee_cents, employer_cents)],
+    )
+    .send()
+    .await
+    .unwrap();
 
     server.verify().await;
 }

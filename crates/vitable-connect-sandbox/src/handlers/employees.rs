@@ -9,7 +9,6 @@ use vitable_connect_api::types::{
 use super::{Call, Reply, address};
 use crate::error::{ApiError, build};
 use crate::state::{EmployeeRecord, State, find, find_mut, sort_by_creation, ssn_digits};
-use crate::validate::Checks;
 
 /// `GET /v1/employers/{employer_id}/employees`: filters `active_in` and `employee_class`.
 pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
@@ -35,9 +34,6 @@ pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
 pub(crate) fn create(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let employer_id = find(&state.employers, call.param("employer_id"), "employer")?.id.clone();
     let request: EmployeeCreateRequest = call.json()?;
-    let mut checks = Checks::default();
-    checks.email("email", &request.email);
-    checks.finish()?;
     let employee = insert(state, &employer_id, request)?;
     Reply::created(&employee)
 }
@@ -111,11 +107,6 @@ pub(crate) fn retrieve(state: &mut State, call: &Call) -> Result<Reply, ApiError
 pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     find(&state.employees, call.param("employee_id"), "employee")?;
     let request: EmployeeUpdateRequest = call.json()?;
-    let mut checks = Checks::default();
-    if let Some(email) = &request.email {
-        checks.email("email", email);
-    }
-    checks.finish()?;
     let new_address = request.address.map(address).transpose()?;
     let (now, today) = (state.now(), state.today());
     let record = find_mut(&mut state.employees, call.param("employee_id"), "employee")?;

@@ -12,9 +12,15 @@ use super::{Call, Reply};
 use crate::error::{ApiError, build};
 use crate::state::{State, contribution_for, employment_of, find, find_mut, sort_by_creation};
 
-/// The coverage tiers priced by `enrollments_list_plans`, in order.
-pub(crate) const PRICED_TIERS: [CoverageTier; 4] =
-    [CoverageTier::Ee, CoverageTier::Es, CoverageTier::Ec, CoverageTier::Ef];
+/// The coverage tiers priced by `enrollments_list_plans`, in the spec's order: every tier
+/// but `Unspecified` (a tier the spec adds later is priced too, if a contribution class
+/// covers it).
+pub(crate) fn priced_tiers() -> impl Iterator<Item = CoverageTier> {
+    vitable_connect_api::spec::enum_values::COVERAGE_TIER
+        .iter()
+        .filter_map(|value| value.parse::<CoverageTier>().ok())
+        .filter(|tier| *tier != CoverageTier::Unspecified)
+}
 
 /// Stores a `pending` enrollment of `employee_id` in `plan_year_id`.
 pub(crate) fn insert_pending(
@@ -89,9 +95,8 @@ pub(crate) fn list_plans(state: &mut State, call: &Call) -> Result<Reply, ApiErr
         .products
         .get(plan_year.benefit_product_id.as_str())
         .and_then(|p| p.product.carrier_name.clone());
-    let costs: Vec<EnrollmentPlanCost> = PRICED_TIERS
-        .iter()
-        .filter_map(|tier| contribution_for(plan_year, employment.as_deref(), *tier))
+    let costs: Vec<EnrollmentPlanCost> = priced_tiers()
+        .filter_map(|tier| contribution_for(plan_year, employment.as_deref(), tier))
         .map(|class| {
             build(
                 EnrollmentPlanCost::builder()

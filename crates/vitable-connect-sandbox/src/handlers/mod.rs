@@ -50,9 +50,18 @@ impl Call {
         self.query.reader(self.op)
     }
 
-    /// The body, parsed into a generated request type.
+    /// The body, parsed into a generated request type, and checked against every limit
+    /// the spec states for the operation's body (see [`crate::validate::spec_limits`]).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        crate::validate::parse_json(&self.body, self.content_type.as_deref())
+        let parsed = crate::validate::parse_json(&self.body, self.content_type.as_deref())?;
+        if let Some(schema) = self.op.body {
+            let value: serde_json::Value = serde_json::from_slice(&self.body)
+                .map_err(|e| ApiError::internal(format!("a parsed body is not JSON: {e}")))?;
+            let mut checks = crate::validate::Checks::default();
+            crate::validate::spec_limits(schema, &value, "", &mut checks);
+            checks.finish()?;
+        }
+        Ok(parsed)
     }
 }
 

@@ -121,12 +121,9 @@ pub(crate) fn insert(
 }
 
 fn check_classes(checks: &mut Checks, classes: &[ContributionClassInput]) {
-    checks.min_items("contribution_classes", classes, 1);
     let mut seen = BTreeSet::new();
     for (i, class) in classes.iter().enumerate() {
         let field = |name: &str| format!("contribution_classes[{i}].{name}");
-        checks.non_negative(&field("employee_contribution_cents"), class.employee_contribution_cents);
-        checks.non_negative(&field("employer_contribution_cents"), class.employer_contribution_cents);
         if class.employment.trim().is_empty() {
             checks.add(field("employment"), "This field may not be blank.");
         }

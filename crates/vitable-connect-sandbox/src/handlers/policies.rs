@@ -29,7 +29,6 @@ pub(crate) fn insert(
     replace: Option<&str>,
 ) -> Result<BenefitEligibilityPolicy, ApiError> {
     let mut checks = Checks::default();
-    checks.min_items("rules", &request.rules, 1);
     let replaced = match replace {
         Some(old) => match state.policies.get(old).filter(|p| p.employer_id == *employer_id) {
             Some(policy) => Some(policy.id.clone()),

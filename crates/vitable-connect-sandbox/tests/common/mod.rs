@@ -8,6 +8,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
+use vitable_connect_api::spec::{self, Limits};
 use vitable_connect_sandbox::{Demo, DemoEmployee, Sandbox, SandboxOptions};
 
 /// The date every test sandbox takes for today.
@@ -129,4 +130,39 @@ impl Api {
 /// A date-time field parsed for comparisons.
 pub fn timestamp(value: &Value) -> chrono::DateTime<chrono::Utc> {
     value.as_str().and_then(|s| s.parse().ok()).expect("an ISO 8601 timestamp")
+}
+
+/// The limits `openapi.yaml` gives property `prop` of schema `schema`.
+#[track_caller]
+pub fn limits(schema: &str, prop: &str) -> Limits {
+    spec::properties(schema)
+        .and_then(|props| props.iter().find(|p| p.name == prop))
+        .unwrap_or_else(|| panic!("{schema}.{prop} is not in the spec"))
+        .limits
+}
+
+/// The limits `openapi.yaml` gives parameter `param` of operation `op_id`.
+#[track_caller]
+pub fn param_limits(op_id: &str, param: &str) -> Limits {
+    spec::operation(op_id)
+        .and_then(|op| op.param(param))
+        .unwrap_or_else(|| panic!("{op_id} has no parameter `{param}` in the spec"))
+        .limits
+}
+
+/// The spec's `default` of parameter `param` of `op_id`, as a number.
+#[track_caller]
+pub fn param_default(op_id: &str, param: &str) -> u64 {
+    let default =
+        param_limits(op_id, param).default.unwrap_or_else(|| panic!("{op_id}.{param} has a default"));
+    default
+        .parse()
+        .unwrap_or_else(|e| panic!("{op_id}.{param}: the default `{default}` is not a number: {e}"))
+}
+
+/// The spec's `maxLength` of `schema.prop`.
+#[track_caller]
+pub fn max_len(schema: &str, prop: &str) -> usize {
+    let max = limits(schema, prop).max_length.unwrap_or_else(|| panic!("{schema}.{prop} has no maxLength"));
+    usize::try_from(max).expect("a length")
 }
