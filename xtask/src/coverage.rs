@@ -78,7 +78,8 @@ pub fn check(root: &Path, api: &Api) -> Vec<String> {
             continue;
         };
         let file = format!("{HANDLERS}/{module}.rs");
-        let handler = read(root, &file);
+        // Without whitespace, so that `request\n    .rules` reads as `request.rules`.
+        let handler: String = read(root, &file).chars().filter(|c| !c.is_whitespace()).collect();
         if let Some(body) = &op.body {
             for prop in api.props(body) {
                 if !contains_word(&handler, &format!("request.{}", prop.name)) {
@@ -145,5 +146,7 @@ mod tests {
         assert_eq!(handler_module(router, "employers_create"), None);
         assert!(contains_word("x = request.notes;", "request.notes"));
         assert!(!contains_word("x = request.notes_extra;", "request.notes"));
+        let spread: String = "let rules = request\n        .rules".chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(contains_word(&spread, "request.rules"));
     }
 }
