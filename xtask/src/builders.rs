@@ -300,6 +300,57 @@ fn paged(op: &Op) -> Option<(&Ty, String)> {
     Some((item, default))
 }
 
+/// The checks of every field's limits (`field` makes the expression naming a field).
+fn emit_checks(api: &Api, out: &mut String, fields: &[Field], field: impl Fn(&str) -> String) {
+    for f in fields {
+        let n = ident(f.name);
+        let mut body = String::new();
+        let value = if f.required { format!("&self.{n}") } else { "value".to_owned() };
+        checks(api, &mut body, f.ty, f.limits, &value, &field(f.name));
+        if body.is_empty() {
+            continue;
+        }
+        if f.required {
+            out.push_str(&body);
+        } else {
+            writeln!(out, "        if let Some(value) = &self.{n} {{ {body} }}").unwrap();
+        }
+    }
+}
+
+/// The fields of the generated type's struct literal, one per property of the schema, each
+/// converted from `self` (`field` makes the expression naming a field).
+fn emit_literal_fields(
+    api: &Api,
+    out: &mut String,
+    props: &[crate::spec::Prop],
+    field: impl Fn(&str) -> String,
+) {
+    for p in props {
+        let n = ident(&p.name);
+        let field = field(&p.name);
+        if p.required {
+            let value = to_api(api, &p.ty, &format!("self.{n}"), &field);
+            if p.nullable {
+                writeln!(out, "            {n}: Some({value}),").unwrap();
+            } else {
+                writeln!(out, "            {n}: {value},").unwrap();
+            }
+        } else {
+            let inner = to_api(api, &p.ty, "value", &field);
+            if inner == "value" {
+                writeln!(out, "            {n}: self.{n},").unwrap();
+            } else {
+                writeln!(
+                    out,
+                    "            {n}: match self.{n} {{ Some(value) => Some({inner}), None => None }},"
+                )
+                .unwrap();
+            }
+        }
+    }
+}
+
 fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     let name = builder_name(op);
     let fields = fields_of(api, op)?;
@@ -392,47 +443,10 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     deprecated_attr(out, deprecation);
     writeln!(out, "    pub async fn send_with_response(self) -> Result<ApiResponse<{output}>> {{").unwrap();
     writeln!(out, "        let op = Self::OPERATION;").unwrap();
-    // checks
-    for f in &fields {
-        let n = ident(f.name);
-        let field = format!("{:?}", f.name);
-        let mut body = String::new();
-        let value = if f.required { format!("&self.{n}") } else { "value".to_owned() };
-        checks(api, &mut body, f.ty, f.limits, &value, &field);
-        if body.is_empty() {
-            continue;
-        }
-        if f.required {
-            out.push_str(&body);
-        } else {
-            writeln!(out, "        if let Some(value) = &self.{n} {{ {body} }}").unwrap();
-        }
-    }
+    emit_checks(api, out, &fields, |name| format!("{name:?}"));
     if let Some(body_schema) = &op.body {
         writeln!(out, "        let body = api::types::{body_schema} {{").unwrap();
-        for p in api.props(body_schema) {
-            let n = ident(&p.name);
-            let field = format!("{:?}", p.name);
-            if p.required {
-                let value = to_api(api, &p.ty, &format!("self.{n}"), &field);
-                if p.nullable {
-                    writeln!(out, "            {n}: Some({value}),").unwrap();
-                } else {
-                    writeln!(out, "            {n}: {value},").unwrap();
-                }
-            } else {
-                let inner = to_api(api, &p.ty, "value", &field);
-                if inner == "value" {
-                    writeln!(out, "            {n}: self.{n},").unwrap();
-                } else {
-                    writeln!(
-                        out,
-                        "            {n}: match self.{n} {{ Some(value) => Some({inner}), None => None }},"
-                    )
-                    .unwrap();
-                }
-            }
-        }
+        emit_literal_fields(api, out, api.props(body_schema), |name| format!("{name:?}"));
         writeln!(out, "        }};").unwrap();
     }
     writeln!(out, "        let call = self.client.call(op, self.options)?;").unwrap();
@@ -592,45 +606,9 @@ pub fn render_inputs(api: &Api) -> Result<String, String> {
             "    pub(crate) fn into_api(self, op: &Operation, at: &str) -> Result<api::types::{name}, InvalidInput> {{"
         )
         .unwrap();
-        for f in &fields {
-            let n = ident(f.name);
-            let field = format!("&validate::join(at, {:?})", f.name);
-            let mut body = String::new();
-            let value = if f.required { format!("&self.{n}") } else { "value".to_owned() };
-            checks(api, &mut body, f.ty, f.limits, &value, &field);
-            if body.is_empty() {
-                continue;
-            }
-            if f.required {
-                out.push_str(&body);
-            } else {
-                writeln!(out, "        if let Some(value) = &self.{n} {{ {body} }}").unwrap();
-            }
-        }
+        emit_checks(api, &mut out, &fields, |name| format!("&validate::join(at, {name:?})"));
         writeln!(out, "        Ok(api::types::{name} {{").unwrap();
-        for p in props {
-            let n = ident(&p.name);
-            let field = format!("&validate::join(at, {:?})", p.name);
-            if p.required {
-                let value = to_api(api, &p.ty, &format!("self.{n}"), &field);
-                if p.nullable {
-                    writeln!(out, "            {n}: Some({value}),").unwrap();
-                } else {
-                    writeln!(out, "            {n}: {value},").unwrap();
-                }
-            } else {
-                let inner = to_api(api, &p.ty, "value", &field);
-                if inner == "value" {
-                    writeln!(out, "            {n}: self.{n},").unwrap();
-                } else {
-                    writeln!(
-                        out,
-                        "            {n}: match self.{n} {{ Some(value) => Some({inner}), None => None }},"
-                    )
-                    .unwrap();
-                }
-            }
-        }
+        emit_literal_fields(api, &mut out, props, |name| format!("&validate::join(at, {name:?})"));
         writeln!(out, "        }})").unwrap();
         writeln!(out, "    }}").unwrap();
         writeln!(out, "}}").unwrap();

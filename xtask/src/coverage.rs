@@ -146,7 +146,8 @@ mod tests {
         assert_eq!(handler_module(router, "employers_create"), None);
         assert!(contains_word("x = request.notes;", "request.notes"));
         assert!(!contains_word("x = request.notes_extra;", "request.notes"));
-        let spread: String = "let rules = request\n        .rules".chars().filter(|c| !c.is_whitespace()).collect();
+        let spread: String =
+            "let rules = request\n        .rules".chars().filter(|c| !c.is_whitespace()).collect();
         assert!(contains_word(&spread, "request.rules"));
     }
 }
