@@ -838,8 +838,8 @@ fn sdk_builders() -> BTreeMap<String, SdkBuilder> {
 }
 
 /// Each operation of the table has its SDK builder, named `<OperationIdUpperCamel>Builder`,
-/// whose `OPERATION` is that operation and which calls the low-level client's method of the
-/// same `operationId`; and every builder belongs to an operation.
+/// whose `OPERATION` is that operation (the SDK's transport builds the request from that
+/// table entry); and every builder belongs to an operation.
 #[test]
 fn every_operation_has_its_sdk_builder() {
     let builders = sdk_builders();
@@ -856,10 +856,12 @@ fn every_operation_has_its_sdk_builder() {
             builder.operation_constant.clone(),
             Some(op.id.to_uppercase()),
         );
+        // The builder sends through the SDK's transport, which builds the request from this
+        // operation's table entry; a builder may not also call the low-level client.
         failures.check_eq(
             format!("{}: low-level client methods {} calls", op.id, op.builder),
             builder.api_calls.clone(),
-            vec![op.id.to_string()],
+            Vec::<String>::new(),
         );
     }
     let in_sdk: BTreeSet<&str> = builders.keys().map(String::as_str).collect();

@@ -449,23 +449,30 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
         emit_literal_fields(api, out, api.props(body_schema), |name| format!("{name:?}"));
         writeln!(out, "        }};").unwrap();
     }
+    // The request is described, not built: the SDK's transport builds it for each attempt,
+    // from the operation table's method and path template and these values.
     writeln!(out, "        let call = self.client.call(op, self.options)?;").unwrap();
-    writeln!(out, "        #[allow(unused_mut)]").unwrap();
-    writeln!(out, "        let mut request = call.api.{}();", op.id).unwrap();
-    for f in fields.iter().filter(|f| f.path || f.query) {
+    writeln!(out, "        call.send(|request| {{").unwrap();
+    for f in fields.iter().filter(|f| f.path) {
+        writeln!(out, "            request.path({:?}, self.{}.as_ref());", f.name, ident(f.name)).unwrap();
+    }
+    for f in fields.iter().filter(|f| f.query) {
         let n = ident(f.name);
         if f.required {
-            writeln!(out, "        request = request.{n}(self.{n});").unwrap();
+            writeln!(out, "            request.query({:?}, &self.{n});", f.name).unwrap();
         } else {
-            writeln!(out, "        if let Some(value) = self.{n} {{ request = request.{n}(value); }}")
-                .unwrap();
+            writeln!(
+                out,
+                "            if let Some(value) = &self.{n} {{ request.query({:?}, value); }}",
+                f.name
+            )
+            .unwrap();
         }
     }
     if op.body.is_some() {
-        writeln!(out, "        request = request.body(body);").unwrap();
+        writeln!(out, "            request.json(&body);").unwrap();
     }
-    writeln!(out, "        let result = request.send().await;").unwrap();
-    writeln!(out, "        call.finish(result).await").unwrap();
+    writeln!(out, "        }}).await").unwrap();
     writeln!(out, "    }}").unwrap();
     if let Some((item, default_limit)) = paged(op) {
         let item = rust_response(api, item);

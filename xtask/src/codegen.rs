@@ -45,8 +45,8 @@ fn settings(api: &Api) -> GenerationSettings {
         .with_derive("schemars::JsonSchema")
         // Deterministic field order for maps (the error body's per-field messages).
         .with_map_type("::std::collections::BTreeMap")
-        // Requests run through `impl ClientHooks for Client` in `src/hooks.rs`, which hands
-        // them to the executor carried in the client's inner value (retries, tracing, ...).
+        // Requests run through `impl ClientHooks for Client` in `src/hooks.rs` (executed
+        // directly; the SDK builds and sends its own requests, see `hooks.rs`).
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote::quote! { crate::hooks::Inner });
     // Every ID schema (a plain string schema named `...Id`) becomes the hand-written type of

@@ -1,67 +1,31 @@
-//! The seam through which every generated request is executed.
+//! The generated client's hooks: it executes its requests directly.
 //!
-//! The generated [`Client`] carries an [`Inner`] value. Every operation's
-//! `send()` hands its finished `reqwest::Request` to `Inner`'s [`Execute`] implementation,
-//! which decides how to run it: once, with retries, with tracing, with per-request
-//! headers or timeouts. The ergonomic `vitable-connect` crate supplies that implementation;
-//! without one, requests are executed directly by the `reqwest::Client`.
+//! The generated [`Client`] carries an [`Inner`] value (progenitor's "inner type"), and
+//! every operation's `send()` runs through `impl ClientHooks<Inner> for Client`. Both are
+//! trivial here: a request is executed once by the client's `reqwest::Client`.
+//!
+//! The ergonomic `vitable-connect` crate does not send through this client. It builds each
+//! request itself from the operation table ([`crate::spec`]) and the generated body types,
+//! and executes it with its own headers, retries, timeouts and tracing; that way a call
+//! builds its URL once and makes no generated client, copied header map or boxed future.
 
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use progenitor_client::ClientHooks;
 
 use crate::Client;
 
-/// A boxed, `Send` future, as returned by [`Execute::execute`].
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Runs a request prepared by a generated operation.
-pub trait Execute: Send + Sync {
-    /// Executes `request` (built by the operation named in `info`) with `client`.
-    fn execute<'a>(
-        &'a self,
-        client: &'a reqwest::Client,
-        request: reqwest::Request,
-        info: &'a OperationInfo,
-    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>>;
-}
-
-/// The generated client's inner value: the executor its requests go through, if any.
-#[derive(Clone, Default)]
+/// The generated client's inner value. It carries nothing: requests are executed directly.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Inner {
-    executor: Option<Arc<dyn Execute>>,
+    _private: (),
 }
 
 impl Inner {
-    /// Requests go through `executor`.
-    pub fn new(executor: Arc<dyn Execute>) -> Self {
-        Self { executor: Some(executor) }
-    }
-
     /// Requests are executed directly by the `reqwest::Client`, once each.
     pub fn direct() -> Self {
         Self::default()
     }
 }
 
-impl fmt::Debug for Inner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Inner").field("custom_executor", &self.executor.is_some()).finish()
-    }
-}
-
-impl ClientHooks<Inner> for Client {
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        match &self.inner().executor {
-            Some(executor) => executor.execute(self.client(), request, info).await,
-            None => self.client().execute(request).await,
-        }
-    }
-}
+/// Every hook keeps progenitor's default: `exec` runs the request once with the
+/// `reqwest::Client`.
+impl ClientHooks<Inner> for Client {}

@@ -6,7 +6,7 @@
 //!
 //! * [`ids`]: one type per ID kind (`EnrollmentId`, `QleId`, ...), made by one macro;
 //! * [`Ssn`]: a social security number whose `Debug` never shows it;
-//! * [`hooks`]: the seam through which every request is executed (retries, tracing, ...);
+//! * [`hooks`]: the generated client's hooks (it executes its requests directly);
 //! * [`spec`]: the types of the spec's tables (operations, enums, limits), which
 //!   `cargo xtask codegen` writes into `src/generated_spec.rs`.
 //!

@@ -48,6 +48,8 @@ impl Environment {
 pub(crate) struct Config {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// `base_url`, parsed once: every request's URL starts as a copy of it.
+    pub(crate) base: reqwest::Url,
     /// `Bearer <key>`, marked sensitive so `reqwest`/`http` never print it.
     pub(crate) authorization: HeaderValue,
     /// Headers added to every request (`User-Agent` and the user's defaults).
@@ -57,6 +59,14 @@ pub(crate) struct Config {
     /// request without its own timeout needs no per-request one.
     pub(crate) http_has_timeout: bool,
     pub(crate) max_retries: u32,
+}
+
+impl Config {
+    /// The API key (the `Authorization` value without `Bearer `).
+    pub(crate) fn api_key(&self) -> &str {
+        let value = self.authorization.to_str().unwrap_or_default();
+        value.strip_prefix("Bearer ").unwrap_or_default()
+    }
 }
 
 /// A client of the Vitable Connect API.
@@ -281,6 +291,7 @@ impl ClientBuilder {
         Ok(Client {
             config: Arc::new(Config {
                 http,
+                base: parsed,
                 base_url,
                 authorization,
                 default_headers,

@@ -57,11 +57,10 @@ impl BenefitEligibilityPolicyRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::BenefitEligibilityPolicy>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.benefit_eligibility_policy_retrieve();
-        request = request.policy_id(self.policy_id);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("policy_id", self.policy_id.as_ref());
+            })
+            .await
     }
 }
 crate::request::request_options!(BenefitEligibilityPolicyRetrieveBuilder);
@@ -143,25 +142,24 @@ impl BenefitProductsListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.benefit_products_list();
-        if let Some(value) = self.active_in {
-            request = request.active_in(value);
-        }
-        if let Some(value) = self.category {
-            request = request.category(value);
-        }
-        if let Some(value) = self.limit {
-            request = request.limit(value);
-        }
-        if let Some(value) = self.page {
-            request = request.page(value);
-        }
-        if let Some(value) = self.product_code {
-            request = request.product_code(value);
-        }
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                if let Some(value) = &self.active_in {
+                    request.query("active_in", value);
+                }
+                if let Some(value) = &self.category {
+                    request.query("category", value);
+                }
+                if let Some(value) = &self.limit {
+                    request.query("limit", value);
+                }
+                if let Some(value) = &self.page {
+                    request.query("page", value);
+                }
+                if let Some(value) = &self.product_code {
+                    request.query("product_code", value);
+                }
+            })
+            .await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -265,12 +263,11 @@ impl BenefitProductsPlanYearsCreateBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.benefit_products_plan_years_create();
-        request = request.benefit_product_id(self.benefit_product_id);
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("benefit_product_id", self.benefit_product_id.as_ref());
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(BenefitProductsPlanYearsCreateBuilder);
@@ -350,23 +347,22 @@ impl BenefitProductsPlanYearsListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.benefit_products_plan_years_list();
-        request = request.benefit_product_id(self.benefit_product_id);
-        if let Some(value) = self.employer_id {
-            request = request.employer_id(value);
-        }
-        if let Some(value) = self.limit {
-            request = request.limit(value);
-        }
-        if let Some(value) = self.page {
-            request = request.page(value);
-        }
-        if let Some(value) = self.status {
-            request = request.status(value);
-        }
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("benefit_product_id", self.benefit_product_id.as_ref());
+                if let Some(value) = &self.employer_id {
+                    request.query("employer_id", value);
+                }
+                if let Some(value) = &self.limit {
+                    request.query("limit", value);
+                }
+                if let Some(value) = &self.page {
+                    request.query("page", value);
+                }
+                if let Some(value) = &self.status {
+                    request.query("status", value);
+                }
+            })
+            .await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -423,11 +419,10 @@ impl DependentsRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::Dependent>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.dependents_retrieve();
-        request = request.dependent_id(self.dependent_id);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("dependent_id", self.dependent_id.as_ref());
+            })
+            .await
     }
 }
 crate::request::request_options!(DependentsRetrieveBuilder);
@@ -499,12 +494,11 @@ impl DependentsUpdateBuilder {
             relationship: self.relationship,
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.dependents_update();
-        request = request.dependent_id(self.dependent_id);
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("dependent_id", self.dependent_id.as_ref());
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(DependentsUpdateBuilder);
@@ -588,26 +582,25 @@ impl EmployeesEnrollmentsListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employees_enrollments_list();
-        request = request.employee_id(self.employee_id);
-        if let Some(value) = self.coverage_effective_start_year {
-            request = request.coverage_effective_start_year(value);
-        }
-        if let Some(value) = self.limit {
-            request = request.limit(value);
-        }
-        if let Some(value) = self.page {
-            request = request.page(value);
-        }
-        if let Some(value) = self.plan_year {
-            request = request.plan_year(value);
-        }
-        if let Some(value) = self.status {
-            request = request.status(value);
-        }
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("employee_id", self.employee_id.as_ref());
+                if let Some(value) = &self.coverage_effective_start_year {
+                    request.query("coverage_effective_start_year", value);
+                }
+                if let Some(value) = &self.limit {
+                    request.query("limit", value);
+                }
+                if let Some(value) = &self.page {
+                    request.query("page", value);
+                }
+                if let Some(value) = &self.plan_year {
+                    request.query("plan_year", value);
+                }
+                if let Some(value) = &self.status {
+                    request.query("status", value);
+                }
+            })
+            .await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -682,12 +675,11 @@ impl EmployeesEnrollmentsSubmitElectionsBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employees_enrollments_submit_elections();
-        request = request.employee_id(self.employee_id);
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("employee_id", self.employee_id.as_ref());
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(EmployeesEnrollmentsSubmitElectionsBuilder);
@@ -730,11 +722,10 @@ impl EmployeesRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::Employee>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employees_retrieve();
-        request = request.employee_id(self.employee_id);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("employee_id", self.employee_id.as_ref());
+            })
+            .await
     }
 }
 crate::request::request_options!(EmployeesRetrieveBuilder);
@@ -775,11 +766,10 @@ impl EmployeesTerminateBuilder {
     pub async fn send_with_response(self) -> Result<ApiResponse<()>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employees_terminate();
-        request = request.employee_id(self.employee_id);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("employee_id", self.employee_id.as_ref());
+            })
+            .await
     }
 }
 crate::request::request_options!(EmployeesTerminateBuilder);
@@ -887,12 +877,11 @@ impl EmployeesUpdateBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employees_update();
-        request = request.employee_id(self.employee_id);
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("employee_id", self.employee_id.as_ref());
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(EmployeesUpdateBuilder);
@@ -956,11 +945,10 @@ impl EmployersCreateBuilder {
             address: self.address.into_api(op, "address")?,
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employers_create();
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(EmployersCreateBuilder);
@@ -1052,15 +1040,14 @@ impl EmployersCreateEligibilityPolicyBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employers_create_eligibility_policy();
-        request = request.employer_id(self.employer_id);
-        if let Some(value) = self.policy_to_replace_id {
-            request = request.policy_to_replace_id(value);
-        }
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("employer_id", self.employer_id.as_ref());
+                if let Some(value) = &self.policy_to_replace_id {
+                    request.query("policy_to_replace_id", value);
+                }
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(EmployersCreateEligibilityPolicyBuilder);
@@ -1191,12 +1178,11 @@ impl EmployersEmployeesCreateBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employers_employees_create();
-        request = request.employer_id(self.employer_id);
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("employer_id", self.employer_id.as_ref());
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(EmployersEmployeesCreateBuilder);
@@ -1273,23 +1259,22 @@ impl EmployersEmployeesListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employers_employees_list();
-        request = request.employer_id(self.employer_id);
-        if let Some(value) = self.active_in {
-            request = request.active_in(value);
-        }
-        if let Some(value) = self.employee_class {
-            request = request.employee_class(value);
-        }
-        if let Some(value) = self.limit {
-            request = request.limit(value);
-        }
-        if let Some(value) = self.page {
-            request = request.page(value);
-        }
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("employer_id", self.employer_id.as_ref());
+                if let Some(value) = &self.active_in {
+                    request.query("active_in", value);
+                }
+                if let Some(value) = &self.employee_class {
+                    request.query("employee_class", value);
+                }
+                if let Some(value) = &self.limit {
+                    request.query("limit", value);
+                }
+                if let Some(value) = &self.page {
+                    request.query("page", value);
+                }
+            })
+            .await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -1378,22 +1363,21 @@ impl EmployersListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employers_list();
-        if let Some(value) = self.active_in {
-            request = request.active_in(value);
-        }
-        if let Some(value) = self.limit {
-            request = request.limit(value);
-        }
-        if let Some(value) = self.name {
-            request = request.name(value);
-        }
-        if let Some(value) = self.page {
-            request = request.page(value);
-        }
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                if let Some(value) = &self.active_in {
+                    request.query("active_in", value);
+                }
+                if let Some(value) = &self.limit {
+                    request.query("limit", value);
+                }
+                if let Some(value) = &self.name {
+                    request.query("name", value);
+                }
+                if let Some(value) = &self.page {
+                    request.query("page", value);
+                }
+            })
+            .await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -1450,11 +1434,10 @@ impl EmployersRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::Employer>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employers_retrieve();
-        request = request.employer_id(self.employer_id);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("employer_id", self.employer_id.as_ref());
+            })
+            .await
     }
 }
 crate::request::request_options!(EmployersRetrieveBuilder);
@@ -1546,12 +1529,11 @@ impl EmployersUpdateBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.employers_update();
-        request = request.employer_id(self.employer_id);
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("employer_id", self.employer_id.as_ref());
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(EmployersUpdateBuilder);
@@ -1594,11 +1576,10 @@ impl EnrollmentsListPlansBuilder {
     ) -> Result<ApiResponse<Vec<crate::types::EnrollmentPlan>>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.enrollments_list_plans();
-        request = request.enrollment_id(self.enrollment_id);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("enrollment_id", self.enrollment_id.as_ref());
+            })
+            .await
     }
 }
 crate::request::request_options!(EnrollmentsListPlansBuilder);
@@ -1664,12 +1645,11 @@ impl EnrollmentsReissueBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.enrollments_reissue();
-        request = request.enrollment_id(self.enrollment_id);
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("enrollment_id", self.enrollment_id.as_ref());
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(EnrollmentsReissueBuilder);
@@ -1712,11 +1692,10 @@ impl EnrollmentsRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::Enrollment>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.enrollments_retrieve();
-        request = request.enrollment_id(self.enrollment_id);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("enrollment_id", self.enrollment_id.as_ref());
+            })
+            .await
     }
 }
 crate::request::request_options!(EnrollmentsRetrieveBuilder);
@@ -1816,12 +1795,11 @@ impl MembersDependentsCreateBuilder {
             ssn: self.ssn,
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.members_dependents_create();
-        request = request.member_id(self.member_id);
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("member_id", self.member_id.as_ref());
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(MembersDependentsCreateBuilder);
@@ -1898,23 +1876,22 @@ impl MembersDependentsListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.members_dependents_list();
-        request = request.member_id(self.member_id);
-        if let Some(value) = self.active_in {
-            request = request.active_in(value);
-        }
-        if let Some(value) = self.limit {
-            request = request.limit(value);
-        }
-        if let Some(value) = self.page {
-            request = request.page(value);
-        }
-        if let Some(value) = self.relationship {
-            request = request.relationship(value);
-        }
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("member_id", self.member_id.as_ref());
+                if let Some(value) = &self.active_in {
+                    request.query("active_in", value);
+                }
+                if let Some(value) = &self.limit {
+                    request.query("limit", value);
+                }
+                if let Some(value) = &self.page {
+                    request.query("page", value);
+                }
+                if let Some(value) = &self.relationship {
+                    request.query("relationship", value);
+                }
+            })
+            .await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -2005,23 +1982,22 @@ impl MembersQualifyingLifeEventsListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.members_qualifying_life_events_list();
-        request = request.member_id(self.member_id);
-        if let Some(value) = self.event_type {
-            request = request.event_type(value);
-        }
-        if let Some(value) = self.limit {
-            request = request.limit(value);
-        }
-        if let Some(value) = self.page {
-            request = request.page(value);
-        }
-        if let Some(value) = self.status {
-            request = request.status(value);
-        }
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("member_id", self.member_id.as_ref());
+                if let Some(value) = &self.event_type {
+                    request.query("event_type", value);
+                }
+                if let Some(value) = &self.limit {
+                    request.query("limit", value);
+                }
+                if let Some(value) = &self.page {
+                    request.query("page", value);
+                }
+                if let Some(value) = &self.status {
+                    request.query("status", value);
+                }
+            })
+            .await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -2107,12 +2083,11 @@ impl MembersQualifyingLifeEventsRecordBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.members_qualifying_life_events_record();
-        request = request.member_id(self.member_id);
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("member_id", self.member_id.as_ref());
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(MembersQualifyingLifeEventsRecordBuilder);
@@ -2155,11 +2130,10 @@ impl PlanYearsRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::PlanYear>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.plan_years_retrieve();
-        request = request.plan_year_id(self.plan_year_id);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("plan_year_id", self.plan_year_id.as_ref());
+            })
+            .await
     }
 }
 crate::request::request_options!(PlanYearsRetrieveBuilder);
@@ -2256,12 +2230,11 @@ impl PlanYearsUpdateBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.plan_years_update();
-        request = request.plan_year_id(self.plan_year_id);
-        request = request.body(body);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("plan_year_id", self.plan_year_id.as_ref());
+                request.json(&body);
+            })
+            .await
     }
 }
 crate::request::request_options!(PlanYearsUpdateBuilder);
@@ -2304,11 +2277,10 @@ impl QualifyingLifeEventsRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::QualifyingLifeEvent>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        #[allow(unused_mut)]
-        let mut request = call.api.qualifying_life_events_retrieve();
-        request = request.qle_id(self.qle_id);
-        let result = request.send().await;
-        call.finish(result).await
+        call.send(|request| {
+                request.path("qle_id", self.qle_id.as_ref());
+            })
+            .await
     }
 }
 crate::request::request_options!(QualifyingLifeEventsRetrieveBuilder);
