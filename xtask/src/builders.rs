@@ -300,6 +300,19 @@ fn paged(op: &Op) -> Option<(&Ty, String)> {
     Some((item, default))
 }
 
+/// The initialisers of `new`: each required field from its argument, each optional one `None`.
+fn emit_field_inits(api: &Api, out: &mut String, fields: &[Field], owned_ids: bool) {
+    for f in fields {
+        let n = ident(f.name);
+        if f.required {
+            let conv = api.arg(f.ty, f.limits, owned_ids).1.replace("{}", &n);
+            writeln!(out, "            {n}: {conv},").unwrap();
+        } else {
+            writeln!(out, "            {n}: None,").unwrap();
+        }
+    }
+}
+
 /// The checks of every field's limits (`field` makes the expression naming a field).
 fn emit_checks(api: &Api, out: &mut String, fields: &[Field], field: impl Fn(&str) -> String) {
     for f in fields {
@@ -401,15 +414,7 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     writeln!(out, "    #[allow(clippy::too_many_arguments)]").unwrap();
     writeln!(out, "    pub(crate) fn new(client: Client, {}) -> Self {{", args.join(", ")).unwrap();
     writeln!(out, "        Self {{ client, options: RequestOptions::default(),").unwrap();
-    for f in &fields {
-        let n = ident(f.name);
-        if f.required {
-            let conv = api.arg(f.ty, f.limits, false).1.replace("{}", &n);
-            writeln!(out, "            {n}: {conv},").unwrap();
-        } else {
-            writeln!(out, "            {n}: None,").unwrap();
-        }
-    }
+    emit_field_inits(api, out, &fields, false);
     writeln!(out, "        }}").unwrap();
     writeln!(out, "    }}").unwrap();
     for f in fields.iter().filter(|f| !f.required) {
@@ -586,15 +591,7 @@ pub fn render_inputs(api: &Api) -> Result<String, String> {
         writeln!(out, "    #[allow(clippy::too_many_arguments)]").unwrap();
         writeln!(out, "    pub fn new({}) -> Self {{", args.join(", ")).unwrap();
         writeln!(out, "        Self {{").unwrap();
-        for f in &fields {
-            let n = ident(f.name);
-            if f.required {
-                let conv = api.arg(f.ty, f.limits, true).1.replace("{}", &n);
-                writeln!(out, "            {n}: {conv},").unwrap();
-            } else {
-                writeln!(out, "            {n}: None,").unwrap();
-            }
-        }
+        emit_field_inits(api, &mut out, &fields, true);
         writeln!(out, "        }}").unwrap();
         writeln!(out, "    }}").unwrap();
         for f in fields.iter().filter(|f| !f.required) {
