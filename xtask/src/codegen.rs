@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
 use crate::spec::{Api, ModelKind};
-use crate::{builders, tables};
+use crate::{builders, enums, tables};
 
 /// Path of the spec, relative to the workspace root.
 pub const SPEC: &str = "openapi.yaml";
@@ -59,6 +59,15 @@ fn settings(api: &Api) -> GenerationSettings {
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
+    // Every enum becomes the open enum of the same name that `enums.rs` writes into
+    // `generated_enums.rs`: a value added to the API later decodes instead of failing.
+    for (name, _, _) in enums::enums(api) {
+        settings.with_replacement(
+            name,
+            format!("crate::generated_enums::{name}"),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
     // The SSN type redacts itself in `Debug` and has no `Display`.
     settings.with_replacement("Ssn", "crate::Ssn", [TypeImpl::FromStr].into_iter());
     settings
@@ -97,6 +106,7 @@ pub fn generate(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
     check_dependencies(root, &client)?;
     Ok(vec![
         (OUTPUT, client),
+        (enums::OUTPUT, pretty(enums::OUTPUT, &enums::render(&api)?)?),
         (tables::OUTPUT, pretty(tables::OUTPUT, &tables::render(&api))?),
         (
             builders::BUILDERS,

@@ -12,6 +12,7 @@ mod builders;
 mod codegen;
 mod coverage;
 mod drills;
+mod enums;
 mod spec;
 mod tables;
 

@@ -183,7 +183,7 @@ pub mod types {
         ///Insurance carrier behind the product.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub carrier_name: ::std::option::Option<::std::string::String>,
-        pub category: Category,
+        pub category: crate::generated_enums::Category,
         ///Creation timestamp of the product.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Longer explanation of the product.
@@ -192,73 +192,13 @@ pub mod types {
         pub id: crate::ids::BenefitProductId,
         ///Product name.
         pub name: ::std::string::String,
-        pub product_code: ProductCode,
+        pub product_code: crate::generated_enums::ProductCode,
         ///Timestamp of the latest change to the product.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     impl BenefitProduct {
         pub fn builder() -> builder::BenefitProduct {
             Default::default()
-        }
-    }
-    ///Kind of coverage a benefit product provides.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum Category {
-        Medical,
-        Dental,
-        Vision,
-        Hospital,
-    }
-    impl ::std::fmt::Display for Category {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Medical => f.write_str("Medical"),
-                Self::Dental => f.write_str("Dental"),
-                Self::Vision => f.write_str("Vision"),
-                Self::Hospital => f.write_str("Hospital"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Category {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Medical" => Ok(Self::Medical),
-                "Dental" => Ok(Self::Dental),
-                "Vision" => Ok(Self::Vision),
-                "Hospital" => Ok(Self::Hospital),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Category {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Category {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///How the monthly cost is shared for one employment type and coverage tier.
@@ -276,7 +216,7 @@ pub mod types {
         pub employer_contribution_cents: i64,
         ///Employment type it applies to, for example full_time or part_time.
         pub employment: ::std::string::String,
-        pub family_status: CoverageTier,
+        pub family_status: crate::generated_enums::CoverageTier,
         ///Identifier of the contribution class.
         pub id: ::std::string::String,
     }
@@ -300,78 +240,11 @@ pub mod types {
         pub employer_contribution_cents: i64,
         ///Employment type it applies to, for example full_time or part_time.
         pub employment: ::std::string::String,
-        pub family_status: CoverageTier,
+        pub family_status: crate::generated_enums::CoverageTier,
     }
     impl ContributionClassInput {
         pub fn builder() -> builder::ContributionClassInput {
             Default::default()
-        }
-    }
-    ///Who is covered: EE employee only, ES employee and spouse, EC employee and children, EF family.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum CoverageTier {
-        Unspecified,
-        #[serde(rename = "EE")]
-        Ee,
-        #[serde(rename = "ES")]
-        Es,
-        #[serde(rename = "EC")]
-        Ec,
-        #[serde(rename = "EF")]
-        Ef,
-    }
-    impl ::std::fmt::Display for CoverageTier {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Unspecified => f.write_str("Unspecified"),
-                Self::Ee => f.write_str("EE"),
-                Self::Es => f.write_str("ES"),
-                Self::Ec => f.write_str("EC"),
-                Self::Ef => f.write_str("EF"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for CoverageTier {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Unspecified" => Ok(Self::Unspecified),
-                "EE" => Ok(Self::Ee),
-                "ES" => Ok(Self::Es),
-                "EC" => Ok(Self::Ec),
-                "EF" => Ok(Self::Ef),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CoverageTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CoverageTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A spouse or child who can be covered through a member.
@@ -398,8 +271,8 @@ pub mod types {
         ///Family name.
         pub last_name: ::std::string::String,
         pub member_id: crate::ids::MemberId,
-        pub relationship: Relationship,
-        pub sex: Sex,
+        pub relationship: crate::generated_enums::Relationship,
+        pub sex: crate::generated_enums::Sex,
         ///Final four digits of the SSN; the full number is never returned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ssn_last_four: ::std::option::Option<::std::string::String>,
@@ -432,8 +305,8 @@ pub mod types {
         pub gender: ::std::option::Option<::std::string::String>,
         ///Family name.
         pub last_name: DependentCreateRequestLastName,
-        pub relationship: Relationship,
-        pub sex: Sex,
+        pub relationship: crate::generated_enums::Relationship,
+        pub sex: crate::generated_enums::Sex,
         ///Social Security number of the dependent, when known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ssn: ::std::option::Option<crate::Ssn>,
@@ -594,7 +467,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gender: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationship: ::std::option::Option<Relationship>,
+        pub relationship: ::std::option::Option<crate::generated_enums::Relationship>,
     }
     impl DependentUpdateRequest {
         pub fn builder() -> builder::DependentUpdateRequest {
@@ -611,8 +484,8 @@ pub mod types {
     )]
     pub struct Election {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub coverage_tier: ::std::option::Option<CoverageTier>,
-        pub decision: ElectionDecision,
+        pub coverage_tier: ::std::option::Option<crate::generated_enums::CoverageTier>,
+        pub decision: crate::generated_enums::ElectionDecision,
         ///Dependents to include in the coverage.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dependent_ids: ::std::option::Option<
@@ -626,60 +499,6 @@ pub mod types {
     impl Election {
         pub fn builder() -> builder::Election {
             Default::default()
-        }
-    }
-    ///Whether the employee takes or declines the offered benefit.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum ElectionDecision {
-        Enrolled,
-        Waived,
-    }
-    impl ::std::fmt::Display for ElectionDecision {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Enrolled => f.write_str("Enrolled"),
-                Self::Waived => f.write_str("Waived"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ElectionDecision {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Enrolled" => Ok(Self::Enrolled),
-                "Waived" => Ok(Self::Waived),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ElectionDecision {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ElectionDecision {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///Body for creating an eligibility policy.
@@ -788,7 +607,7 @@ pub mod types {
         ///Creation timestamp of the employee.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub employee_class: ::std::option::Option<EmployeeClass>,
+        pub employee_class: ::std::option::Option<crate::generated_enums::EmployeeClass>,
         pub employer_id: crate::ids::EmployerId,
         pub id: crate::ids::EmployeeId,
         pub member: Member,
@@ -803,75 +622,6 @@ pub mod types {
     impl Employee {
         pub fn builder() -> builder::Employee {
             Default::default()
-        }
-    }
-    ///Employment classification of an employee.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum EmployeeClass {
-        #[serde(rename = "Full Time")]
-        FullTime,
-        #[serde(rename = "Part Time")]
-        PartTime,
-        Temporary,
-        Intern,
-        Seasonal,
-        #[serde(rename = "Individual Contractor")]
-        IndividualContractor,
-    }
-    impl ::std::fmt::Display for EmployeeClass {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::FullTime => f.write_str("Full Time"),
-                Self::PartTime => f.write_str("Part Time"),
-                Self::Temporary => f.write_str("Temporary"),
-                Self::Intern => f.write_str("Intern"),
-                Self::Seasonal => f.write_str("Seasonal"),
-                Self::IndividualContractor => f.write_str("Individual Contractor"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EmployeeClass {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Full Time" => Ok(Self::FullTime),
-                "Part Time" => Ok(Self::PartTime),
-                "Temporary" => Ok(Self::Temporary),
-                "Intern" => Ok(Self::Intern),
-                "Seasonal" => Ok(Self::Seasonal),
-                "Individual Contractor" => Ok(Self::IndividualContractor),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for EmployeeClass {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for EmployeeClass {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///Body for adding an employee to an employer.
@@ -890,7 +640,7 @@ pub mod types {
         ///Email address.
         pub email: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub employee_class: ::std::option::Option<EmployeeClass>,
+        pub employee_class: ::std::option::Option<crate::generated_enums::EmployeeClass>,
         ///Given name.
         pub first_name: EmployeeCreateRequestFirstName,
         ///Gender identity, if given.
@@ -901,7 +651,7 @@ pub mod types {
         ///Phone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
-        pub sex: Sex,
+        pub sex: crate::generated_enums::Sex,
         pub ssn: crate::Ssn,
         ///Day the employee was hired.
         pub start_date: ::chrono::naive::NaiveDate,
@@ -1060,7 +810,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub employee_class: ::std::option::Option<EmployeeClass>,
+        pub employee_class: ::std::option::Option<crate::generated_enums::EmployeeClass>,
         ///New gender identity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gender: ::std::option::Option<::std::string::String>,
@@ -1501,7 +1251,7 @@ pub mod types {
         pub first_name: ::std::string::String,
         ///Family name.
         pub last_name: ::std::string::String,
-        pub relationship: Relationship,
+        pub relationship: crate::generated_enums::Relationship,
     }
     impl EnrolledDependent {
         pub fn builder() -> builder::EnrolledDependent {
@@ -1525,7 +1275,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub coverage_start_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub coverage_tier: ::std::option::Option<CoverageTier>,
+        pub coverage_tier: ::std::option::Option<crate::generated_enums::CoverageTier>,
         ///Creation timestamp of the enrollment.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///What the employee chose, normally enrolled or waived; a free-form string.
@@ -1551,7 +1301,7 @@ pub mod types {
         ///Name of the picked plan.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub selected_plan_name: ::std::option::Option<::std::string::String>,
-        pub status: EnrollmentStatus,
+        pub status: crate::generated_enums::EnrollmentStatus,
         ///Timestamp of the latest change to the enrollment.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -1587,7 +1337,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub out_of_pocket_max_cents: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tier: ::std::option::Option<PlanTier>,
+        pub tier: ::std::option::Option<crate::generated_enums::PlanTier>,
     }
     impl EnrollmentPlan {
         pub fn builder() -> builder::EnrollmentPlan {
@@ -1603,7 +1353,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct EnrollmentPlanCost {
-        pub coverage_tier: CoverageTier,
+        pub coverage_tier: crate::generated_enums::CoverageTier,
         ///Part paid by the employee each month, in cents.
         pub employee_contribution_cents: i64,
         ///Part paid by the employer each month, in cents.
@@ -1700,70 +1450,6 @@ pub mod types {
                 })
         }
     }
-    ///Where an enrollment stands.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum EnrollmentStatus {
-        #[serde(rename = "pending")]
-        Pending,
-        #[serde(rename = "enrolled")]
-        Enrolled,
-        #[serde(rename = "waived")]
-        Waived,
-        #[serde(rename = "inactive")]
-        Inactive,
-    }
-    impl ::std::fmt::Display for EnrollmentStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Pending => f.write_str("pending"),
-                Self::Enrolled => f.write_str("enrolled"),
-                Self::Waived => f.write_str("waived"),
-                Self::Inactive => f.write_str("inactive"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EnrollmentStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "pending" => Ok(Self::Pending),
-                "enrolled" => Ok(Self::Enrolled),
-                "waived" => Ok(Self::Waived),
-                "inactive" => Ok(Self::Inactive),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for EnrollmentStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for EnrollmentStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///Body carrying one or more elections for an employee.
     #[derive(
         ::serde::Deserialize,
@@ -1810,91 +1496,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Kind of qualifying life event.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum EventType {
-        Marriage,
-        Birth,
-        Adoption,
-        Divorce,
-        Death,
-        #[serde(rename = "Job Loss")]
-        JobLoss,
-        #[serde(rename = "Reduction In Hours")]
-        ReductionInHours,
-        #[serde(rename = "Employer Bankruptcy")]
-        EmployerBankruptcy,
-        #[serde(rename = "Medicare Entitlement")]
-        MedicareEntitlement,
-        Termination,
-        Other,
-    }
-    impl ::std::fmt::Display for EventType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Marriage => f.write_str("Marriage"),
-                Self::Birth => f.write_str("Birth"),
-                Self::Adoption => f.write_str("Adoption"),
-                Self::Divorce => f.write_str("Divorce"),
-                Self::Death => f.write_str("Death"),
-                Self::JobLoss => f.write_str("Job Loss"),
-                Self::ReductionInHours => f.write_str("Reduction In Hours"),
-                Self::EmployerBankruptcy => f.write_str("Employer Bankruptcy"),
-                Self::MedicareEntitlement => f.write_str("Medicare Entitlement"),
-                Self::Termination => f.write_str("Termination"),
-                Self::Other => f.write_str("Other"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for EventType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Marriage" => Ok(Self::Marriage),
-                "Birth" => Ok(Self::Birth),
-                "Adoption" => Ok(Self::Adoption),
-                "Divorce" => Ok(Self::Divorce),
-                "Death" => Ok(Self::Death),
-                "Job Loss" => Ok(Self::JobLoss),
-                "Reduction In Hours" => Ok(Self::ReductionInHours),
-                "Employer Bankruptcy" => Ok(Self::EmployerBankruptcy),
-                "Medicare Entitlement" => Ok(Self::MedicareEntitlement),
-                "Termination" => Ok(Self::Termination),
-                "Other" => Ok(Self::Other),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for EventType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for EventType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///The person an employee record refers to.
     #[derive(
         ::serde::Deserialize,
@@ -1920,7 +1521,7 @@ pub mod types {
         ///Phone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
-        pub sex: Sex,
+        pub sex: crate::generated_enums::Sex,
         ///Name suffix such as Jr.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub suffix: ::std::option::Option<::std::string::String>,
@@ -1952,71 +1553,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub out_of_pocket_max_cents: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tier: ::std::option::Option<PlanTier>,
+        pub tier: ::std::option::Option<crate::generated_enums::PlanTier>,
     }
     impl Plan {
         pub fn builder() -> builder::Plan {
             Default::default()
-        }
-    }
-    ///Metal level of a plan.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum PlanTier {
-        Bronze,
-        Silver,
-        Gold,
-        Platinum,
-    }
-    impl ::std::fmt::Display for PlanTier {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Bronze => f.write_str("Bronze"),
-                Self::Silver => f.write_str("Silver"),
-                Self::Gold => f.write_str("Gold"),
-                Self::Platinum => f.write_str("Platinum"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PlanTier {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Bronze" => Ok(Self::Bronze),
-                "Silver" => Ok(Self::Silver),
-                "Gold" => Ok(Self::Gold),
-                "Platinum" => Ok(Self::Platinum),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PlanTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PlanTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///One coverage period of a benefit product for a given employer.
@@ -2045,7 +1586,7 @@ pub mod types {
         pub open_enrollment_start_date: ::chrono::naive::NaiveDate,
         ///Plans offered in this plan year.
         pub plans: ::std::vec::Vec<Plan>,
-        pub status: PlanYearStatus,
+        pub status: crate::generated_enums::PlanYearStatus,
         ///Timestamp of the latest change to the plan year.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -2080,70 +1621,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///Lifecycle stage of a plan year.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum PlanYearStatus {
-        #[serde(rename = "draft")]
-        Draft,
-        #[serde(rename = "open_enrollment")]
-        OpenEnrollment,
-        #[serde(rename = "active")]
-        Active,
-        #[serde(rename = "expired")]
-        Expired,
-    }
-    impl ::std::fmt::Display for PlanYearStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Draft => f.write_str("draft"),
-                Self::OpenEnrollment => f.write_str("open_enrollment"),
-                Self::Active => f.write_str("active"),
-                Self::Expired => f.write_str("expired"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PlanYearStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "draft" => Ok(Self::Draft),
-                "open_enrollment" => Ok(Self::OpenEnrollment),
-                "active" => Ok(Self::Active),
-                "expired" => Ok(Self::Expired),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PlanYearStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PlanYearStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///Body for updating a plan year. Every field is optional, and changes are only accepted before open enrollment opens.
     #[derive(
         ::serde::Deserialize,
@@ -2172,114 +1649,6 @@ pub mod types {
     impl PlanYearUpdateRequest {
         pub fn builder() -> builder::PlanYearUpdateRequest {
             Default::default()
-        }
-    }
-    ///Code of a benefit product offering.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum ProductCode {
-        #[serde(rename = "EBA")]
-        Eba,
-        #[serde(rename = "VPC")]
-        Vpc,
-        #[serde(rename = "VPC_CORE")]
-        VpcCore,
-        #[serde(rename = "MEC")]
-        Mec,
-        #[serde(rename = "MEC2")]
-        Mec2,
-        #[serde(rename = "MEC_PLUS")]
-        MecPlus,
-        #[serde(rename = "MVP")]
-        Mvp,
-        #[serde(rename = "MVP2")]
-        Mvp2,
-        #[serde(rename = "MVPSL")]
-        Mvpsl,
-        #[serde(rename = "MVPSL2")]
-        Mvpsl2,
-        #[serde(rename = "VD")]
-        Vd,
-        #[serde(rename = "VV")]
-        Vv,
-        #[serde(rename = "ICHRA")]
-        Ichra,
-        #[serde(rename = "ICHRA_PREMIUM_PLUS")]
-        IchraPremiumPlus,
-        #[serde(rename = "ICHRA_REIMBURSEMENT_ONLY")]
-        IchraReimbursementOnly,
-    }
-    impl ::std::fmt::Display for ProductCode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Eba => f.write_str("EBA"),
-                Self::Vpc => f.write_str("VPC"),
-                Self::VpcCore => f.write_str("VPC_CORE"),
-                Self::Mec => f.write_str("MEC"),
-                Self::Mec2 => f.write_str("MEC2"),
-                Self::MecPlus => f.write_str("MEC_PLUS"),
-                Self::Mvp => f.write_str("MVP"),
-                Self::Mvp2 => f.write_str("MVP2"),
-                Self::Mvpsl => f.write_str("MVPSL"),
-                Self::Mvpsl2 => f.write_str("MVPSL2"),
-                Self::Vd => f.write_str("VD"),
-                Self::Vv => f.write_str("VV"),
-                Self::Ichra => f.write_str("ICHRA"),
-                Self::IchraPremiumPlus => f.write_str("ICHRA_PREMIUM_PLUS"),
-                Self::IchraReimbursementOnly => f.write_str("ICHRA_REIMBURSEMENT_ONLY"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ProductCode {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "EBA" => Ok(Self::Eba),
-                "VPC" => Ok(Self::Vpc),
-                "VPC_CORE" => Ok(Self::VpcCore),
-                "MEC" => Ok(Self::Mec),
-                "MEC2" => Ok(Self::Mec2),
-                "MEC_PLUS" => Ok(Self::MecPlus),
-                "MVP" => Ok(Self::Mvp),
-                "MVP2" => Ok(Self::Mvp2),
-                "MVPSL" => Ok(Self::Mvpsl),
-                "MVPSL2" => Ok(Self::Mvpsl2),
-                "VD" => Ok(Self::Vd),
-                "VV" => Ok(Self::Vv),
-                "ICHRA" => Ok(Self::Ichra),
-                "ICHRA_PREMIUM_PLUS" => Ok(Self::IchraPremiumPlus),
-                "ICHRA_REIMBURSEMENT_ONLY" => Ok(Self::IchraReimbursementOnly),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ProductCode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ProductCode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A life change, such as a marriage or a birth, that lets an employee change benefits outside open enrollment.
@@ -2315,7 +1684,7 @@ pub mod types {
         ///Identifier of the user who reviewed the event.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reviewed_by: ::std::option::Option<::std::string::String>,
-        pub status: QualifyingLifeEventStatus,
+        pub status: crate::generated_enums::QualifyingLifeEventStatus,
         ///Timestamp of the latest change to the event.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -2335,7 +1704,7 @@ pub mod types {
     pub struct QualifyingLifeEventRecordRequest {
         ///Day the event took place.
         pub event_date: ::chrono::naive::NaiveDate,
-        pub event_type: EventType,
+        pub event_type: crate::generated_enums::EventType,
         ///Optional free-text remarks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<QualifyingLifeEventRecordRequestNotes>,
@@ -2411,120 +1780,6 @@ pub mod types {
                 })
         }
     }
-    ///Review outcome of a qualifying life event.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum QualifyingLifeEventStatus {
-        #[serde(rename = "pending")]
-        Pending,
-        #[serde(rename = "approved")]
-        Approved,
-        #[serde(rename = "denied")]
-        Denied,
-    }
-    impl ::std::fmt::Display for QualifyingLifeEventStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Pending => f.write_str("pending"),
-                Self::Approved => f.write_str("approved"),
-                Self::Denied => f.write_str("denied"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for QualifyingLifeEventStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "pending" => Ok(Self::Pending),
-                "approved" => Ok(Self::Approved),
-                "denied" => Ok(Self::Denied),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for QualifyingLifeEventStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for QualifyingLifeEventStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///How a dependent is related to the member.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum Relationship {
-        Spouse,
-        Child,
-    }
-    impl ::std::fmt::Display for Relationship {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Spouse => f.write_str("Spouse"),
-                Self::Child => f.write_str("Child"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Relationship {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Spouse" => Ok(Self::Spouse),
-                "Child" => Ok(Self::Child),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Relationship {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Relationship {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///A single condition of an eligibility policy.
     #[derive(
         ::serde::Deserialize,
@@ -2565,66 +1820,6 @@ pub mod types {
     impl RuleInput {
         pub fn builder() -> builder::RuleInput {
             Default::default()
-        }
-    }
-    ///Sex of a person.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum Sex {
-        Male,
-        Female,
-        Other,
-        Unknown,
-    }
-    impl ::std::fmt::Display for Sex {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Male => f.write_str("Male"),
-                Self::Female => f.write_str("Female"),
-                Self::Other => f.write_str("Other"),
-                Self::Unknown => f.write_str("Unknown"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Sex {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "Male" => Ok(Self::Male),
-                "Female" => Ok(Self::Female),
-                "Other" => Ok(Self::Other),
-                "Unknown" => Ok(Self::Unknown),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Sex {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Sex {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     /// Types for composing complex structures.
@@ -3125,7 +2320,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            category: ::std::result::Result<super::Category, ::std::string::String>,
+            category: ::std::result::Result<
+                crate::generated_enums::Category,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -3140,7 +2338,7 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             product_code: ::std::result::Result<
-                super::ProductCode,
+                crate::generated_enums::ProductCode,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -3190,7 +2388,7 @@ pub mod types {
             }
             pub fn category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Category>,
+                T: ::std::convert::TryInto<crate::generated_enums::Category>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category = value
@@ -3248,7 +2446,7 @@ pub mod types {
             }
             pub fn product_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ProductCode>,
+                T: ::std::convert::TryInto<crate::generated_enums::ProductCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.product_code = value
@@ -3319,7 +2517,7 @@ pub mod types {
                 ::std::string::String,
             >,
             family_status: ::std::result::Result<
-                super::CoverageTier,
+                crate::generated_enums::CoverageTier,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -3384,7 +2582,7 @@ pub mod types {
             }
             pub fn family_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CoverageTier>,
+                T: ::std::convert::TryInto<crate::generated_enums::CoverageTier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.family_status = value
@@ -3445,7 +2643,7 @@ pub mod types {
                 ::std::string::String,
             >,
             family_status: ::std::result::Result<
-                super::CoverageTier,
+                crate::generated_enums::CoverageTier,
                 ::std::string::String,
             >,
         }
@@ -3506,7 +2704,7 @@ pub mod types {
             }
             pub fn family_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CoverageTier>,
+                T: ::std::convert::TryInto<crate::generated_enums::CoverageTier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.family_status = value
@@ -3571,10 +2769,13 @@ pub mod types {
                 ::std::string::String,
             >,
             relationship: ::std::result::Result<
-                super::Relationship,
+                crate::generated_enums::Relationship,
                 ::std::string::String,
             >,
-            sex: ::std::result::Result<super::Sex, ::std::string::String>,
+            sex: ::std::result::Result<
+                crate::generated_enums::Sex,
+                ::std::string::String,
+            >,
             ssn_last_four: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3706,7 +2907,7 @@ pub mod types {
             }
             pub fn relationship<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Relationship>,
+                T: ::std::convert::TryInto<crate::generated_enums::Relationship>,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationship = value
@@ -3718,7 +2919,7 @@ pub mod types {
             }
             pub fn sex<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Sex>,
+                T: ::std::convert::TryInto<crate::generated_enums::Sex>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sex = value
@@ -3825,10 +3026,13 @@ pub mod types {
                 ::std::string::String,
             >,
             relationship: ::std::result::Result<
-                super::Relationship,
+                crate::generated_enums::Relationship,
                 ::std::string::String,
             >,
-            sex: ::std::result::Result<super::Sex, ::std::string::String>,
+            sex: ::std::result::Result<
+                crate::generated_enums::Sex,
+                ::std::string::String,
+            >,
             ssn: ::std::result::Result<
                 ::std::option::Option<crate::Ssn>,
                 ::std::string::String,
@@ -3905,7 +3109,7 @@ pub mod types {
             }
             pub fn relationship<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Relationship>,
+                T: ::std::convert::TryInto<crate::generated_enums::Relationship>,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationship = value
@@ -3917,7 +3121,7 @@ pub mod types {
             }
             pub fn sex<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Sex>,
+                T: ::std::convert::TryInto<crate::generated_enums::Sex>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sex = value
@@ -3996,7 +3200,7 @@ pub mod types {
                 ::std::string::String,
             >,
             relationship: ::std::result::Result<
-                ::std::option::Option<super::Relationship>,
+                ::std::option::Option<crate::generated_enums::Relationship>,
                 ::std::string::String,
             >,
         }
@@ -4036,7 +3240,9 @@ pub mod types {
             }
             pub fn relationship<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Relationship>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated_enums::Relationship>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationship = value
@@ -4073,11 +3279,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Election {
             coverage_tier: ::std::result::Result<
-                ::std::option::Option<super::CoverageTier>,
+                ::std::option::Option<crate::generated_enums::CoverageTier>,
                 ::std::string::String,
             >,
             decision: ::std::result::Result<
-                super::ElectionDecision,
+                crate::generated_enums::ElectionDecision,
                 ::std::string::String,
             >,
             dependent_ids: ::std::result::Result<
@@ -4109,7 +3315,9 @@ pub mod types {
         impl Election {
             pub fn coverage_tier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CoverageTier>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated_enums::CoverageTier>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.coverage_tier = value
@@ -4121,7 +3329,7 @@ pub mod types {
             }
             pub fn decision<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ElectionDecision>,
+                T: ::std::convert::TryInto<crate::generated_enums::ElectionDecision>,
                 T::Error: ::std::fmt::Display,
             {
                 self.decision = value
@@ -4317,7 +3525,7 @@ pub mod types {
                 ::std::string::String,
             >,
             employee_class: ::std::result::Result<
-                ::std::option::Option<super::EmployeeClass>,
+                ::std::option::Option<crate::generated_enums::EmployeeClass>,
                 ::std::string::String,
             >,
             employer_id: ::std::result::Result<
@@ -4394,7 +3602,9 @@ pub mod types {
             }
             pub fn employee_class<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::EmployeeClass>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated_enums::EmployeeClass>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.employee_class = value
@@ -4528,7 +3738,7 @@ pub mod types {
             >,
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
             employee_class: ::std::result::Result<
-                ::std::option::Option<super::EmployeeClass>,
+                ::std::option::Option<crate::generated_enums::EmployeeClass>,
                 ::std::string::String,
             >,
             first_name: ::std::result::Result<
@@ -4547,7 +3757,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            sex: ::std::result::Result<super::Sex, ::std::string::String>,
+            sex: ::std::result::Result<
+                crate::generated_enums::Sex,
+                ::std::string::String,
+            >,
             ssn: ::std::result::Result<crate::Ssn, ::std::string::String>,
             start_date: ::std::result::Result<
                 ::chrono::naive::NaiveDate,
@@ -4617,7 +3830,9 @@ pub mod types {
             }
             pub fn employee_class<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::EmployeeClass>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated_enums::EmployeeClass>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.employee_class = value
@@ -4679,7 +3894,7 @@ pub mod types {
             }
             pub fn sex<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Sex>,
+                T: ::std::convert::TryInto<crate::generated_enums::Sex>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sex = value
@@ -4778,7 +3993,7 @@ pub mod types {
                 ::std::string::String,
             >,
             employee_class: ::std::result::Result<
-                ::std::option::Option<super::EmployeeClass>,
+                ::std::option::Option<crate::generated_enums::EmployeeClass>,
                 ::std::string::String,
             >,
             gender: ::std::result::Result<
@@ -4833,7 +4048,9 @@ pub mod types {
             }
             pub fn employee_class<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::EmployeeClass>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated_enums::EmployeeClass>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.employee_class = value
@@ -5352,7 +4569,7 @@ pub mod types {
                 ::std::string::String,
             >,
             relationship: ::std::result::Result<
-                super::Relationship,
+                crate::generated_enums::Relationship,
                 ::std::string::String,
             >,
         }
@@ -5405,7 +4622,7 @@ pub mod types {
             }
             pub fn relationship<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Relationship>,
+                T: ::std::convert::TryInto<crate::generated_enums::Relationship>,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationship = value
@@ -5454,7 +4671,7 @@ pub mod types {
                 ::std::string::String,
             >,
             coverage_tier: ::std::result::Result<
-                ::std::option::Option<super::CoverageTier>,
+                ::std::option::Option<crate::generated_enums::CoverageTier>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
@@ -5495,7 +4712,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                super::EnrollmentStatus,
+                crate::generated_enums::EnrollmentStatus,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -5576,7 +4793,9 @@ pub mod types {
             }
             pub fn coverage_tier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CoverageTier>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated_enums::CoverageTier>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.coverage_tier = value
@@ -5718,7 +4937,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::EnrollmentStatus>,
+                T: ::std::convert::TryInto<crate::generated_enums::EnrollmentStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -5813,7 +5032,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tier: ::std::result::Result<
-                ::std::option::Option<super::PlanTier>,
+                ::std::option::Option<crate::generated_enums::PlanTier>,
                 ::std::string::String,
             >,
         }
@@ -5920,7 +5139,9 @@ pub mod types {
             }
             pub fn tier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PlanTier>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated_enums::PlanTier>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tier = value
@@ -5965,7 +5186,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct EnrollmentPlanCost {
             coverage_tier: ::std::result::Result<
-                super::CoverageTier,
+                crate::generated_enums::CoverageTier,
                 ::std::string::String,
             >,
             employee_contribution_cents: ::std::result::Result<
@@ -6002,7 +5223,7 @@ pub mod types {
         impl EnrollmentPlanCost {
             pub fn coverage_tier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CoverageTier>,
+                T: ::std::convert::TryInto<crate::generated_enums::CoverageTier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.coverage_tier = value
@@ -6305,7 +5526,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            sex: ::std::result::Result<super::Sex, ::std::string::String>,
+            sex: ::std::result::Result<
+                crate::generated_enums::Sex,
+                ::std::string::String,
+            >,
             suffix: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6413,7 +5637,7 @@ pub mod types {
             }
             pub fn sex<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Sex>,
+                T: ::std::convert::TryInto<crate::generated_enums::Sex>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sex = value
@@ -6487,7 +5711,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tier: ::std::result::Result<
-                ::std::option::Option<super::PlanTier>,
+                ::std::option::Option<crate::generated_enums::PlanTier>,
                 ::std::string::String,
             >,
         }
@@ -6589,7 +5813,9 @@ pub mod types {
             }
             pub fn tier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PlanTier>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated_enums::PlanTier>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tier = value
@@ -6668,7 +5894,10 @@ pub mod types {
                 ::std::vec::Vec<super::Plan>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<super::PlanYearStatus, ::std::string::String>,
+            status: ::std::result::Result<
+                crate::generated_enums::PlanYearStatus,
+                ::std::string::String,
+            >,
             updated_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -6833,7 +6062,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PlanYearStatus>,
+                T: ::std::convert::TryInto<crate::generated_enums::PlanYearStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -7215,7 +6444,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                super::QualifyingLifeEventStatus,
+                crate::generated_enums::QualifyingLifeEventStatus,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -7385,7 +6614,9 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::QualifyingLifeEventStatus>,
+                T: ::std::convert::TryInto<
+                    crate::generated_enums::QualifyingLifeEventStatus,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -7456,7 +6687,10 @@ pub mod types {
                 ::chrono::naive::NaiveDate,
                 ::std::string::String,
             >,
-            event_type: ::std::result::Result<super::EventType, ::std::string::String>,
+            event_type: ::std::result::Result<
+                crate::generated_enums::EventType,
+                ::std::string::String,
+            >,
             notes: ::std::result::Result<
                 ::std::option::Option<super::QualifyingLifeEventRecordRequestNotes>,
                 ::std::string::String,
@@ -7486,7 +6720,7 @@ pub mod types {
             }
             pub fn event_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::EventType>,
+                T: ::std::convert::TryInto<crate::generated_enums::EventType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.event_type = value
@@ -8467,10 +7701,10 @@ pub mod builder {
     pub struct BenefitProductsList<'a> {
         client: &'a super::Client,
         active_in: Result<Option<bool>, String>,
-        category: Result<Option<types::Category>, String>,
+        category: Result<Option<crate::generated_enums::Category>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
-        product_code: Result<Option<types::ProductCode>, String>,
+        product_code: Result<Option<crate::generated_enums::ProductCode>, String>,
     }
     impl<'a> BenefitProductsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -8495,12 +7729,15 @@ pub mod builder {
         }
         pub fn category<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Category>,
+            V: std::convert::TryInto<crate::generated_enums::Category>,
         {
             self.category = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `Category` for category failed".to_string());
+                .map_err(|_| {
+                    "conversion to `crate :: generated_enums :: Category` for category failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
@@ -8531,13 +7768,14 @@ pub mod builder {
         }
         pub fn product_code<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ProductCode>,
+            V: std::convert::TryInto<crate::generated_enums::ProductCode>,
         {
             self.product_code = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `ProductCode` for product_code failed".to_string()
+                    "conversion to `crate :: generated_enums :: ProductCode` for product_code failed"
+                        .to_string()
                 });
             self
         }
@@ -8617,7 +7855,7 @@ pub mod builder {
         employer_id: Result<Option<crate::ids::EmployerId>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
-        status: Result<Option<types::PlanYearStatus>, String>,
+        status: Result<Option<crate::generated_enums::PlanYearStatus>, String>,
     }
     impl<'a> BenefitProductsPlanYearsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -8685,13 +7923,14 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PlanYearStatus>,
+            V: std::convert::TryInto<crate::generated_enums::PlanYearStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `PlanYearStatus` for status failed".to_string()
+                    "conversion to `crate :: generated_enums :: PlanYearStatus` for status failed"
+                        .to_string()
                 });
             self
         }
@@ -9366,7 +8605,7 @@ pub mod builder {
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         plan_year: Result<Option<i32>, String>,
-        status: Result<Option<types::EnrollmentStatus>, String>,
+        status: Result<Option<crate::generated_enums::EnrollmentStatus>, String>,
     }
     impl<'a> EmployeesEnrollmentsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9443,13 +8682,14 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::EnrollmentStatus>,
+            V: std::convert::TryInto<crate::generated_enums::EnrollmentStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `EnrollmentStatus` for status failed".to_string()
+                    "conversion to `crate :: generated_enums :: EnrollmentStatus` for status failed"
+                        .to_string()
                 });
             self
         }
@@ -10236,7 +9476,7 @@ pub mod builder {
         client: &'a super::Client,
         employer_id: Result<crate::ids::EmployerId, String>,
         active_in: Result<Option<bool>, String>,
-        employee_class: Result<Option<types::EmployeeClass>, String>,
+        employee_class: Result<Option<crate::generated_enums::EmployeeClass>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -10275,13 +9515,14 @@ pub mod builder {
         }
         pub fn employee_class<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::EmployeeClass>,
+            V: std::convert::TryInto<crate::generated_enums::EmployeeClass>,
         {
             self.employee_class = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `EmployeeClass` for employee_class failed".to_string()
+                    "conversion to `crate :: generated_enums :: EmployeeClass` for employee_class failed"
+                        .to_string()
                 });
             self
         }
@@ -10792,7 +10033,7 @@ pub mod builder {
         active_in: Result<Option<bool>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
-        relationship: Result<Option<types::Relationship>, String>,
+        relationship: Result<Option<crate::generated_enums::Relationship>, String>,
     }
     impl<'a> MembersDependentsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10855,13 +10096,14 @@ pub mod builder {
         }
         pub fn relationship<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Relationship>,
+            V: std::convert::TryInto<crate::generated_enums::Relationship>,
         {
             self.relationship = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `Relationship` for relationship failed".to_string()
+                    "conversion to `crate :: generated_enums :: Relationship` for relationship failed"
+                        .to_string()
                 });
             self
         }
@@ -11056,10 +10298,13 @@ pub mod builder {
     pub struct MembersQualifyingLifeEventsList<'a> {
         client: &'a super::Client,
         member_id: Result<crate::ids::MemberId, String>,
-        event_type: Result<Option<types::EventType>, String>,
+        event_type: Result<Option<crate::generated_enums::EventType>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
-        status: Result<Option<types::QualifyingLifeEventStatus>, String>,
+        status: Result<
+            Option<crate::generated_enums::QualifyingLifeEventStatus>,
+            String,
+        >,
     }
     impl<'a> MembersQualifyingLifeEventsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -11086,13 +10331,14 @@ pub mod builder {
         }
         pub fn event_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::EventType>,
+            V: std::convert::TryInto<crate::generated_enums::EventType>,
         {
             self.event_type = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `EventType` for event_type failed".to_string()
+                    "conversion to `crate :: generated_enums :: EventType` for event_type failed"
+                        .to_string()
                 });
             self
         }
@@ -11124,13 +10370,13 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::QualifyingLifeEventStatus>,
+            V: std::convert::TryInto<crate::generated_enums::QualifyingLifeEventStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `QualifyingLifeEventStatus` for status failed"
+                    "conversion to `crate :: generated_enums :: QualifyingLifeEventStatus` for status failed"
                         .to_string()
                 });
             self

@@ -6,6 +6,7 @@
 //!
 //! * [`ids`]: one type per ID kind (`EnrollmentId`, `QleId`, ...), made by one macro;
 //! * [`Ssn`]: a social security number whose `Debug` never shows it;
+//! * [`UnrecognizedValue`]: the text of an enum value newer than this crate (every enum is open);
 //! * [`hooks`]: the generated client's hooks (it executes its requests directly);
 //! * [`spec`]: the types of the spec's tables (operations, enums, limits), which
 //!   `cargo xtask codegen` writes into `src/generated_spec.rs`.
@@ -18,6 +19,11 @@ pub mod hooks;
 pub mod ids;
 pub mod spec;
 mod ssn;
+mod unrecognized;
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+mod generated_enums;
 
 #[rustfmt::skip]
 mod generated_spec;
@@ -27,5 +33,15 @@ mod generated_spec;
 mod generated;
 
 pub use generated::*;
+
+/// The API's models and enums, generated from `openapi.yaml`.
+///
+/// The structs and their builders come from progenitor; the enums from
+/// `cargo xtask codegen`'s own generator, because they are open (see [`UnrecognizedValue`]).
+pub mod types {
+    pub use crate::generated::types::*;
+    pub use crate::generated_enums::*;
+}
 pub use progenitor_client::{ByteStream, Error, OperationInfo, ResponseValue};
 pub use ssn::{Ssn, SsnError};
+pub use unrecognized::UnrecognizedValue;

@@ -166,9 +166,10 @@ impl<'a> QueryReader<'a> {
     pub fn choice<T: FromStr>(&mut self, name: &str) -> Option<T> {
         let raw = self.get(name)?;
         let allowed = self.op.param(name).and_then(|p| spec::enum_values(p.ty)).unwrap_or_default();
+        // The SDK's enums are open (any text parses), so the spec's list decides.
         match raw.parse::<T>() {
-            Ok(value) => Some(value),
-            Err(_) => {
+            Ok(value) if allowed.contains(&raw) => Some(value),
+            _ => {
                 let list = allowed.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
                 self.fail(
                     name,

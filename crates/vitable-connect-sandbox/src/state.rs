@@ -159,9 +159,9 @@ pub(crate) fn employment_of(class: Option<EmployeeClass>) -> Option<String> {
 pub(crate) fn contribution_for<'a>(
     plan_year: &'a PlanYear,
     employment: Option<&str>,
-    tier: CoverageTier,
+    tier: &CoverageTier,
 ) -> Option<&'a ContributionClass> {
-    let classes = || plan_year.contribution_classes.iter().filter(move |c| c.family_status == tier);
+    let classes = || plan_year.contribution_classes.iter().filter(move |c| c.family_status == *tier);
     employment.and_then(|e| classes().find(|c| c.employment == e)).or_else(|| classes().next())
 }
 

@@ -85,7 +85,7 @@ async fn main() -> Result<(), BoxError> {
     println!("  4. {} plans offered at tier {tier} (employee's monthly cost, deductible):", plans.len());
     for plan in &plans {
         let deductible = plan.deductible_cents.map_or("-".into(), dollars);
-        match cost_at(plan, tier) {
+        match cost_at(plan, &tier) {
             Some(cents) => println!("       {:<24} {:>10}   {:>10}", plan.name, dollars(cents), deductible),
             None => println!("       {:<24} (not offered at {tier})", plan.name),
         }
@@ -93,7 +93,7 @@ async fn main() -> Result<(), BoxError> {
     // The cheapest for the employee; among equals, the lowest deductible.
     let plan = plans
         .iter()
-        .filter_map(|p| Some((cost_at(p, tier)?, p.deductible_cents.unwrap_or(i64::MAX), p)))
+        .filter_map(|p| Some((cost_at(p, &tier)?, p.deductible_cents.unwrap_or(i64::MAX), p)))
         .min_by_key(|(cost, deductible, _)| (*cost, *deductible))
         .map(|(_, _, p)| p)
         .ok_or("no plan is offered at the family's coverage tier")?;
@@ -113,7 +113,7 @@ async fn main() -> Result<(), BoxError> {
     println!(
         "  5. elected {} at {}: {}; covers {} and {}",
         done.selected_plan_name.as_deref().unwrap_or("?"),
-        done.coverage_tier.map_or("?".to_owned(), |t| t.to_string()),
+        done.coverage_tier.as_ref().map_or("?".to_owned(), |t| t.to_string()),
         done.status,
         member.first_name,
         covered.join(", ")
@@ -168,10 +168,9 @@ async fn find_pending_enrollment(client: &Client) -> Result<(Employee, Enrollmen
 fn tier_for(dependents: &[Dependent]) -> Result<CoverageTier, String> {
     let (mut spouse, mut child) = (false, false);
     for dependent in dependents {
-        match dependent.relationship {
+        match &dependent.relationship {
             Relationship::Spouse => spouse = true,
             Relationship::Child => child = true,
-            #[allow(unreachable_patterns)]
             other => return Err(format!("no coverage tier rule for a dependent who is a {other}")),
         }
     }
@@ -184,8 +183,8 @@ fn tier_for(dependents: &[Dependent]) -> Result<CoverageTier, String> {
 }
 
 /// The employee's monthly contribution for `plan` at `tier`, in cents.
-fn cost_at(plan: &EnrollmentPlan, tier: CoverageTier) -> Option<i64> {
-    plan.costs.iter().find(|c| c.coverage_tier == tier).map(|c| c.employee_contribution_cents)
+fn cost_at(plan: &EnrollmentPlan, tier: &CoverageTier) -> Option<i64> {
+    plan.costs.iter().find(|c| c.coverage_tier == *tier).map(|c| c.employee_contribution_cents)
 }
 
 fn dollars(cents: i64) -> String {

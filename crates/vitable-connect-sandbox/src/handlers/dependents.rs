@@ -72,7 +72,7 @@ pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
         .map(|r| &r.dependent)
         .filter(|d| d.member_id == member_id)
         .filter(|d| active.is_none_or(|a| d.active == a))
-        .filter(|d| relationship.is_none_or(|r| d.relationship == r))
+        .filter(|d| relationship.as_ref().is_none_or(|r| d.relationship == *r))
         .collect();
     sort_by_creation(&mut items, |d| (d.created_at, d.id.clone()));
     Reply::ok(&paging.apply(items))

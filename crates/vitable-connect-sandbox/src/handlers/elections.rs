@@ -107,7 +107,7 @@ fn plan_change(
     let plan = plan_year.plans.iter().find(|p| p.id == *plan_id).ok_or_else(|| {
         ("selected_plan_id", format!("Plan {plan_id} is not offered by plan year {}.", plan_year.id))
     })?;
-    let tier = match election.coverage_tier {
+    let tier = match election.coverage_tier.clone() {
         None => {
             return Err((
                 "coverage_tier",
@@ -123,8 +123,8 @@ fn plan_change(
         .employees
         .get(employee_id)
         .ok_or_else(|| ("enrollment_id", format!("Employee {employee_id} no longer exists.")))?;
-    let employment = employment_of(record.employee.employee_class);
-    let class = contribution_for(plan_year, employment.as_deref(), tier).ok_or_else(|| {
+    let employment = employment_of(record.employee.employee_class.clone());
+    let class = contribution_for(plan_year, employment.as_deref(), &tier).ok_or_else(|| {
         (
             "coverage_tier",
             format!("Plan year {} has no contribution class for coverage tier {tier}.", plan_year.id),
@@ -146,7 +146,7 @@ fn plan_change(
                 .dependent_id(dependent.id.clone())
                 .first_name(dependent.first_name.clone())
                 .last_name(dependent.last_name.clone())
-                .relationship(dependent.relationship),
+                .relationship(dependent.relationship.clone()),
         );
     }
     Ok(Change::Enroll {

@@ -24,7 +24,7 @@ pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
         .map(|r| &r.employee)
         .filter(|e| e.employer_id == employer.id)
         .filter(|e| active.is_none_or(|a| e.active == a))
-        .filter(|e| class.is_none_or(|c| e.employee_class == Some(c)))
+        .filter(|e| class.as_ref().is_none_or(|c| e.employee_class.as_ref() == Some(c)))
         .collect();
     sort_by_creation(&mut items, |e| (e.created_at, e.id.clone()));
     Reply::ok(&paging.apply(items))

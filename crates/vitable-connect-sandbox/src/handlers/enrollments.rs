@@ -65,7 +65,7 @@ pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
         .enrollments
         .values()
         .filter(|e| e.employee_id == employee.id)
-        .filter(|e| status.is_none_or(|s| e.status == s))
+        .filter(|e| status.as_ref().is_none_or(|s| e.status == *s))
         .filter(|e| {
             start_year.is_none_or(|y| {
                 e.coverage_start_date.or_else(|| plan_year_start(e)).map(|d| d.year()) == Some(y)
@@ -89,18 +89,18 @@ pub(crate) fn list_plans(state: &mut State, call: &Call) -> Result<Reply, ApiErr
     let enrollment = find(&state.enrollments, call.param("enrollment_id"), "enrollment")?;
     let plan_year = find(&state.plan_years, enrollment.plan_year_id.as_str(), "plan year")?;
     let employee_class =
-        state.employees.get(enrollment.employee_id.as_str()).and_then(|r| r.employee.employee_class);
+        state.employees.get(enrollment.employee_id.as_str()).and_then(|r| r.employee.employee_class.clone());
     let employment = employment_of(employee_class);
     let product_carrier = state
         .products
         .get(plan_year.benefit_product_id.as_str())
         .and_then(|p| p.product.carrier_name.clone());
     let costs: Vec<EnrollmentPlanCost> = priced_tiers()
-        .filter_map(|tier| contribution_for(plan_year, employment.as_deref(), tier))
+        .filter_map(|tier| contribution_for(plan_year, employment.as_deref(), &tier))
         .map(|class| {
             build(
                 EnrollmentPlanCost::builder()
-                    .coverage_tier(class.family_status)
+                    .coverage_tier(class.family_status.clone())
                     .total_monthly_premium_cents(
                         class.employee_contribution_cents.saturating_add(class.employer_contribution_cents),
                     )
@@ -122,7 +122,7 @@ pub(crate) fn list_plans(state: &mut State, call: &Call) -> Result<Reply, ApiErr
                     .carrier_name(
                         details.and_then(|d| d.carrier_name.clone()).or_else(|| product_carrier.clone()),
                     )
-                    .tier(plan.tier)
+                    .tier(plan.tier.clone())
                     .deductible_cents(plan.deductible_cents)
                     .out_of_pocket_max_cents(plan.out_of_pocket_max_cents)
                     .costs(costs.clone()),

@@ -95,7 +95,7 @@ pub(crate) fn insert(
             .id(id.clone())
             .benefit_product_id(product.id)
             .employer_id(request.employer_id)
-            .status(status)
+            .status(status.clone())
             .coverage_start(request.coverage_start)
             .coverage_end(request.coverage_end)
             .open_enrollment_start_date(request.open_enrollment_start)
@@ -127,7 +127,7 @@ fn check_classes(checks: &mut Checks, classes: &[ContributionClassInput]) {
         if class.employment.trim().is_empty() {
             checks.add(field("employment"), "This field may not be blank.");
         }
-        if !seen.insert((class.employment.clone(), class.family_status)) {
+        if !seen.insert((class.employment.clone(), class.family_status.clone())) {
             checks.add(
                 field("family_status"),
                 format!(
@@ -172,7 +172,7 @@ pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
         .values()
         .filter(|p| p.benefit_product_id == product.id)
         .filter(|p| employer_id.as_deref().is_none_or(|e| p.employer_id == e))
-        .filter(|p| status.is_none_or(|s| p.status == s))
+        .filter(|p| status.as_ref().is_none_or(|s| p.status == *s))
         .collect();
     sort_by_creation(&mut items, |p| (p.created_at, p.id.clone()));
     Reply::ok(&paging.apply(items))

@@ -20,8 +20,8 @@ pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
         .values()
         .map(|r| &r.product)
         .filter(|p| active.is_none_or(|a| p.active == a))
-        .filter(|p| category.is_none_or(|c| p.category == c))
-        .filter(|p| code.is_none_or(|c| p.product_code == c))
+        .filter(|p| category.as_ref().is_none_or(|c| p.category == *c))
+        .filter(|p| code.as_ref().is_none_or(|c| p.product_code == *c))
         .collect();
     sort_by_creation(&mut items, |p| (p.created_at, p.id.clone()));
     Reply::ok(&paging.apply(items))

@@ -17,7 +17,7 @@ pub(crate) const REVIEWER: &str = "usr_sandbox_reviewer";
 
 /// Days the special enrollment window stays open after the event: 60 for births and adoptions,
 /// 30 for everything else.
-pub(crate) fn window_days(event_type: EventType) -> u64 {
+pub(crate) fn window_days(event_type: &EventType) -> u64 {
     match event_type {
         EventType::Birth | EventType::Adoption => 60,
         _ => 30,
@@ -36,8 +36,8 @@ pub(crate) fn list(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
         .qles
         .values()
         .filter(|e| e.member_id == member_id)
-        .filter(|e| event_type.is_none_or(|t| e.event_type == t.to_string()))
-        .filter(|e| status.is_none_or(|s| e.status == s))
+        .filter(|e| event_type.as_ref().is_none_or(|t| e.event_type == t.as_str()))
+        .filter(|e| status.as_ref().is_none_or(|s| e.status == *s))
         .collect();
     sort_by_creation(&mut items, |e| (e.created_at, e.id.clone()));
     Reply::ok(&paging.apply(items))
@@ -58,7 +58,7 @@ pub(crate) fn record(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
     }
     let window_end = request
         .event_date
-        .checked_add_days(Days::new(window_days(request.event_type)))
+        .checked_add_days(Days::new(window_days(&request.event_type)))
         .unwrap_or(NaiveDate::MAX);
     let now = state.now();
     let id: QleId = state.ids.next(QleId::PREFIX);
@@ -68,7 +68,7 @@ pub(crate) fn record(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
             .id(id.clone())
             .member_id(member_id)
             .employee_id(employee_id)
-            .event_type(request.event_type.to_string())
+            .event_type(request.event_type.as_str())
             .event_date(request.event_date)
             .status(QualifyingLifeEventStatus::Pending)
             .enrollment_window_start(request.event_date)
@@ -96,8 +96,8 @@ pub(crate) fn set_status(
     state.qles.get(id)?;
     let now = state.now();
     let event = state.qles.get_mut(id)?;
-    event.status = status;
     let reviewed = status != QualifyingLifeEventStatus::Pending;
+    event.status = status;
     event.reviewed_at = reviewed.then_some(now);
     event.reviewed_by = reviewed.then(|| REVIEWER.to_owned());
     event.updated_at = now;
