@@ -13,6 +13,9 @@
 
 mod support;
 
+mod forward_compat;
+#[rustfmt::skip]
+mod generated_roundtrip;
 mod generated_surface;
 mod nullable_fields;
 mod sandbox_scenarios;

@@ -6,138 +6,28 @@
 //! * every `enum` value decodes.
 //!
 //! The tests are data-driven: a new schema or a new nullable property in the spec is picked up
-//! without touching this file, except for the table mapping schema names to Rust types, which
-//! must list every schema of the spec (checked). What they find in the spec (the nullable
+//! without touching this file; the schema → Rust type table is generated
+//! (`generated_roundtrip.rs`) and checked to list every schema of the spec. What they find in the spec (the nullable
 //! properties, the object schemas, the enum values, the required properties) is cross-checked
 //! against the tables generated from it (`vitable_connect_api::spec`), so that neither side can
 //! silently check less than the spec states; no count is written down here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_yaml::Value as Yaml;
 use vitable_connect_api::spec::{self, SchemaKind};
-use vitable_connect_api::{Ssn, ids, types};
 
+use crate::generated_roundtrip::{RustType, TYPES};
 use crate::support::Failures;
 
 /// Minimal valid objects for object schemas that have no `example` in the spec (none do today;
 /// add one here rather than skipping a schema).
 const FALLBACK_EXAMPLES: &[(&str, &str)] = &[];
 
-/// Decodes a JSON value into the Rust type of a schema and serializes it back.
-type Decode = fn(Value) -> Result<Value, String>;
-/// Parses a string with the Rust type's `FromStr` (the checked way in, for strings).
-type Parse = fn(&str) -> Result<(), String>;
-
-fn decode<T: DeserializeOwned + Serialize>(value: Value) -> Result<Value, String> {
-    let decoded: T =
-        serde_path_to_error::deserialize(value).map_err(|e| format!("at `{}`: {}", e.path(), e))?;
-    serde_json::to_value(&decoded).map_err(|e| e.to_string())
-}
-
-fn parse<T: std::str::FromStr>(s: &str) -> Result<(), String>
-where
-    T::Err: std::fmt::Display,
-{
-    s.parse::<T>().map(|_| ()).map_err(|e| e.to_string())
-}
-
-struct RustType {
-    name: &'static str,
-    decode: Decode,
-    /// For string schemas (enums, IDs, the SSN): `FromStr`.
-    parse: Option<Parse>,
-}
-
-/// Schema name (as in `components.schemas`) → Rust type.
-macro_rules! spec_types {
-    (
-        objects { $($object:ident => $object_ty:ty),* $(,)? }
-        strings { $($string:ident => $string_ty:ty),* $(,)? }
-    ) => {
-        fn spec_types() -> BTreeMap<&'static str, RustType> {
-            let mut table = BTreeMap::new();
-            $(table.insert(stringify!($object), RustType {
-                name: stringify!($object_ty),
-                decode: decode::<$object_ty>,
-                parse: None,
-            });)*
-            $(table.insert(stringify!($string), RustType {
-                name: stringify!($string_ty),
-                decode: decode::<$string_ty>,
-                parse: Some(parse::<$string_ty>),
-            });)*
-            table
-        }
-    };
-}
-
-spec_types! {
-    objects {
-        Address => types::Address,
-        AddressInput => types::AddressInput,
-        BenefitEligibilityPolicy => types::BenefitEligibilityPolicy,
-        BenefitProduct => types::BenefitProduct,
-        ContributionClass => types::ContributionClass,
-        ContributionClassInput => types::ContributionClassInput,
-        Dependent => types::Dependent,
-        DependentCreateRequest => types::DependentCreateRequest,
-        DependentUpdateRequest => types::DependentUpdateRequest,
-        Election => types::Election,
-        EligibilityPolicyCreateRequest => types::EligibilityPolicyCreateRequest,
-        Employee => types::Employee,
-        EmployeeCreateRequest => types::EmployeeCreateRequest,
-        EmployeeUpdateRequest => types::EmployeeUpdateRequest,
-        Employer => types::Employer,
-        EmployerCreateRequest => types::EmployerCreateRequest,
-        EmployerUpdateRequest => types::EmployerUpdateRequest,
-        EnrolledDependent => types::EnrolledDependent,
-        Enrollment => types::Enrollment,
-        EnrollmentPlan => types::EnrollmentPlan,
-        EnrollmentPlanCost => types::EnrollmentPlanCost,
-        EnrollmentReissueRequest => types::EnrollmentReissueRequest,
-        EnrollmentSubmitElectionsRequest => types::EnrollmentSubmitElectionsRequest,
-        Error => types::Error,
-        Member => types::Member,
-        Plan => types::Plan,
-        PlanYear => types::PlanYear,
-        PlanYearCreateRequest => types::PlanYearCreateRequest,
-        PlanYearUpdateRequest => types::PlanYearUpdateRequest,
-        QualifyingLifeEvent => types::QualifyingLifeEvent,
-        QualifyingLifeEventRecordRequest => types::QualifyingLifeEventRecordRequest,
-        Rule => types::Rule,
-        RuleInput => types::RuleInput,
-    }
-    strings {
-        Category => types::Category,
-        CoverageTier => types::CoverageTier,
-        ElectionDecision => types::ElectionDecision,
-        EmployeeClass => types::EmployeeClass,
-        EnrollmentStatus => types::EnrollmentStatus,
-        EventType => types::EventType,
-        PlanTier => types::PlanTier,
-        PlanYearStatus => types::PlanYearStatus,
-        ProductCode => types::ProductCode,
-        QualifyingLifeEventStatus => types::QualifyingLifeEventStatus,
-        Relationship => types::Relationship,
-        Sex => types::Sex,
-        BenefitProductId => ids::BenefitProductId,
-        CarrierPlanId => ids::CarrierPlanId,
-        DependentId => ids::DependentId,
-        EligibilityPolicyId => ids::EligibilityPolicyId,
-        EmployeeId => ids::EmployeeId,
-        EmployerId => ids::EmployerId,
-        EnrollmentId => ids::EnrollmentId,
-        MemberId => ids::MemberId,
-        OrganizationId => ids::OrganizationId,
-        PlanId => ids::PlanId,
-        PlanYearId => ids::PlanYearId,
-        QleId => ids::QleId,
-        Ssn => Ssn,
-    }
+/// Schema name → its Rust type, from the table `cargo xtask codegen` writes.
+fn spec_types() -> BTreeMap<&'static str, &'static RustType> {
+    TYPES.iter().map(|t| (t.schema, t)).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,13 +110,14 @@ fn without_nulls(value: Value) -> Value {
 /// The Rust type of schema `name`; a failure if `spec_types!` has none (the schema's checks are
 /// then skipped, and reported).
 fn rust_type<'t>(
-    table: &'t BTreeMap<&'static str, RustType>,
+    table: &'t BTreeMap<&'static str, &'static RustType>,
     name: &str,
     failures: &mut Failures,
 ) -> Option<&'t RustType> {
-    let found = table.get(name);
-    failures
-        .check(found.is_some(), || format!("{name} has no Rust type in `spec_types!`, so it is not checked"));
+    let found = table.get(name).copied();
+    failures.check(found.is_some(), || {
+        format!("{name} has no Rust type in generated_roundtrip.rs (run `cargo xtask codegen`)")
+    });
     found
 }
 
@@ -248,7 +139,7 @@ fn every_schema_of_the_spec_has_a_rust_type_in_the_table() {
     failures.check_same_set(
         "schemas",
         ("openapi.yaml", &in_spec),
-        ("`spec_types!` of nullable_fields.rs", &in_table),
+        ("generated_roundtrip.rs", &in_table),
     );
 
     // Objects are listed as objects, everything else as strings.
@@ -257,7 +148,7 @@ fn every_schema_of_the_spec_has_a_rust_type_in_the_table() {
         let is_object = schema.get("properties").is_some();
         if let Some(rust) = table.get(name) {
             failures.check(rust.parse.is_none() == is_object, || {
-                format!("{name} is in the wrong half of `spec_types!` (an object: {is_object})")
+                format!("{name}: `parse` is set for objects or missing for strings (an object: {is_object})")
             });
         }
     }
@@ -329,7 +220,7 @@ fn null_decodes_for_every_nullable_property() {
             .insert(property.clone(), Value::Null);
         match (rust.decode)(object) {
             Err(e) => failures
-                .push(format!("{schema_name}.{property} = null does not decode into {}: {e}", rust.name)),
+                .push(format!("{schema_name}.{property} = null does not decode into {}: {e}", rust.rust)),
             Ok(again) => match again.get(property) {
                 None | Some(Value::Null) => {}
                 Some(other) => failures.push(format!("{schema_name}.{property} = null came back as {other}")),
@@ -410,7 +301,7 @@ fn every_example_in_the_spec_decodes_and_round_trips() {
         let Some(rust) = rust_type(&table, name, &mut failures) else { continue };
         let example = serde_json::to_value(example).expect("the example converts to JSON");
         match (rust.decode)(example.clone()) {
-            Err(e) => failures.push(format!("the example of {name} does not decode into {}: {e}", rust.name)),
+            Err(e) => failures.push(format!("the example of {name} does not decode into {}: {e}", rust.rust)),
             Ok(again) if without_nulls(again.clone()) != without_nulls(example.clone()) => failures.push(
                 format!("the example of {name} changes in a round trip:\n  spec: {example}\n  back: {again}"),
             ),
@@ -425,7 +316,7 @@ fn every_example_in_the_spec_decodes_and_round_trips() {
                     if let Err(e) = parse(text) {
                         failures.push(format!(
                             "the example of {name} ({text:?}) does not parse as {}: {e}",
-                            rust.name
+                            rust.rust
                         ));
                     }
                 }

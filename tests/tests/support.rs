@@ -84,3 +84,26 @@ impl Failures {
         assert!(self.0.is_empty(), "{what}: {} failure(s):\n- {}", self.0.len(), self.0.join("\n- "));
     }
 }
+
+/// Decodes a JSON value into a Rust type and serializes it back (the path of a failure is
+/// named); the entries of `generated_roundtrip::TYPES`.
+pub type Roundtrip = fn(serde_json::Value) -> Result<serde_json::Value, String>;
+/// Parses a string with a Rust type's `FromStr`.
+pub type Parse = fn(&str) -> Result<(), String>;
+
+/// JSON → `T` → JSON.
+pub fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(
+    value: serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    let decoded: T =
+        serde_path_to_error::deserialize(value).map_err(|e| format!("at `{}`: {}", e.path(), e))?;
+    serde_json::to_value(&decoded).map_err(|e| e.to_string())
+}
+
+/// `text` parses as `T`.
+pub fn parse<T: std::str::FromStr>(text: &str) -> Result<(), String>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse::<T>().map(|_| ()).map_err(|e| e.to_string())
+}

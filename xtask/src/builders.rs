@@ -38,6 +38,9 @@ struct Field<'a> {
     /// Sent as a query parameter (else a path parameter or body property).
     query: bool,
     path: bool,
+    /// A nullable optional property of an update (`PUT`/`PATCH`) body: left out, set, or sent
+    /// as `null` to clear it (`clear_<name>()`).
+    clearable: bool,
 }
 
 impl Api {
@@ -232,8 +235,32 @@ fn setter(api: &Api, out: &mut String, f: &Field, owned_ids: bool) {
     deprecated_attr(out, f.deprecated);
     let name = ident(f.name);
     let value = conv.replace("{}", "value");
-    writeln!(out, "pub fn {name}(mut self, value: {arg}) -> Self {{ self.{name} = Some({value}); self }}")
+    if !f.clearable {
+        writeln!(out, "pub fn {name}(mut self, value: {arg}) -> Self {{ self.{name} = Some({value}); self }}")
+            .unwrap();
+        return;
+    }
+    writeln!(out, "pub fn {name}(mut self, value: {arg}) -> Self {{ self.{name} = Update::Set({value}); self }}")
         .unwrap();
+    writeln!(out).unwrap();
+    doc(
+        out,
+        "",
+        &format!(
+            "Clears `{}`: sends it as `null`. Without this or [`{name}`](Self::{name}) the request \
+             leaves it out and the API keeps its value; the last call of the two wins. The API \
+             refuses `null` (a 400 naming the field) for a field its resource cannot be without.",
+            f.name
+        ),
+    );
+    deprecated_attr(out, f.deprecated);
+    writeln!(out, "pub fn clear_{}(mut self) -> Self {{ self.{name} = Update::Clear; self }}", f.name).unwrap();
+}
+
+/// Whether the operation changes only what its body names (`PUT`, `PATCH`): its nullable
+/// properties can then be cleared by sending `null`.
+fn is_update(op: &Op) -> bool {
+    matches!(op.method.as_str(), "PUT" | "PATCH")
 }
 
 fn fields_of<'a>(api: &'a Api, op: &'a Op) -> Result<Vec<Field<'a>>, String> {
@@ -248,6 +275,7 @@ fn fields_of<'a>(api: &'a Api, op: &'a Op) -> Result<Vec<Field<'a>>, String> {
             deprecated: p.deprecated.as_deref(),
             query: p.location == Location::Query,
             path: p.location == Location::Path,
+            clearable: false,
         });
     }
     if let Some(body) = &op.body {
@@ -267,6 +295,7 @@ fn fields_of<'a>(api: &'a Api, op: &'a Op) -> Result<Vec<Field<'a>>, String> {
                 deprecated: p.deprecated.as_deref(),
                 query: false,
                 path: false,
+                clearable: is_update(op) && p.nullable && !p.required,
             });
         }
     }
@@ -307,6 +336,8 @@ fn emit_field_inits(api: &Api, out: &mut String, fields: &[Field], owned_ids: bo
         if f.required {
             let conv = api.arg(f.ty, f.limits, owned_ids).1.replace("{}", &n);
             writeln!(out, "            {n}: {conv},").unwrap();
+        } else if f.clearable {
+            writeln!(out, "            {n}: Update::Keep,").unwrap();
         } else {
             writeln!(out, "            {n}: None,").unwrap();
         }
@@ -325,6 +356,8 @@ fn emit_checks(api: &Api, out: &mut String, fields: &[Field], field: impl Fn(&st
         }
         if f.required {
             out.push_str(&body);
+        } else if f.clearable {
+            writeln!(out, "        if let Update::Set(value) = &self.{n} {{ {body} }}").unwrap();
         } else {
             writeln!(out, "        if let Some(value) = &self.{n} {{ {body} }}").unwrap();
         }
@@ -337,6 +370,7 @@ fn emit_literal_fields(
     api: &Api,
     out: &mut String,
     props: &[crate::spec::Prop],
+    clearable: &[&str],
     field: impl Fn(&str) -> String,
 ) {
     for p in props {
@@ -351,7 +385,10 @@ fn emit_literal_fields(
             }
         } else {
             let inner = to_api(api, &p.ty, "value", &field);
-            if inner == "value" {
+            if clearable.contains(&p.name.as_str()) {
+                writeln!(out, "            {n}: match self.{n} {{ Update::Set(value) => Some({inner}), _ => None }},")
+                    .unwrap();
+            } else if inner == "value" {
                 writeln!(out, "            {n}: self.{n},").unwrap();
             } else {
                 writeln!(
@@ -392,6 +429,8 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
         let store = api.store(f.ty, f.limits);
         if f.required {
             writeln!(out, "    {}: {store},", ident(f.name)).unwrap();
+        } else if f.clearable {
+            writeln!(out, "    {}: Update<{store}>,", ident(f.name)).unwrap();
         } else {
             writeln!(out, "    {}: Option<{store}>,", ident(f.name)).unwrap();
         }
@@ -449,9 +488,15 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     writeln!(out, "    pub async fn send_with_response(self) -> Result<ApiResponse<{output}>> {{").unwrap();
     writeln!(out, "        let op = Self::OPERATION;").unwrap();
     emit_checks(api, out, &fields, |name| format!("{name:?}"));
+    let clearable: Vec<&str> = fields.iter().filter(|f| f.clearable).map(|f| f.name).collect();
+    if !clearable.is_empty() {
+        let nulls: Vec<String> =
+            clearable.iter().map(|n| format!("({n:?}, self.{}.is_clear())", ident(n))).collect();
+        writeln!(out, "        let nulls = [{}];", nulls.join(", ")).unwrap();
+    }
     if let Some(body_schema) = &op.body {
         writeln!(out, "        let body = api::types::{body_schema} {{").unwrap();
-        emit_literal_fields(api, out, api.props(body_schema), |name| format!("{name:?}"));
+        emit_literal_fields(api, out, api.props(body_schema), &clearable, |name| format!("{name:?}"));
         writeln!(out, "        }};").unwrap();
     }
     // The request is described, not built: the SDK's transport builds it for each attempt,
@@ -474,8 +519,10 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
             .unwrap();
         }
     }
-    if op.body.is_some() {
+    if op.body.is_some() && clearable.is_empty() {
         writeln!(out, "            request.json(&body);").unwrap();
+    } else if op.body.is_some() {
+        writeln!(out, "            request.json_with_nulls(&body, &nulls);").unwrap();
     }
     writeln!(out, "        }}).await").unwrap();
     writeln!(out, "    }}").unwrap();
@@ -525,7 +572,7 @@ pub fn render_builders(api: &Api) -> Result<String, String> {
          use crate::client::Client;\n\
          use crate::error::{InvalidInput, Result};\n\
          use crate::operations::{self, Operation};\n\
-         use crate::request::{ApiResponse, RequestOptions};\n\
+         use crate::request::{ApiResponse, RequestOptions, Update};\n\
          use crate::validate;\n",
     );
     for op in &api.operations {
@@ -561,6 +608,7 @@ pub fn render_inputs(api: &Api) -> Result<String, String> {
                 deprecated: p.deprecated.as_deref(),
                 query: false,
                 path: false,
+                clearable: false,
             })
             .collect();
         writeln!(out).unwrap();
@@ -612,7 +660,7 @@ pub fn render_inputs(api: &Api) -> Result<String, String> {
         .unwrap();
         emit_checks(api, &mut out, &fields, |name| format!("&validate::join(at, {name:?})"));
         writeln!(out, "        Ok(api::types::{name} {{").unwrap();
-        emit_literal_fields(api, &mut out, props, |name| format!("&validate::join(at, {name:?})"));
+        emit_literal_fields(api, &mut out, props, &[], |name| format!("&validate::join(at, {name:?})"));
         writeln!(out, "        }})").unwrap();
         writeln!(out, "    }}").unwrap();
         writeln!(out, "}}").unwrap();
@@ -623,15 +671,9 @@ pub fn render_inputs(api: &Api) -> Result<String, String> {
 /// `generated_types.rs`: the models the API returns and every enum, re-exported from the
 /// generated client (request bodies and input models are built through the builders).
 pub fn render_types(api: &Api) -> String {
-    let bodies: Vec<&str> = api.operations.iter().filter_map(|o| o.body.as_deref()).collect();
-    let inputs: Vec<&str> = api.input_models().iter().map(|m| m.name.as_str()).collect();
-    let names: Vec<&str> = api
-        .schemas
-        .values()
-        .filter(|m| matches!(m.kind, ModelKind::Object(_) | ModelKind::Enum(_)))
-        .map(|m| m.name.as_str())
-        .filter(|n| !bodies.contains(n) && !inputs.contains(n))
-        .collect();
+    let mut names: Vec<&str> = api.response_models().iter().map(|m| m.name.as_str()).collect();
+    names.extend(crate::enums::enums(api).map(|(name, _, _)| name));
+    names.sort_unstable();
     format!(
         "//! The API's models and enums, as returned by the operations: the generated types of\n\
          //! `vitable-connect-api`, re-exported. Every field is public, IDs are typed\n\
@@ -722,6 +764,27 @@ fn sample(
     }
 }
 
+/// The spec's example of each parameter and body property of `op` that has one.
+fn examples<'a>(api: &'a Api, op: &'a Op) -> std::collections::BTreeMap<&'a str, &'a serde_json::Value> {
+    let params = op.params.iter().filter_map(|p| Some((p.name.as_str(), p.example.as_ref()?)));
+    let props = op.body.as_deref().map(|b| api.props(b)).unwrap_or_default();
+    // A parameter's example wins over a body property's of the same name.
+    props.iter().filter_map(|p| Some((p.name.as_str(), p.example.as_ref()?))).chain(params).collect()
+}
+
+/// Sample values for the required arguments of the builder's `new`.
+fn sample_args(
+    api: &Api,
+    fields: &[Field],
+    examples: &std::collections::BTreeMap<&str, &serde_json::Value>,
+) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| sample(api, f.ty, f.limits, examples.get(f.name).copied(), false))
+        .collect()
+}
+
 /// A function that sends every operation with every parameter and body property set, for the
 /// spec-driven wire test (`tests/tests/maximal_requests.rs`); behind the `spec-coverage` feature.
 pub fn render_coverage(api: &Api) -> Result<String, String> {
@@ -740,30 +803,52 @@ pub fn render_coverage(api: &Api) -> Result<String, String> {
     );
     for op in &api.operations {
         let fields = fields_of(api, op)?;
-        let params: std::collections::BTreeMap<&str, &crate::spec::Param> =
-            op.params.iter().map(|p| (p.name.as_str(), p)).collect();
-        let props: std::collections::BTreeMap<&str, &crate::spec::Prop> = op
-            .body
-            .as_deref()
-            .map(|b| api.props(b).iter().map(|p| (p.name.as_str(), p)).collect())
-            .unwrap_or_default();
-        let example = |name: &str| {
-            params
-                .get(name)
-                .and_then(|p| p.example.as_ref())
-                .or_else(|| props.get(name).and_then(|p| p.example.as_ref()))
-        };
-        let required: Vec<String> = fields
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| sample(api, f.ty, f.limits, example(f.name), false))
-            .collect();
+        let example = examples(api, op);
+        let required = sample_args(api, &fields, &example);
         let mut expr = format!("{}::new(client.clone(), {})", builder_name(op), required.join(", "));
         for f in fields.iter().filter(|f| !f.required) {
-            write!(expr, ".{}({})", ident(f.name), sample(api, f.ty, f.limits, example(f.name), false))
+            write!(expr, ".{}({})", ident(f.name), sample(api, f.ty, f.limits, example.get(f.name).copied(), false))
                 .unwrap();
         }
         writeln!(out, "{:?} => {expr}.send_with_response().await.map(|_| ()),", op.id).unwrap();
+    }
+    out.push_str("_ => return None,\n})\n}\n");
+    // The other two states of each clearable property: left out, and sent as `null`.
+    out.push_str(
+        "\n/// Sends operation `operation_id` with only its required values, `property` cleared when\n\
+         /// given, and returns the decoded response serialized again; `None` for an unknown\n\
+         /// operation or a property that cannot be cleared.\n\
+         #[allow(deprecated)]\n\
+         pub async fn send_minimal(client: &Client, operation_id: &str, property: Option<&str>) -> Option<Result<serde_json::Value>> {\n\
+         fn json(value: impl serde::Serialize) -> serde_json::Value { serde_json::to_value(value).expect(\"a decoded response serializes\") }\n\
+         Some(match (operation_id, property) {\n",
+    );
+    for op in &api.operations {
+        let fields = fields_of(api, op)?;
+        let required = sample_args(api, &fields, &examples(api, op));
+        let new = format!("{}::new(client.clone(), {})", builder_name(op), required.join(", "));
+        writeln!(out, "({:?}, None) => {new}.send().await.map(json),", op.id).unwrap();
+        for f in fields.iter().filter(|f| f.clearable) {
+            writeln!(out, "({:?}, Some({:?})) => {new}.clear_{}().send().await.map(json),", op.id, f.name, f.name)
+                .unwrap();
+        }
+    }
+    out.push_str("_ => return None,\n})\n}\n");
+    // Every page of each list operation, through its stream.
+    out.push_str(
+        "\n/// Streams every item of list operation `operation_id` (only its required values set),\n\
+         /// each serialized again; `None` for an operation without pages.\n\
+         #[allow(deprecated)]\n\
+         pub async fn stream_minimal(client: &Client, operation_id: &str) -> Option<Result<Vec<serde_json::Value>>> {\n\
+         use futures::TryStreamExt as _;\n\
+         fn json(value: impl serde::Serialize) -> serde_json::Value { serde_json::to_value(value).expect(\"a decoded item serializes\") }\n\
+         Some(match operation_id {\n",
+    );
+    for op in api.operations.iter().filter(|op| paged(op).is_some()) {
+        let fields = fields_of(api, op)?;
+        let required = sample_args(api, &fields, &examples(api, op));
+        let new = format!("{}::new(client.clone(), {})", builder_name(op), required.join(", "));
+        writeln!(out, "{:?} => {new}.stream().map_ok(json).try_collect().await,", op.id).unwrap();
     }
     out.push_str("_ => return None,\n})\n}\n}\n");
     Ok(out)

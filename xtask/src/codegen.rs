@@ -64,7 +64,7 @@ fn settings(api: &Api) -> GenerationSettings {
     for (name, _, _) in enums::enums(api) {
         settings.with_replacement(
             name,
-            format!("crate::generated_enums::{name}"),
+            format!("crate::types::{name}"),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
@@ -100,7 +100,9 @@ pub fn generate(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor could not generate code from {SPEC}: {e}"))?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    mark_non_exhaustive(&api, &mut file)?;
     let mut client = String::from(HEADER);
     write!(client, "{}", prettyplease::unparse(&file)).expect("writing to a String cannot fail");
     check_dependencies(root, &client)?;
@@ -117,7 +119,37 @@ pub fn generate(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
         ),
         (builders::INPUTS, pretty(builders::INPUTS, &builders::render_inputs(&api)?)?),
         (TYPES, pretty(TYPES, &builders::render_types(&api))?),
+        (tables::ROUNDTRIP, pretty(tables::ROUNDTRIP, &tables::render_roundtrip(&api))?),
     ])
+}
+
+/// Marks every response model `#[non_exhaustive]` (the compatibility policy in the SDK's
+/// docs): a field the API adds later is then not a breaking change. Users build these types
+/// with their generated builders (`types::Employee::builder()`) or from JSON. Request bodies
+/// and the values inside them stay open to struct literals: the SDK's builders fill them in.
+fn mark_non_exhaustive(api: &Api, file: &mut syn::File) -> Result<(), String> {
+    let names: Vec<&str> = api.response_models().iter().map(|m| m.name.as_str()).collect();
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("progenitor's output has no `types` module")?;
+    let mut marked = 0;
+    for item in &mut types.1 {
+        if let syn::Item::Struct(s) = item
+            && names.iter().any(|n| s.ident == n)
+        {
+            s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+            marked += 1;
+        }
+    }
+    if marked != names.len() {
+        return Err(format!("found {marked} of the {} response models in progenitor's output", names.len()));
+    }
+    Ok(())
 }
 
 /// Crates that generated code names with a leading `::` (`::regress::Regex`) or by the

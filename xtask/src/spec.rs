@@ -507,6 +507,18 @@ impl Api {
         found.into_iter().filter(|n| !bodies.contains(n)).filter_map(|n| self.schemas.get(n)).collect()
     }
 
+    /// Object schemas the API sends (every object schema that is neither a request body nor
+    /// reachable from one), in name order: `Employee`, `Error`, ...
+    pub fn response_models(&self) -> Vec<&Model> {
+        let bodies: Vec<&str> = self.operations.iter().filter_map(|o| o.body.as_deref()).collect();
+        let inputs: Vec<&str> = self.input_models().iter().map(|m| m.name.as_str()).collect();
+        self.schemas
+            .values()
+            .filter(|m| matches!(m.kind, ModelKind::Object(_)))
+            .filter(|m| !bodies.contains(&m.name.as_str()) && !inputs.contains(&m.name.as_str()))
+            .collect()
+    }
+
     pub fn kind(&self, schema: &str) -> Option<&ModelKind> {
         self.schemas.get(schema).map(|m| &m.kind)
     }

@@ -143,3 +143,48 @@ pub fn render(api: &Api) -> String {
     writeln!(w, "}}").unwrap();
     out
 }
+
+/// Path of the schema → Rust type table of the workspace tests.
+pub const ROUNDTRIP: &str = "tests/tests/generated_roundtrip.rs";
+
+/// `tests/tests/generated_roundtrip.rs`: every component schema with the Rust type that
+/// represents it, as a function decoding JSON into that type and serializing it back, so the
+/// spec-driven tests reach every type without a hand-written list.
+pub fn render_roundtrip(api: &Api) -> String {
+    let mut out = String::from(
+        "//! Every component schema of `openapi.yaml` and the Rust type that represents it: `decode`\n\
+         //! turns JSON into that type and back (see `support::roundtrip`), `parse` runs the type's\n\
+         //! `FromStr` for string schemas.\n\n\
+         use crate::support::{Parse, Roundtrip, parse, roundtrip};\n\n\
+         /// One schema's Rust type.\n\
+         pub struct RustType {\n\
+         /// The schema's name under `components/schemas`.\n\
+         pub schema: &'static str,\n\
+         /// The Rust type's path.\n\
+         pub rust: &'static str,\n\
+         /// JSON → the type → JSON.\n\
+         pub decode: Roundtrip,\n\
+         /// The type's `FromStr`, for string schemas (IDs, enums, other strings).\n\
+         pub parse: Option<Parse>,\n\
+         }\n\n\
+         /// Every component schema, in name order.\n\
+         pub const TYPES: &[RustType] = &[\n",
+    );
+    for model in api.schemas.values() {
+        let name = &model.name;
+        let (rust, string) = match &model.kind {
+            ModelKind::Id => (format!("vitable_connect_api::ids::{name}"), true),
+            ModelKind::String(_) if name == "Ssn" => ("vitable_connect_api::Ssn".to_owned(), true),
+            ModelKind::String(_) | ModelKind::Enum(_) => (format!("vitable_connect_api::types::{name}"), true),
+            ModelKind::Object(_) => (format!("vitable_connect_api::types::{name}"), false),
+        };
+        let parse = if string { format!("Some(parse::<{rust}>)") } else { "None".to_owned() };
+        writeln!(
+            out,
+            "RustType {{ schema: {name:?}, rust: {rust:?}, decode: roundtrip::<{rust}>, parse: {parse} }},"
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    out
+}

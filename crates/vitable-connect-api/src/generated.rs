@@ -17,6 +17,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Address {
         ///City name.
         pub city: ::std::string::String,
@@ -142,6 +143,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BenefitEligibilityPolicy {
         ///Whether the policy is in force.
         pub active: bool,
@@ -177,13 +179,14 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct BenefitProduct {
         ///Whether the product may be offered right now.
         pub active: bool,
         ///Insurance carrier behind the product.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub carrier_name: ::std::option::Option<::std::string::String>,
-        pub category: crate::generated_enums::Category,
+        pub category: crate::types::Category,
         ///Creation timestamp of the product.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Longer explanation of the product.
@@ -192,7 +195,7 @@ pub mod types {
         pub id: crate::ids::BenefitProductId,
         ///Product name.
         pub name: ::std::string::String,
-        pub product_code: crate::generated_enums::ProductCode,
+        pub product_code: crate::types::ProductCode,
         ///Timestamp of the latest change to the product.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -209,6 +212,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ContributionClass {
         ///Monthly amount paid by the employee, in cents.
         pub employee_contribution_cents: i64,
@@ -216,7 +220,7 @@ pub mod types {
         pub employer_contribution_cents: i64,
         ///Employment type it applies to, for example full_time or part_time.
         pub employment: ::std::string::String,
-        pub family_status: crate::generated_enums::CoverageTier,
+        pub family_status: crate::types::CoverageTier,
         ///Identifier of the contribution class.
         pub id: ::std::string::String,
     }
@@ -240,7 +244,7 @@ pub mod types {
         pub employer_contribution_cents: i64,
         ///Employment type it applies to, for example full_time or part_time.
         pub employment: ::std::string::String,
-        pub family_status: crate::generated_enums::CoverageTier,
+        pub family_status: crate::types::CoverageTier,
     }
     impl ContributionClassInput {
         pub fn builder() -> builder::ContributionClassInput {
@@ -255,6 +259,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Dependent {
         ///Whether the dependent is currently active.
         pub active: bool,
@@ -271,8 +276,8 @@ pub mod types {
         ///Family name.
         pub last_name: ::std::string::String,
         pub member_id: crate::ids::MemberId,
-        pub relationship: crate::generated_enums::Relationship,
-        pub sex: crate::generated_enums::Sex,
+        pub relationship: crate::types::Relationship,
+        pub sex: crate::types::Sex,
         ///Final four digits of the SSN; the full number is never returned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ssn_last_four: ::std::option::Option<::std::string::String>,
@@ -305,8 +310,8 @@ pub mod types {
         pub gender: ::std::option::Option<::std::string::String>,
         ///Family name.
         pub last_name: DependentCreateRequestLastName,
-        pub relationship: crate::generated_enums::Relationship,
-        pub sex: crate::generated_enums::Sex,
+        pub relationship: crate::types::Relationship,
+        pub sex: crate::types::Sex,
         ///Social Security number of the dependent, when known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ssn: ::std::option::Option<crate::Ssn>,
@@ -467,7 +472,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gender: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationship: ::std::option::Option<crate::generated_enums::Relationship>,
+        pub relationship: ::std::option::Option<crate::types::Relationship>,
     }
     impl DependentUpdateRequest {
         pub fn builder() -> builder::DependentUpdateRequest {
@@ -484,8 +489,8 @@ pub mod types {
     )]
     pub struct Election {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub coverage_tier: ::std::option::Option<crate::generated_enums::CoverageTier>,
-        pub decision: crate::generated_enums::ElectionDecision,
+        pub coverage_tier: ::std::option::Option<crate::types::CoverageTier>,
+        pub decision: crate::types::ElectionDecision,
         ///Dependents to include in the coverage.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dependent_ids: ::std::option::Option<
@@ -599,6 +604,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Employee {
         ///Whether the employee is currently employed.
         pub active: bool,
@@ -607,7 +613,7 @@ pub mod types {
         ///Creation timestamp of the employee.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub employee_class: ::std::option::Option<crate::generated_enums::EmployeeClass>,
+        pub employee_class: ::std::option::Option<crate::types::EmployeeClass>,
         pub employer_id: crate::ids::EmployerId,
         pub id: crate::ids::EmployeeId,
         pub member: Member,
@@ -640,7 +646,7 @@ pub mod types {
         ///Email address.
         pub email: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub employee_class: ::std::option::Option<crate::generated_enums::EmployeeClass>,
+        pub employee_class: ::std::option::Option<crate::types::EmployeeClass>,
         ///Given name.
         pub first_name: EmployeeCreateRequestFirstName,
         ///Gender identity, if given.
@@ -651,7 +657,7 @@ pub mod types {
         ///Phone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
-        pub sex: crate::generated_enums::Sex,
+        pub sex: crate::types::Sex,
         pub ssn: crate::Ssn,
         ///Day the employee was hired.
         pub start_date: ::chrono::naive::NaiveDate,
@@ -810,7 +816,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub employee_class: ::std::option::Option<crate::generated_enums::EmployeeClass>,
+        pub employee_class: ::std::option::Option<crate::types::EmployeeClass>,
         ///New gender identity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gender: ::std::option::Option<::std::string::String>,
@@ -834,6 +840,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Employer {
         ///Whether the employer is currently active.
         pub active: bool,
@@ -1245,13 +1252,14 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EnrolledDependent {
         pub dependent_id: crate::ids::DependentId,
         ///Given name.
         pub first_name: ::std::string::String,
         ///Family name.
         pub last_name: ::std::string::String,
-        pub relationship: crate::generated_enums::Relationship,
+        pub relationship: crate::types::Relationship,
     }
     impl EnrolledDependent {
         pub fn builder() -> builder::EnrolledDependent {
@@ -1266,6 +1274,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Enrollment {
         pub benefit_product_id: crate::ids::BenefitProductId,
         ///Last day of coverage.
@@ -1275,7 +1284,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub coverage_start_date: ::std::option::Option<::chrono::naive::NaiveDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub coverage_tier: ::std::option::Option<crate::generated_enums::CoverageTier>,
+        pub coverage_tier: ::std::option::Option<crate::types::CoverageTier>,
         ///Creation timestamp of the enrollment.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///What the employee chose, normally enrolled or waived; a free-form string.
@@ -1301,7 +1310,7 @@ pub mod types {
         ///Name of the picked plan.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub selected_plan_name: ::std::option::Option<::std::string::String>,
-        pub status: crate::generated_enums::EnrollmentStatus,
+        pub status: crate::types::EnrollmentStatus,
         ///Timestamp of the latest change to the enrollment.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -1318,6 +1327,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EnrollmentPlan {
         ///Insurance carrier offering the plan.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1337,7 +1347,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub out_of_pocket_max_cents: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tier: ::std::option::Option<crate::generated_enums::PlanTier>,
+        pub tier: ::std::option::Option<crate::types::PlanTier>,
     }
     impl EnrollmentPlan {
         pub fn builder() -> builder::EnrollmentPlan {
@@ -1352,8 +1362,9 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct EnrollmentPlanCost {
-        pub coverage_tier: crate::generated_enums::CoverageTier,
+        pub coverage_tier: crate::types::CoverageTier,
         ///Part paid by the employee each month, in cents.
         pub employee_contribution_cents: i64,
         ///Part paid by the employer each month, in cents.
@@ -1475,6 +1486,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Error {
         ///Stable error code for programs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1504,6 +1516,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Member {
         ///Birth date.
         pub date_of_birth: ::chrono::naive::NaiveDate,
@@ -1521,7 +1534,7 @@ pub mod types {
         ///Phone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
-        pub sex: crate::generated_enums::Sex,
+        pub sex: crate::types::Sex,
         ///Name suffix such as Jr.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub suffix: ::std::option::Option<::std::string::String>,
@@ -1539,6 +1552,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Plan {
         pub carrier_plan_id: crate::ids::CarrierPlanId,
         ///Annual deductible, in cents.
@@ -1553,7 +1567,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub out_of_pocket_max_cents: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tier: ::std::option::Option<crate::generated_enums::PlanTier>,
+        pub tier: ::std::option::Option<crate::types::PlanTier>,
     }
     impl Plan {
         pub fn builder() -> builder::Plan {
@@ -1568,6 +1582,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct PlanYear {
         pub benefit_product_id: crate::ids::BenefitProductId,
         ///Cost split rules of this plan year.
@@ -1586,7 +1601,7 @@ pub mod types {
         pub open_enrollment_start_date: ::chrono::naive::NaiveDate,
         ///Plans offered in this plan year.
         pub plans: ::std::vec::Vec<Plan>,
-        pub status: crate::generated_enums::PlanYearStatus,
+        pub status: crate::types::PlanYearStatus,
         ///Timestamp of the latest change to the plan year.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -1659,6 +1674,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct QualifyingLifeEvent {
         ///Timestamp at which the event was recorded.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1684,7 +1700,7 @@ pub mod types {
         ///Identifier of the user who reviewed the event.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reviewed_by: ::std::option::Option<::std::string::String>,
-        pub status: crate::generated_enums::QualifyingLifeEventStatus,
+        pub status: crate::types::QualifyingLifeEventStatus,
         ///Timestamp of the latest change to the event.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -1704,7 +1720,7 @@ pub mod types {
     pub struct QualifyingLifeEventRecordRequest {
         ///Day the event took place.
         pub event_date: ::chrono::naive::NaiveDate,
-        pub event_type: crate::generated_enums::EventType,
+        pub event_type: crate::types::EventType,
         ///Optional free-text remarks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub notes: ::std::option::Option<QualifyingLifeEventRecordRequestNotes>,
@@ -1788,6 +1804,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Rule {
         ///How the attribute is compared, for example equals, greater_than or in.
         pub operator: ::std::string::String,
@@ -2321,7 +2338,7 @@ pub mod types {
                 ::std::string::String,
             >,
             category: ::std::result::Result<
-                crate::generated_enums::Category,
+                crate::types::Category,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
@@ -2338,7 +2355,7 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             product_code: ::std::result::Result<
-                crate::generated_enums::ProductCode,
+                crate::types::ProductCode,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -2388,7 +2405,7 @@ pub mod types {
             }
             pub fn category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::Category>,
+                T: ::std::convert::TryInto<crate::types::Category>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category = value
@@ -2446,7 +2463,7 @@ pub mod types {
             }
             pub fn product_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::ProductCode>,
+                T: ::std::convert::TryInto<crate::types::ProductCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.product_code = value
@@ -2517,7 +2534,7 @@ pub mod types {
                 ::std::string::String,
             >,
             family_status: ::std::result::Result<
-                crate::generated_enums::CoverageTier,
+                crate::types::CoverageTier,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2582,7 +2599,7 @@ pub mod types {
             }
             pub fn family_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::CoverageTier>,
+                T: ::std::convert::TryInto<crate::types::CoverageTier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.family_status = value
@@ -2643,7 +2660,7 @@ pub mod types {
                 ::std::string::String,
             >,
             family_status: ::std::result::Result<
-                crate::generated_enums::CoverageTier,
+                crate::types::CoverageTier,
                 ::std::string::String,
             >,
         }
@@ -2704,7 +2721,7 @@ pub mod types {
             }
             pub fn family_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::CoverageTier>,
+                T: ::std::convert::TryInto<crate::types::CoverageTier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.family_status = value
@@ -2769,13 +2786,10 @@ pub mod types {
                 ::std::string::String,
             >,
             relationship: ::std::result::Result<
-                crate::generated_enums::Relationship,
+                crate::types::Relationship,
                 ::std::string::String,
             >,
-            sex: ::std::result::Result<
-                crate::generated_enums::Sex,
-                ::std::string::String,
-            >,
+            sex: ::std::result::Result<crate::types::Sex, ::std::string::String>,
             ssn_last_four: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2907,7 +2921,7 @@ pub mod types {
             }
             pub fn relationship<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::Relationship>,
+                T: ::std::convert::TryInto<crate::types::Relationship>,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationship = value
@@ -2919,7 +2933,7 @@ pub mod types {
             }
             pub fn sex<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::Sex>,
+                T: ::std::convert::TryInto<crate::types::Sex>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sex = value
@@ -3026,13 +3040,10 @@ pub mod types {
                 ::std::string::String,
             >,
             relationship: ::std::result::Result<
-                crate::generated_enums::Relationship,
+                crate::types::Relationship,
                 ::std::string::String,
             >,
-            sex: ::std::result::Result<
-                crate::generated_enums::Sex,
-                ::std::string::String,
-            >,
+            sex: ::std::result::Result<crate::types::Sex, ::std::string::String>,
             ssn: ::std::result::Result<
                 ::std::option::Option<crate::Ssn>,
                 ::std::string::String,
@@ -3109,7 +3120,7 @@ pub mod types {
             }
             pub fn relationship<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::Relationship>,
+                T: ::std::convert::TryInto<crate::types::Relationship>,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationship = value
@@ -3121,7 +3132,7 @@ pub mod types {
             }
             pub fn sex<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::Sex>,
+                T: ::std::convert::TryInto<crate::types::Sex>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sex = value
@@ -3200,7 +3211,7 @@ pub mod types {
                 ::std::string::String,
             >,
             relationship: ::std::result::Result<
-                ::std::option::Option<crate::generated_enums::Relationship>,
+                ::std::option::Option<crate::types::Relationship>,
                 ::std::string::String,
             >,
         }
@@ -3241,7 +3252,7 @@ pub mod types {
             pub fn relationship<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated_enums::Relationship>,
+                    ::std::option::Option<crate::types::Relationship>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3279,11 +3290,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Election {
             coverage_tier: ::std::result::Result<
-                ::std::option::Option<crate::generated_enums::CoverageTier>,
+                ::std::option::Option<crate::types::CoverageTier>,
                 ::std::string::String,
             >,
             decision: ::std::result::Result<
-                crate::generated_enums::ElectionDecision,
+                crate::types::ElectionDecision,
                 ::std::string::String,
             >,
             dependent_ids: ::std::result::Result<
@@ -3316,7 +3327,7 @@ pub mod types {
             pub fn coverage_tier<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated_enums::CoverageTier>,
+                    ::std::option::Option<crate::types::CoverageTier>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3329,7 +3340,7 @@ pub mod types {
             }
             pub fn decision<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::ElectionDecision>,
+                T: ::std::convert::TryInto<crate::types::ElectionDecision>,
                 T::Error: ::std::fmt::Display,
             {
                 self.decision = value
@@ -3525,7 +3536,7 @@ pub mod types {
                 ::std::string::String,
             >,
             employee_class: ::std::result::Result<
-                ::std::option::Option<crate::generated_enums::EmployeeClass>,
+                ::std::option::Option<crate::types::EmployeeClass>,
                 ::std::string::String,
             >,
             employer_id: ::std::result::Result<
@@ -3603,7 +3614,7 @@ pub mod types {
             pub fn employee_class<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated_enums::EmployeeClass>,
+                    ::std::option::Option<crate::types::EmployeeClass>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3738,7 +3749,7 @@ pub mod types {
             >,
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
             employee_class: ::std::result::Result<
-                ::std::option::Option<crate::generated_enums::EmployeeClass>,
+                ::std::option::Option<crate::types::EmployeeClass>,
                 ::std::string::String,
             >,
             first_name: ::std::result::Result<
@@ -3757,10 +3768,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            sex: ::std::result::Result<
-                crate::generated_enums::Sex,
-                ::std::string::String,
-            >,
+            sex: ::std::result::Result<crate::types::Sex, ::std::string::String>,
             ssn: ::std::result::Result<crate::Ssn, ::std::string::String>,
             start_date: ::std::result::Result<
                 ::chrono::naive::NaiveDate,
@@ -3831,7 +3839,7 @@ pub mod types {
             pub fn employee_class<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated_enums::EmployeeClass>,
+                    ::std::option::Option<crate::types::EmployeeClass>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -3894,7 +3902,7 @@ pub mod types {
             }
             pub fn sex<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::Sex>,
+                T: ::std::convert::TryInto<crate::types::Sex>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sex = value
@@ -3993,7 +4001,7 @@ pub mod types {
                 ::std::string::String,
             >,
             employee_class: ::std::result::Result<
-                ::std::option::Option<crate::generated_enums::EmployeeClass>,
+                ::std::option::Option<crate::types::EmployeeClass>,
                 ::std::string::String,
             >,
             gender: ::std::result::Result<
@@ -4049,7 +4057,7 @@ pub mod types {
             pub fn employee_class<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated_enums::EmployeeClass>,
+                    ::std::option::Option<crate::types::EmployeeClass>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4569,7 +4577,7 @@ pub mod types {
                 ::std::string::String,
             >,
             relationship: ::std::result::Result<
-                crate::generated_enums::Relationship,
+                crate::types::Relationship,
                 ::std::string::String,
             >,
         }
@@ -4622,7 +4630,7 @@ pub mod types {
             }
             pub fn relationship<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::Relationship>,
+                T: ::std::convert::TryInto<crate::types::Relationship>,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationship = value
@@ -4671,7 +4679,7 @@ pub mod types {
                 ::std::string::String,
             >,
             coverage_tier: ::std::result::Result<
-                ::std::option::Option<crate::generated_enums::CoverageTier>,
+                ::std::option::Option<crate::types::CoverageTier>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
@@ -4712,7 +4720,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                crate::generated_enums::EnrollmentStatus,
+                crate::types::EnrollmentStatus,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -4794,7 +4802,7 @@ pub mod types {
             pub fn coverage_tier<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated_enums::CoverageTier>,
+                    ::std::option::Option<crate::types::CoverageTier>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4937,7 +4945,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::EnrollmentStatus>,
+                T: ::std::convert::TryInto<crate::types::EnrollmentStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -5032,7 +5040,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tier: ::std::result::Result<
-                ::std::option::Option<crate::generated_enums::PlanTier>,
+                ::std::option::Option<crate::types::PlanTier>,
                 ::std::string::String,
             >,
         }
@@ -5140,7 +5148,7 @@ pub mod types {
             pub fn tier<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated_enums::PlanTier>,
+                    ::std::option::Option<crate::types::PlanTier>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5186,7 +5194,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct EnrollmentPlanCost {
             coverage_tier: ::std::result::Result<
-                crate::generated_enums::CoverageTier,
+                crate::types::CoverageTier,
                 ::std::string::String,
             >,
             employee_contribution_cents: ::std::result::Result<
@@ -5223,7 +5231,7 @@ pub mod types {
         impl EnrollmentPlanCost {
             pub fn coverage_tier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::CoverageTier>,
+                T: ::std::convert::TryInto<crate::types::CoverageTier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.coverage_tier = value
@@ -5526,10 +5534,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            sex: ::std::result::Result<
-                crate::generated_enums::Sex,
-                ::std::string::String,
-            >,
+            sex: ::std::result::Result<crate::types::Sex, ::std::string::String>,
             suffix: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5637,7 +5642,7 @@ pub mod types {
             }
             pub fn sex<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::Sex>,
+                T: ::std::convert::TryInto<crate::types::Sex>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sex = value
@@ -5711,7 +5716,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tier: ::std::result::Result<
-                ::std::option::Option<crate::generated_enums::PlanTier>,
+                ::std::option::Option<crate::types::PlanTier>,
                 ::std::string::String,
             >,
         }
@@ -5814,7 +5819,7 @@ pub mod types {
             pub fn tier<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated_enums::PlanTier>,
+                    ::std::option::Option<crate::types::PlanTier>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5895,7 +5900,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                crate::generated_enums::PlanYearStatus,
+                crate::types::PlanYearStatus,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -6062,7 +6067,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::PlanYearStatus>,
+                T: ::std::convert::TryInto<crate::types::PlanYearStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -6444,7 +6449,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                crate::generated_enums::QualifyingLifeEventStatus,
+                crate::types::QualifyingLifeEventStatus,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -6614,9 +6619,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    crate::generated_enums::QualifyingLifeEventStatus,
-                >,
+                T: ::std::convert::TryInto<crate::types::QualifyingLifeEventStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -6688,7 +6691,7 @@ pub mod types {
                 ::std::string::String,
             >,
             event_type: ::std::result::Result<
-                crate::generated_enums::EventType,
+                crate::types::EventType,
                 ::std::string::String,
             >,
             notes: ::std::result::Result<
@@ -6720,7 +6723,7 @@ pub mod types {
             }
             pub fn event_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated_enums::EventType>,
+                T: ::std::convert::TryInto<crate::types::EventType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.event_type = value
@@ -7701,10 +7704,10 @@ pub mod builder {
     pub struct BenefitProductsList<'a> {
         client: &'a super::Client,
         active_in: Result<Option<bool>, String>,
-        category: Result<Option<crate::generated_enums::Category>, String>,
+        category: Result<Option<crate::types::Category>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
-        product_code: Result<Option<crate::generated_enums::ProductCode>, String>,
+        product_code: Result<Option<crate::types::ProductCode>, String>,
     }
     impl<'a> BenefitProductsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -7729,13 +7732,13 @@ pub mod builder {
         }
         pub fn category<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::generated_enums::Category>,
+            V: std::convert::TryInto<crate::types::Category>,
         {
             self.category = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: generated_enums :: Category` for category failed"
+                    "conversion to `crate :: types :: Category` for category failed"
                         .to_string()
                 });
             self
@@ -7768,13 +7771,13 @@ pub mod builder {
         }
         pub fn product_code<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::generated_enums::ProductCode>,
+            V: std::convert::TryInto<crate::types::ProductCode>,
         {
             self.product_code = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: generated_enums :: ProductCode` for product_code failed"
+                    "conversion to `crate :: types :: ProductCode` for product_code failed"
                         .to_string()
                 });
             self
@@ -7855,7 +7858,7 @@ pub mod builder {
         employer_id: Result<Option<crate::ids::EmployerId>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
-        status: Result<Option<crate::generated_enums::PlanYearStatus>, String>,
+        status: Result<Option<crate::types::PlanYearStatus>, String>,
     }
     impl<'a> BenefitProductsPlanYearsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -7923,13 +7926,13 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::generated_enums::PlanYearStatus>,
+            V: std::convert::TryInto<crate::types::PlanYearStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: generated_enums :: PlanYearStatus` for status failed"
+                    "conversion to `crate :: types :: PlanYearStatus` for status failed"
                         .to_string()
                 });
             self
@@ -8605,7 +8608,7 @@ pub mod builder {
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
         plan_year: Result<Option<i32>, String>,
-        status: Result<Option<crate::generated_enums::EnrollmentStatus>, String>,
+        status: Result<Option<crate::types::EnrollmentStatus>, String>,
     }
     impl<'a> EmployeesEnrollmentsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -8682,13 +8685,13 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::generated_enums::EnrollmentStatus>,
+            V: std::convert::TryInto<crate::types::EnrollmentStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: generated_enums :: EnrollmentStatus` for status failed"
+                    "conversion to `crate :: types :: EnrollmentStatus` for status failed"
                         .to_string()
                 });
             self
@@ -9476,7 +9479,7 @@ pub mod builder {
         client: &'a super::Client,
         employer_id: Result<crate::ids::EmployerId, String>,
         active_in: Result<Option<bool>, String>,
-        employee_class: Result<Option<crate::generated_enums::EmployeeClass>, String>,
+        employee_class: Result<Option<crate::types::EmployeeClass>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
     }
@@ -9515,13 +9518,13 @@ pub mod builder {
         }
         pub fn employee_class<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::generated_enums::EmployeeClass>,
+            V: std::convert::TryInto<crate::types::EmployeeClass>,
         {
             self.employee_class = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: generated_enums :: EmployeeClass` for employee_class failed"
+                    "conversion to `crate :: types :: EmployeeClass` for employee_class failed"
                         .to_string()
                 });
             self
@@ -10033,7 +10036,7 @@ pub mod builder {
         active_in: Result<Option<bool>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
-        relationship: Result<Option<crate::generated_enums::Relationship>, String>,
+        relationship: Result<Option<crate::types::Relationship>, String>,
     }
     impl<'a> MembersDependentsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10096,13 +10099,13 @@ pub mod builder {
         }
         pub fn relationship<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::generated_enums::Relationship>,
+            V: std::convert::TryInto<crate::types::Relationship>,
         {
             self.relationship = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: generated_enums :: Relationship` for relationship failed"
+                    "conversion to `crate :: types :: Relationship` for relationship failed"
                         .to_string()
                 });
             self
@@ -10298,13 +10301,10 @@ pub mod builder {
     pub struct MembersQualifyingLifeEventsList<'a> {
         client: &'a super::Client,
         member_id: Result<crate::ids::MemberId, String>,
-        event_type: Result<Option<crate::generated_enums::EventType>, String>,
+        event_type: Result<Option<crate::types::EventType>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::num::NonZeroU64>, String>,
-        status: Result<
-            Option<crate::generated_enums::QualifyingLifeEventStatus>,
-            String,
-        >,
+        status: Result<Option<crate::types::QualifyingLifeEventStatus>, String>,
     }
     impl<'a> MembersQualifyingLifeEventsList<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -10331,13 +10331,13 @@ pub mod builder {
         }
         pub fn event_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::generated_enums::EventType>,
+            V: std::convert::TryInto<crate::types::EventType>,
         {
             self.event_type = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: generated_enums :: EventType` for event_type failed"
+                    "conversion to `crate :: types :: EventType` for event_type failed"
                         .to_string()
                 });
             self
@@ -10370,13 +10370,13 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::generated_enums::QualifyingLifeEventStatus>,
+            V: std::convert::TryInto<crate::types::QualifyingLifeEventStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: generated_enums :: QualifyingLifeEventStatus` for status failed"
+                    "conversion to `crate :: types :: QualifyingLifeEventStatus` for status failed"
                         .to_string()
                 });
             self

@@ -13,7 +13,7 @@ use vitable_connect_api as api;
 use crate::client::Client;
 use crate::error::{InvalidInput, Result};
 use crate::operations::{self, Operation};
-use crate::request::{ApiResponse, RequestOptions};
+use crate::request::{ApiResponse, RequestOptions, Update};
 use crate::validate;
 /// Request builder of `benefit_eligibility_policy.retrieve` (`GET /v1/benefit-eligibility-policy/{policy_id}`): Retrieve an eligibility policy.
 ///
@@ -437,9 +437,9 @@ pub struct DependentsUpdateBuilder {
     client: Client,
     options: RequestOptions,
     dependent_id: crate::ids::DependentId,
-    active: Option<bool>,
-    gender: Option<String>,
-    relationship: Option<crate::types::Relationship>,
+    active: Update<bool>,
+    gender: Update<String>,
+    relationship: Update<crate::types::Relationship>,
 }
 impl DependentsUpdateBuilder {
     /// The operation this builder sends.
@@ -451,24 +451,39 @@ impl DependentsUpdateBuilder {
             client,
             options: RequestOptions::default(),
             dependent_id: dependent_id.clone(),
-            active: None,
-            gender: None,
-            relationship: None,
+            active: Update::Keep,
+            gender: Update::Keep,
+            relationship: Update::Keep,
         }
     }
     /// Activate or deactivate the dependent.
     pub fn active(mut self, value: bool) -> Self {
-        self.active = Some(value);
+        self.active = Update::Set(value);
+        self
+    }
+    /// Clears `active`: sends it as `null`. Without this or [`active`](Self::active) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_active(mut self) -> Self {
+        self.active = Update::Clear;
         self
     }
     /// New gender identity.
     pub fn gender(mut self, value: impl Into<String>) -> Self {
-        self.gender = Some(value.into());
+        self.gender = Update::Set(value.into());
+        self
+    }
+    /// Clears `gender`: sends it as `null`. Without this or [`gender`](Self::gender) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_gender(mut self) -> Self {
+        self.gender = Update::Clear;
         self
     }
     /// `relationship`.
     pub fn relationship(mut self, value: crate::types::Relationship) -> Self {
-        self.relationship = Some(value);
+        self.relationship = Update::Set(value);
+        self
+    }
+    /// Clears `relationship`: sends it as `null`. Without this or [`relationship`](Self::relationship) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_relationship(mut self) -> Self {
+        self.relationship = Update::Clear;
         self
     }
     /// Sends the request and returns the decoded response.
@@ -485,18 +500,29 @@ impl DependentsUpdateBuilder {
         self,
     ) -> Result<ApiResponse<crate::types::Dependent>> {
         let op = Self::OPERATION;
+        let nulls = [
+            ("active", self.active.is_clear()),
+            ("gender", self.gender.is_clear()),
+            ("relationship", self.relationship.is_clear()),
+        ];
         let body = api::types::DependentUpdateRequest {
-            active: self.active,
-            gender: match self.gender {
-                Some(value) => Some(validate::convert(op, "gender", value)?),
-                None => None,
+            active: match self.active {
+                Update::Set(value) => Some(value),
+                _ => None,
             },
-            relationship: self.relationship,
+            gender: match self.gender {
+                Update::Set(value) => Some(validate::convert(op, "gender", value)?),
+                _ => None,
+            },
+            relationship: match self.relationship {
+                Update::Set(value) => Some(value),
+                _ => None,
+            },
         };
         let call = self.client.call(op, self.options)?;
         call.send(|request| {
                 request.path("dependent_id", self.dependent_id.as_ref());
-                request.json(&body);
+                request.json_with_nulls(&body, &nulls);
             })
             .await
     }
@@ -784,12 +810,12 @@ pub struct EmployeesUpdateBuilder {
     client: Client,
     options: RequestOptions,
     employee_id: crate::ids::EmployeeId,
-    email: Option<String>,
-    phone: Option<String>,
-    gender: Option<String>,
-    employee_class: Option<crate::types::EmployeeClass>,
-    termination_date: Option<chrono::NaiveDate>,
-    address: Option<crate::input::AddressInput>,
+    email: Update<String>,
+    phone: Update<String>,
+    gender: Update<String>,
+    employee_class: Update<crate::types::EmployeeClass>,
+    termination_date: Update<chrono::NaiveDate>,
+    address: Update<crate::input::AddressInput>,
 }
 impl EmployeesUpdateBuilder {
     /// The operation this builder sends.
@@ -801,42 +827,72 @@ impl EmployeesUpdateBuilder {
             client,
             options: RequestOptions::default(),
             employee_id: employee_id.clone(),
-            email: None,
-            phone: None,
-            gender: None,
-            employee_class: None,
-            termination_date: None,
-            address: None,
+            email: Update::Keep,
+            phone: Update::Keep,
+            gender: Update::Keep,
+            employee_class: Update::Keep,
+            termination_date: Update::Keep,
+            address: Update::Keep,
         }
     }
     /// New email address (format `email`).
     pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
+        self.email = Update::Set(value.into());
+        self
+    }
+    /// Clears `email`: sends it as `null`. Without this or [`email`](Self::email) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_email(mut self) -> Self {
+        self.email = Update::Clear;
         self
     }
     /// New phone number.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
+        self.phone = Update::Set(value.into());
+        self
+    }
+    /// Clears `phone`: sends it as `null`. Without this or [`phone`](Self::phone) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_phone(mut self) -> Self {
+        self.phone = Update::Clear;
         self
     }
     /// New gender identity.
     pub fn gender(mut self, value: impl Into<String>) -> Self {
-        self.gender = Some(value.into());
+        self.gender = Update::Set(value.into());
+        self
+    }
+    /// Clears `gender`: sends it as `null`. Without this or [`gender`](Self::gender) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_gender(mut self) -> Self {
+        self.gender = Update::Clear;
         self
     }
     /// `employee_class`.
     pub fn employee_class(mut self, value: crate::types::EmployeeClass) -> Self {
-        self.employee_class = Some(value);
+        self.employee_class = Update::Set(value);
+        self
+    }
+    /// Clears `employee_class`: sends it as `null`. Without this or [`employee_class`](Self::employee_class) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_employee_class(mut self) -> Self {
+        self.employee_class = Update::Clear;
         self
     }
     /// Setting a date terminates the employee on that day.
     pub fn termination_date(mut self, value: chrono::NaiveDate) -> Self {
-        self.termination_date = Some(value);
+        self.termination_date = Update::Set(value);
+        self
+    }
+    /// Clears `termination_date`: sends it as `null`. Without this or [`termination_date`](Self::termination_date) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_termination_date(mut self) -> Self {
+        self.termination_date = Update::Clear;
         self
     }
     /// `address`.
     pub fn address(mut self, value: crate::input::AddressInput) -> Self {
-        self.address = Some(value);
+        self.address = Update::Set(value);
+        self
+    }
+    /// Clears `address`: sends it as `null`. Without this or [`address`](Self::address) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_address(mut self) -> Self {
+        self.address = Update::Clear;
         self
     }
     /// Sends the request and returns the decoded response.
@@ -853,33 +909,47 @@ impl EmployeesUpdateBuilder {
         self,
     ) -> Result<ApiResponse<crate::types::Employee>> {
         let op = Self::OPERATION;
-        if let Some(value) = &self.email {
+        if let Update::Set(value) = &self.email {
             validate::email(op, "email", value)?;
         }
+        let nulls = [
+            ("email", self.email.is_clear()),
+            ("phone", self.phone.is_clear()),
+            ("gender", self.gender.is_clear()),
+            ("employee_class", self.employee_class.is_clear()),
+            ("termination_date", self.termination_date.is_clear()),
+            ("address", self.address.is_clear()),
+        ];
         let body = api::types::EmployeeUpdateRequest {
             email: match self.email {
-                Some(value) => Some(validate::convert(op, "email", value)?),
-                None => None,
+                Update::Set(value) => Some(validate::convert(op, "email", value)?),
+                _ => None,
             },
             phone: match self.phone {
-                Some(value) => Some(validate::convert(op, "phone", value)?),
-                None => None,
+                Update::Set(value) => Some(validate::convert(op, "phone", value)?),
+                _ => None,
             },
             gender: match self.gender {
-                Some(value) => Some(validate::convert(op, "gender", value)?),
-                None => None,
+                Update::Set(value) => Some(validate::convert(op, "gender", value)?),
+                _ => None,
             },
-            employee_class: self.employee_class,
-            termination_date: self.termination_date,
+            employee_class: match self.employee_class {
+                Update::Set(value) => Some(value),
+                _ => None,
+            },
+            termination_date: match self.termination_date {
+                Update::Set(value) => Some(value),
+                _ => None,
+            },
             address: match self.address {
-                Some(value) => Some(value.into_api(op, "address")?),
-                None => None,
+                Update::Set(value) => Some(value.into_api(op, "address")?),
+                _ => None,
             },
         };
         let call = self.client.call(op, self.options)?;
         call.send(|request| {
                 request.path("employee_id", self.employee_id.as_ref());
-                request.json(&body);
+                request.json_with_nulls(&body, &nulls);
             })
             .await
     }
@@ -1452,10 +1522,10 @@ pub struct EmployersUpdateBuilder {
     client: Client,
     options: RequestOptions,
     employer_id: crate::ids::EmployerId,
-    name: Option<String>,
-    legal_name: Option<String>,
-    active: Option<bool>,
-    address: Option<crate::input::AddressInput>,
+    name: Update<String>,
+    legal_name: Update<String>,
+    active: Update<bool>,
+    address: Update<crate::input::AddressInput>,
 }
 impl EmployersUpdateBuilder {
     /// The operation this builder sends.
@@ -1467,30 +1537,50 @@ impl EmployersUpdateBuilder {
             client,
             options: RequestOptions::default(),
             employer_id: employer_id.clone(),
-            name: None,
-            legal_name: None,
-            active: None,
-            address: None,
+            name: Update::Keep,
+            legal_name: Update::Keep,
+            active: Update::Keep,
+            address: Update::Keep,
         }
     }
     /// New display name (not empty).
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+        self.name = Update::Set(value.into());
+        self
+    }
+    /// Clears `name`: sends it as `null`. Without this or [`name`](Self::name) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_name(mut self) -> Self {
+        self.name = Update::Clear;
         self
     }
     /// New registered legal name (not empty).
     pub fn legal_name(mut self, value: impl Into<String>) -> Self {
-        self.legal_name = Some(value.into());
+        self.legal_name = Update::Set(value.into());
+        self
+    }
+    /// Clears `legal_name`: sends it as `null`. Without this or [`legal_name`](Self::legal_name) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_legal_name(mut self) -> Self {
+        self.legal_name = Update::Clear;
         self
     }
     /// Activate or deactivate the employer.
     pub fn active(mut self, value: bool) -> Self {
-        self.active = Some(value);
+        self.active = Update::Set(value);
+        self
+    }
+    /// Clears `active`: sends it as `null`. Without this or [`active`](Self::active) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_active(mut self) -> Self {
+        self.active = Update::Clear;
         self
     }
     /// `address`.
     pub fn address(mut self, value: crate::input::AddressInput) -> Self {
-        self.address = Some(value);
+        self.address = Update::Set(value);
+        self
+    }
+    /// Clears `address`: sends it as `null`. Without this or [`address`](Self::address) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_address(mut self) -> Self {
+        self.address = Update::Clear;
         self
     }
     /// Sends the request and returns the decoded response.
@@ -1507,31 +1597,40 @@ impl EmployersUpdateBuilder {
         self,
     ) -> Result<ApiResponse<crate::types::Employer>> {
         let op = Self::OPERATION;
-        if let Some(value) = &self.name {
+        if let Update::Set(value) = &self.name {
             validate::chars(op, "name", value, Some(1), None)?;
         }
-        if let Some(value) = &self.legal_name {
+        if let Update::Set(value) = &self.legal_name {
             validate::chars(op, "legal_name", value, Some(1), None)?;
         }
+        let nulls = [
+            ("name", self.name.is_clear()),
+            ("legal_name", self.legal_name.is_clear()),
+            ("active", self.active.is_clear()),
+            ("address", self.address.is_clear()),
+        ];
         let body = api::types::EmployerUpdateRequest {
             name: match self.name {
-                Some(value) => Some(validate::convert(op, "name", value)?),
-                None => None,
+                Update::Set(value) => Some(validate::convert(op, "name", value)?),
+                _ => None,
             },
             legal_name: match self.legal_name {
-                Some(value) => Some(validate::convert(op, "legal_name", value)?),
-                None => None,
+                Update::Set(value) => Some(validate::convert(op, "legal_name", value)?),
+                _ => None,
             },
-            active: self.active,
+            active: match self.active {
+                Update::Set(value) => Some(value),
+                _ => None,
+            },
             address: match self.address {
-                Some(value) => Some(value.into_api(op, "address")?),
-                None => None,
+                Update::Set(value) => Some(value.into_api(op, "address")?),
+                _ => None,
             },
         };
         let call = self.client.call(op, self.options)?;
         call.send(|request| {
                 request.path("employer_id", self.employer_id.as_ref());
-                request.json(&body);
+                request.json_with_nulls(&body, &nulls);
             })
             .await
     }
@@ -2148,10 +2247,10 @@ pub struct PlanYearsUpdateBuilder {
     client: Client,
     options: RequestOptions,
     plan_year_id: crate::ids::PlanYearId,
-    open_enrollment_start: Option<chrono::NaiveDate>,
-    open_enrollment_end: Option<chrono::NaiveDate>,
-    status: Option<String>,
-    contribution_classes: Option<Vec<crate::input::ContributionClassInput>>,
+    open_enrollment_start: Update<chrono::NaiveDate>,
+    open_enrollment_end: Update<chrono::NaiveDate>,
+    status: Update<String>,
+    contribution_classes: Update<Vec<crate::input::ContributionClassInput>>,
 }
 impl PlanYearsUpdateBuilder {
     /// The operation this builder sends.
@@ -2163,25 +2262,40 @@ impl PlanYearsUpdateBuilder {
             client,
             options: RequestOptions::default(),
             plan_year_id: plan_year_id.clone(),
-            open_enrollment_start: None,
-            open_enrollment_end: None,
-            status: None,
-            contribution_classes: None,
+            open_enrollment_start: Update::Keep,
+            open_enrollment_end: Update::Keep,
+            status: Update::Keep,
+            contribution_classes: Update::Keep,
         }
     }
     /// New first day of open enrollment.
     pub fn open_enrollment_start(mut self, value: chrono::NaiveDate) -> Self {
-        self.open_enrollment_start = Some(value);
+        self.open_enrollment_start = Update::Set(value);
+        self
+    }
+    /// Clears `open_enrollment_start`: sends it as `null`. Without this or [`open_enrollment_start`](Self::open_enrollment_start) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_open_enrollment_start(mut self) -> Self {
+        self.open_enrollment_start = Update::Clear;
         self
     }
     /// New last day of open enrollment.
     pub fn open_enrollment_end(mut self, value: chrono::NaiveDate) -> Self {
-        self.open_enrollment_end = Some(value);
+        self.open_enrollment_end = Update::Set(value);
+        self
+    }
+    /// Clears `open_enrollment_end`: sends it as `null`. Without this or [`open_enrollment_end`](Self::open_enrollment_end) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_open_enrollment_end(mut self) -> Self {
+        self.open_enrollment_end = Update::Clear;
         self
     }
     /// New status; a free-form string that is expected to hold a PlanYearStatus value.
     pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
+        self.status = Update::Set(value.into());
+        self
+    }
+    /// Clears `status`: sends it as `null`. Without this or [`status`](Self::status) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_status(mut self) -> Self {
+        self.status = Update::Clear;
         self
     }
     /// Replacement cost split rules.
@@ -2189,7 +2303,12 @@ impl PlanYearsUpdateBuilder {
         mut self,
         value: impl IntoIterator<Item = crate::input::ContributionClassInput>,
     ) -> Self {
-        self.contribution_classes = Some(value.into_iter().collect());
+        self.contribution_classes = Update::Set(value.into_iter().collect());
+        self
+    }
+    /// Clears `contribution_classes`: sends it as `null`. Without this or [`contribution_classes`](Self::contribution_classes) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    pub fn clear_contribution_classes(mut self) -> Self {
+        self.contribution_classes = Update::Clear;
         self
     }
     /// Sends the request and returns the decoded response.
@@ -2206,15 +2325,27 @@ impl PlanYearsUpdateBuilder {
         self,
     ) -> Result<ApiResponse<crate::types::PlanYear>> {
         let op = Self::OPERATION;
+        let nulls = [
+            ("open_enrollment_start", self.open_enrollment_start.is_clear()),
+            ("open_enrollment_end", self.open_enrollment_end.is_clear()),
+            ("status", self.status.is_clear()),
+            ("contribution_classes", self.contribution_classes.is_clear()),
+        ];
         let body = api::types::PlanYearUpdateRequest {
-            open_enrollment_start: self.open_enrollment_start,
-            open_enrollment_end: self.open_enrollment_end,
+            open_enrollment_start: match self.open_enrollment_start {
+                Update::Set(value) => Some(value),
+                _ => None,
+            },
+            open_enrollment_end: match self.open_enrollment_end {
+                Update::Set(value) => Some(value),
+                _ => None,
+            },
             status: match self.status {
-                Some(value) => Some(validate::convert(op, "status", value)?),
-                None => None,
+                Update::Set(value) => Some(validate::convert(op, "status", value)?),
+                _ => None,
             },
             contribution_classes: match self.contribution_classes {
-                Some(value) => {
+                Update::Set(value) => {
                     Some({
                         let field: &str = "contribution_classes";
                         value
@@ -2226,13 +2357,13 @@ impl PlanYearsUpdateBuilder {
                             .collect::<std::result::Result<Vec<_>, InvalidInput>>()?
                     })
                 }
-                None => None,
+                _ => None,
             },
         };
         let call = self.client.call(op, self.options)?;
         call.send(|request| {
                 request.path("plan_year_id", self.plan_year_id.as_ref());
-                request.json(&body);
+                request.json_with_nulls(&body, &nulls);
             })
             .await
     }
@@ -2810,6 +2941,685 @@ pub mod __coverage {
                         .send_with_response()
                         .await
                         .map(|_| ())
+                }
+                _ => return None,
+            },
+        )
+    }
+    /// Sends operation `operation_id` with only its required values, `property` cleared when
+    /// given, and returns the decoded response serialized again; `None` for an unknown
+    /// operation or a property that cannot be cleared.
+    #[allow(deprecated)]
+    pub async fn send_minimal(
+        client: &Client,
+        operation_id: &str,
+        property: Option<&str>,
+    ) -> Option<Result<serde_json::Value>> {
+        fn json(value: impl serde::Serialize) -> serde_json::Value {
+            serde_json::to_value(value).expect("a decoded response serializes")
+        }
+        Some(
+            match (operation_id, property) {
+                ("benefit_eligibility_policy_retrieve", None) => {
+                    BenefitEligibilityPolicyRetrieveBuilder::new(
+                            client.clone(),
+                            &"epol_1Bz5Nf"
+                                .parse::<crate::ids::EligibilityPolicyId>()
+                                .expect("the spec's example of EligibilityPolicyId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("benefit_products_list", None) => {
+                    BenefitProductsListBuilder::new(client.clone())
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("benefit_products_plan_years_create", None) => {
+                    BenefitProductsPlanYearsCreateBuilder::new(
+                            client.clone(),
+                            &"bprd_2Mx8Qa"
+                                .parse::<crate::ids::BenefitProductId>()
+                                .expect("the spec's example of BenefitProductId parses"),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            [
+                                crate::input::ContributionClassInput::new(
+                                    "x",
+                                    "Unspecified"
+                                        .parse::<crate::types::CoverageTier>()
+                                        .expect("a value of CoverageTier"),
+                                    0_i64,
+                                    0_i64,
+                                ),
+                            ],
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("benefit_products_plan_years_list", None) => {
+                    BenefitProductsPlanYearsListBuilder::new(
+                            client.clone(),
+                            &"bprd_2Mx8Qa"
+                                .parse::<crate::ids::BenefitProductId>()
+                                .expect("the spec's example of BenefitProductId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("dependents_retrieve", None) => {
+                    DependentsRetrieveBuilder::new(
+                            client.clone(),
+                            &"dpnd_4Rt6Yx"
+                                .parse::<crate::ids::DependentId>()
+                                .expect("the spec's example of DependentId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("dependents_update", None) => {
+                    DependentsUpdateBuilder::new(
+                            client.clone(),
+                            &"dpnd_4Rt6Yx"
+                                .parse::<crate::ids::DependentId>()
+                                .expect("the spec's example of DependentId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("dependents_update", Some("active")) => {
+                    DependentsUpdateBuilder::new(
+                            client.clone(),
+                            &"dpnd_4Rt6Yx"
+                                .parse::<crate::ids::DependentId>()
+                                .expect("the spec's example of DependentId parses"),
+                        )
+                        .clear_active()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("dependents_update", Some("gender")) => {
+                    DependentsUpdateBuilder::new(
+                            client.clone(),
+                            &"dpnd_4Rt6Yx"
+                                .parse::<crate::ids::DependentId>()
+                                .expect("the spec's example of DependentId parses"),
+                        )
+                        .clear_gender()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("dependents_update", Some("relationship")) => {
+                    DependentsUpdateBuilder::new(
+                            client.clone(),
+                            &"dpnd_4Rt6Yx"
+                                .parse::<crate::ids::DependentId>()
+                                .expect("the spec's example of DependentId parses"),
+                        )
+                        .clear_relationship()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_enrollments_list", None) => {
+                    EmployeesEnrollmentsListBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_enrollments_submit_elections", None) => {
+                    EmployeesEnrollmentsSubmitElectionsBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                            [
+                                crate::input::Election::new(
+                                        "enrl_8fK2x9"
+                                            .parse::<crate::ids::EnrollmentId>()
+                                            .expect("the spec's example of EnrollmentId parses"),
+                                        "Enrolled"
+                                            .parse::<crate::types::ElectionDecision>()
+                                            .expect("a value of ElectionDecision"),
+                                    )
+                                    .selected_plan_id(
+                                        "plan_9Ls3Ge"
+                                            .parse::<crate::ids::PlanId>()
+                                            .expect("the spec's example of PlanId parses"),
+                                    )
+                                    .coverage_tier(
+                                        "Unspecified"
+                                            .parse::<crate::types::CoverageTier>()
+                                            .expect("a value of CoverageTier"),
+                                    )
+                                    .dependent_ids([
+                                        "dpnd_4Rt6Yx"
+                                            .parse::<crate::ids::DependentId>()
+                                            .expect("the spec's example of DependentId parses"),
+                                    ]),
+                            ],
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_retrieve", None) => {
+                    EmployeesRetrieveBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_terminate", None) => {
+                    EmployeesTerminateBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_update", None) => {
+                    EmployeesUpdateBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_update", Some("email")) => {
+                    EmployeesUpdateBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .clear_email()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_update", Some("phone")) => {
+                    EmployeesUpdateBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .clear_phone()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_update", Some("gender")) => {
+                    EmployeesUpdateBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .clear_gender()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_update", Some("employee_class")) => {
+                    EmployeesUpdateBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .clear_employee_class()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_update", Some("termination_date")) => {
+                    EmployeesUpdateBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .clear_termination_date()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employees_update", Some("address")) => {
+                    EmployeesUpdateBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .clear_address()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employers_create", None) => {
+                    EmployersCreateBuilder::new(
+                            client.clone(),
+                            "x",
+                            "x",
+                            "xxxxxxxxx",
+                            crate::input::AddressInput::new("x", "x", "xx", "x")
+                                .street_2("x")
+                                .country("x"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employers_create_eligibility_policy", None) => {
+                    EmployersCreateEligibilityPolicyBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                            "x",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            [crate::input::RuleInput::new("x", "x", "x")],
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employers_employees_create", None) => {
+                    EmployersEmployeesCreateBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                            "x",
+                            "x",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            "Male".parse::<crate::types::Sex>().expect("a value of Sex"),
+                            "123-45-6789"
+                                .parse::<crate::Ssn>()
+                                .expect("the spec's example SSN parses"),
+                            "someone@example.com",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employers_employees_list", None) => {
+                    EmployersEmployeesListBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employers_list", None) => {
+                    EmployersListBuilder::new(client.clone()).send().await.map(json)
+                }
+                ("employers_retrieve", None) => {
+                    EmployersRetrieveBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employers_update", None) => {
+                    EmployersUpdateBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employers_update", Some("name")) => {
+                    EmployersUpdateBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .clear_name()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employers_update", Some("legal_name")) => {
+                    EmployersUpdateBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .clear_legal_name()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employers_update", Some("active")) => {
+                    EmployersUpdateBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .clear_active()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("employers_update", Some("address")) => {
+                    EmployersUpdateBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .clear_address()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("enrollments_list_plans", None) => {
+                    EnrollmentsListPlansBuilder::new(
+                            client.clone(),
+                            &"enrl_8fK2x9"
+                                .parse::<crate::ids::EnrollmentId>()
+                                .expect("the spec's example of EnrollmentId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("enrollments_reissue", None) => {
+                    EnrollmentsReissueBuilder::new(
+                            client.clone(),
+                            &"enrl_8fK2x9"
+                                .parse::<crate::ids::EnrollmentId>()
+                                .expect("the spec's example of EnrollmentId parses"),
+                            &"qle_3Jd82k"
+                                .parse::<crate::ids::QleId>()
+                                .expect("the spec's example of QleId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("enrollments_retrieve", None) => {
+                    EnrollmentsRetrieveBuilder::new(
+                            client.clone(),
+                            &"enrl_8fK2x9"
+                                .parse::<crate::ids::EnrollmentId>()
+                                .expect("the spec's example of EnrollmentId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("members_dependents_create", None) => {
+                    MembersDependentsCreateBuilder::new(
+                            client.clone(),
+                            &"mbr_Q2w7Lp"
+                                .parse::<crate::ids::MemberId>()
+                                .expect("the spec's example of MemberId parses"),
+                            "x",
+                            "x",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            "Male".parse::<crate::types::Sex>().expect("a value of Sex"),
+                            "Spouse"
+                                .parse::<crate::types::Relationship>()
+                                .expect("a value of Relationship"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("members_dependents_list", None) => {
+                    MembersDependentsListBuilder::new(
+                            client.clone(),
+                            &"mbr_Q2w7Lp"
+                                .parse::<crate::ids::MemberId>()
+                                .expect("the spec's example of MemberId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("members_qualifying_life_events_list", None) => {
+                    MembersQualifyingLifeEventsListBuilder::new(
+                            client.clone(),
+                            &"mbr_Q2w7Lp"
+                                .parse::<crate::ids::MemberId>()
+                                .expect("the spec's example of MemberId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("members_qualifying_life_events_record", None) => {
+                    MembersQualifyingLifeEventsRecordBuilder::new(
+                            client.clone(),
+                            &"mbr_Q2w7Lp"
+                                .parse::<crate::ids::MemberId>()
+                                .expect("the spec's example of MemberId parses"),
+                            "Marriage"
+                                .parse::<crate::types::EventType>()
+                                .expect("a value of EventType"),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("plan_years_retrieve", None) => {
+                    PlanYearsRetrieveBuilder::new(
+                            client.clone(),
+                            &"plyr_6Wd4Kc"
+                                .parse::<crate::ids::PlanYearId>()
+                                .expect("the spec's example of PlanYearId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("plan_years_update", None) => {
+                    PlanYearsUpdateBuilder::new(
+                            client.clone(),
+                            &"plyr_6Wd4Kc"
+                                .parse::<crate::ids::PlanYearId>()
+                                .expect("the spec's example of PlanYearId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("plan_years_update", Some("open_enrollment_start")) => {
+                    PlanYearsUpdateBuilder::new(
+                            client.clone(),
+                            &"plyr_6Wd4Kc"
+                                .parse::<crate::ids::PlanYearId>()
+                                .expect("the spec's example of PlanYearId parses"),
+                        )
+                        .clear_open_enrollment_start()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("plan_years_update", Some("open_enrollment_end")) => {
+                    PlanYearsUpdateBuilder::new(
+                            client.clone(),
+                            &"plyr_6Wd4Kc"
+                                .parse::<crate::ids::PlanYearId>()
+                                .expect("the spec's example of PlanYearId parses"),
+                        )
+                        .clear_open_enrollment_end()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("plan_years_update", Some("status")) => {
+                    PlanYearsUpdateBuilder::new(
+                            client.clone(),
+                            &"plyr_6Wd4Kc"
+                                .parse::<crate::ids::PlanYearId>()
+                                .expect("the spec's example of PlanYearId parses"),
+                        )
+                        .clear_status()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("plan_years_update", Some("contribution_classes")) => {
+                    PlanYearsUpdateBuilder::new(
+                            client.clone(),
+                            &"plyr_6Wd4Kc"
+                                .parse::<crate::ids::PlanYearId>()
+                                .expect("the spec's example of PlanYearId parses"),
+                        )
+                        .clear_contribution_classes()
+                        .send()
+                        .await
+                        .map(json)
+                }
+                ("qualifying_life_events_retrieve", None) => {
+                    QualifyingLifeEventsRetrieveBuilder::new(
+                            client.clone(),
+                            &"qle_3Jd82k"
+                                .parse::<crate::ids::QleId>()
+                                .expect("the spec's example of QleId parses"),
+                        )
+                        .send()
+                        .await
+                        .map(json)
+                }
+                _ => return None,
+            },
+        )
+    }
+    /// Streams every item of list operation `operation_id` (only its required values set),
+    /// each serialized again; `None` for an operation without pages.
+    #[allow(deprecated)]
+    pub async fn stream_minimal(
+        client: &Client,
+        operation_id: &str,
+    ) -> Option<Result<Vec<serde_json::Value>>> {
+        use futures::TryStreamExt as _;
+        fn json(value: impl serde::Serialize) -> serde_json::Value {
+            serde_json::to_value(value).expect("a decoded item serializes")
+        }
+        Some(
+            match operation_id {
+                "benefit_products_list" => {
+                    BenefitProductsListBuilder::new(client.clone())
+                        .stream()
+                        .map_ok(json)
+                        .try_collect()
+                        .await
+                }
+                "benefit_products_plan_years_list" => {
+                    BenefitProductsPlanYearsListBuilder::new(
+                            client.clone(),
+                            &"bprd_2Mx8Qa"
+                                .parse::<crate::ids::BenefitProductId>()
+                                .expect("the spec's example of BenefitProductId parses"),
+                        )
+                        .stream()
+                        .map_ok(json)
+                        .try_collect()
+                        .await
+                }
+                "employees_enrollments_list" => {
+                    EmployeesEnrollmentsListBuilder::new(
+                            client.clone(),
+                            &"empl_5Nq1Zt"
+                                .parse::<crate::ids::EmployeeId>()
+                                .expect("the spec's example of EmployeeId parses"),
+                        )
+                        .stream()
+                        .map_ok(json)
+                        .try_collect()
+                        .await
+                }
+                "employers_employees_list" => {
+                    EmployersEmployeesListBuilder::new(
+                            client.clone(),
+                            &"empr_7Hc3Vb"
+                                .parse::<crate::ids::EmployerId>()
+                                .expect("the spec's example of EmployerId parses"),
+                        )
+                        .stream()
+                        .map_ok(json)
+                        .try_collect()
+                        .await
+                }
+                "employers_list" => {
+                    EmployersListBuilder::new(client.clone())
+                        .stream()
+                        .map_ok(json)
+                        .try_collect()
+                        .await
+                }
+                "members_dependents_list" => {
+                    MembersDependentsListBuilder::new(
+                            client.clone(),
+                            &"mbr_Q2w7Lp"
+                                .parse::<crate::ids::MemberId>()
+                                .expect("the spec's example of MemberId parses"),
+                        )
+                        .stream()
+                        .map_ok(json)
+                        .try_collect()
+                        .await
+                }
+                "members_qualifying_life_events_list" => {
+                    MembersQualifyingLifeEventsListBuilder::new(
+                            client.clone(),
+                            &"mbr_Q2w7Lp"
+                                .parse::<crate::ids::MemberId>()
+                                .expect("the spec's example of MemberId parses"),
+                        )
+                        .stream()
+                        .map_ok(json)
+                        .try_collect()
+                        .await
                 }
                 _ => return None,
             },

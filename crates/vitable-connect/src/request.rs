@@ -8,7 +8,7 @@ use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, StatusCode};
 
 use crate::client::Client;
-use crate::error::{InvalidInput, Result};
+use crate::error::{DecodeError, InvalidInput, Result};
 use crate::operations::Operation;
 use crate::transport::Call;
 
@@ -111,14 +111,49 @@ macro_rules! request_options {
 }
 pub(crate) use request_options;
 
-/// A decoded response together with its status and headers.
+/// What an update builder holds for a nullable property: leave it out (the API keeps the
+/// value), set it, or clear it (sent as `null`). Set with `.name(value)`, cleared with
+/// `.clear_name()`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) enum Update<T> {
+    /// Not sent.
+    #[default]
+    Keep,
+    /// Sent with this value.
+    Set(T),
+    /// Sent as `null`.
+    Clear,
+}
+
+impl<T> Update<T> {
+    /// Whether the property is sent as `null`.
+    pub(crate) fn is_clear(&self) -> bool {
+        matches!(self, Self::Clear)
+    }
+}
+
+/// A decoded response together with its status, headers and the body exactly as received.
 ///
-/// Returned by every builder's `send_with_response()`. Derefs to the value.
+/// Returned by every builder's `send_with_response()`. Derefs to the value. The raw body
+/// makes a field reachable before the SDK models it (a field the server added later):
+///
+/// ```no_run
+/// # async fn run(client: vitable_connect::Client, id: vitable_connect::ids::EnrollmentId) -> vitable_connect::Result<()> {
+/// let response = client.enrollments().retrieve(&id).send_with_response().await?;
+/// let status = &response.status; // the typed value, through `Deref`
+/// let raw = response.json()?; // the whole body, every field the server sent
+/// if let Some(note) = raw.get("carrier_note").and_then(|v| v.as_str()) {
+///     println!("{status}: {note}");
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ApiResponse<T> {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) value: T,
+    pub(crate) body: bytes::Bytes,
+    pub(crate) operation: &'static str,
 }
 
 impl<T> ApiResponse<T> {
@@ -135,6 +170,22 @@ impl<T> ApiResponse<T> {
     /// The `x-request-id` header, when the server sent one.
     pub fn request_id(&self) -> Option<&str> {
         self.headers.get("x-request-id").and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as received, before decoding (empty for a response without one).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body as a JSON value, with every field the server sent, modeled or not.
+    ///
+    /// Fails with [`Error::Decode`](crate::Error::Decode) when the body is not JSON (an
+    /// operation without a response body has an empty one).
+    pub fn json(&self) -> Result<serde_json::Value> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            let (op, status) = (self.operation, self.status);
+            DecodeError::locate::<serde_json::Value>(op, status, &self.headers, &self.body, &e).into()
+        })
     }
 
     /// The decoded value.

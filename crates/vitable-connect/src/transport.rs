@@ -223,9 +223,9 @@ impl<'a> Call<'a> {
             // without one does not expect (e.g. terminate answered with 200 and JSON) is
             // ignored: `()` decodes from `null`.
             match serde_json::from_slice::<T>(&body) {
-                Ok(value) => Ok(ApiResponse { status, headers, value }),
+                Ok(value) => Ok(ApiResponse { status, headers, value, body, operation: op }),
                 Err(e) => match serde_json::from_slice::<T>(b"null") {
-                    Ok(value) => Ok(ApiResponse { status, headers, value }),
+                    Ok(value) => Ok(ApiResponse { status, headers, value, body, operation: op }),
                     Err(_) => Err(DecodeError::locate::<T>(op, status, &headers, &body, &e).into()),
                 },
             }
@@ -307,6 +307,24 @@ impl<'s> RequestParts<'s> {
     pub(crate) fn json(&mut self, body: &impl Serialize) {
         match serde_json::to_vec(body) {
             Ok(body) => self.body = Some(body),
+            Err(e) => self.fail(format!("the body cannot be encoded as JSON: {e}")),
+        }
+    }
+
+    /// The body, sent as JSON, with each property `name` of `nulls` whose flag is set sent as
+    /// `null` (the typed body cannot say `null`: it leaves out what it does not hold).
+    pub(crate) fn json_with_nulls(&mut self, body: &impl Serialize, nulls: &[(&'static str, bool)]) {
+        if !nulls.iter().any(|(_, null)| *null) {
+            return self.json(body);
+        }
+        match serde_json::to_value(body) {
+            Ok(serde_json::Value::Object(mut object)) => {
+                for (name, _) in nulls.iter().filter(|(_, null)| *null) {
+                    object.insert((*name).to_owned(), serde_json::Value::Null);
+                }
+                self.json(&object);
+            }
+            Ok(_) => self.fail("the body is not a JSON object, so no property can be cleared".to_owned()),
             Err(e) => self.fail(format!("the body cannot be encoded as JSON: {e}")),
         }
     }

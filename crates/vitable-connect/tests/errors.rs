@@ -13,7 +13,7 @@ use serde_json::json;
 use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use vitable_connect::{ApiError, ApiErrorKind, DecodeError, Enrollment, Error};
+use vitable_connect::{ApiError, ApiErrorKind, DecodeError, Enrollment, EnrollmentStatus, Error};
 use wiremock::{MockServer, ResponseTemplate};
 
 const RETRIEVE_PATH: &str = "/v1/enrollments/enrl_8fK2x9";
@@ -316,13 +316,25 @@ async fn a_number_where_a_string_belongs_is_a_decode_error_naming_its_json_path(
 }
 
 #[tokio::test]
-async fn an_unknown_enum_value_is_a_decode_error_naming_its_json_path() {
-    let body = with(enrollment(), json!({ "status": "archived" }));
+async fn an_unknown_enum_value_decodes_and_keeps_its_text() {
+    let body = with(enrollment(), json!({ "status": "archived", "coverage_tier": "EE+Pet" }));
+
+    let enrollment = retrieve_answered_with(ok(body)).await.expect("an unknown value is not an error");
+
+    assert!(matches!(&enrollment.status, EnrollmentStatus::Unrecognized(v) if v.as_str() == "archived"));
+    assert_eq!(enrollment.coverage_tier.as_ref().map(|t| t.as_str()), Some("EE+Pet"));
+    let again = serde_json::to_value(&enrollment).unwrap();
+    assert_eq!((again["status"].clone(), again["coverage_tier"].clone()), (json!("archived"), json!("EE+Pet")));
+}
+
+#[tokio::test]
+async fn a_value_of_the_wrong_type_is_a_decode_error_naming_its_json_path() {
+    let body = with(enrollment(), json!({ "status": 7 }));
 
     let error = decode_error(retrieve_answered_with(ok(body)).await);
 
     assert_eq!(error.path, "status");
-    assert!(error.message.contains("archived"), "{}", error.message);
+    assert!(error.message.contains("a string"), "{}", error.message);
 }
 
 #[tokio::test]
