@@ -133,7 +133,9 @@ fn arbitrary(ty: &'static str, limits: Limits) -> BoxedStrategy<Value> {
     if let Some(item) = item_of(ty) {
         let min = limits.min_items.unwrap_or(0) as usize;
         let max = limits.max_items.map_or(min + 3, |m| m as usize);
-        return proptest::collection::vec(arbitrary(item, Limits::NONE), min..=max).prop_map(Value::Array).boxed();
+        return proptest::collection::vec(arbitrary(item, Limits::NONE), min..=max)
+            .prop_map(Value::Array)
+            .boxed();
     }
     if let Some(value) = map_value_of(ty) {
         return proptest::collection::btree_map("[a-z]{1,8}", arbitrary(value, Limits::NONE), 0..3)
@@ -177,7 +179,9 @@ fn text(limits: Limits) -> BoxedStrategy<Value> {
     }
     let min = limits.min_length.unwrap_or(0) as usize;
     let max = limits.max_length.map_or(min + 24, |m| m as usize);
-    proptest::collection::vec(any::<char>(), min..=max).prop_map(|c| Value::String(c.into_iter().collect())).boxed()
+    proptest::collection::vec(any::<char>(), min..=max)
+        .prop_map(|c| Value::String(c.into_iter().collect()))
+        .boxed()
 }
 
 fn any_json() -> BoxedStrategy<Value> {
@@ -204,7 +208,8 @@ fn object(props: &'static [Property]) -> BoxedStrategy<Value> {
         .iter()
         .map(|p| {
             let value = arbitrary(p.ty, p.limits);
-            let value = if p.nullable { prop_oneof![3 => value, 1 => Just(Value::Null)].boxed() } else { value };
+            let value =
+                if p.nullable { prop_oneof![3 => value, 1 => Just(Value::Null)].boxed() } else { value };
             let name = p.name.to_owned();
             let present = value.prop_map(move |v| Some((name.clone(), v)));
             if p.required { present.boxed() } else { prop_oneof![Just(None), present].boxed() }
@@ -261,7 +266,8 @@ fn known_part(ty: &str, value: &Value) -> Value {
 
 /// Decodes `value` as schema `schema`'s Rust type and serializes it back, or says why not.
 fn decode(schema: &str, value: &Value) -> Result<Value, String> {
-    let rust = TYPES.iter().find(|t| t.schema == schema).ok_or_else(|| format!("{schema} has no Rust type"))?;
+    let rust =
+        TYPES.iter().find(|t| t.schema == schema).ok_or_else(|| format!("{schema} has no Rust type"))?;
     (rust.decode)(value.clone()).map_err(|e| format!("{} does not decode: {e}", rust.rust))
 }
 
@@ -304,7 +310,11 @@ fn every_response_type_keeps_unknown_values() {
         match decode(schema, &sent) {
             Err(e) => failures.push(format!("{schema} with unknown values: {e}")),
             Ok(back) => {
-                failures.check_eq(format!("{schema}: what comes back"), known_part(schema, &back), known_part(schema, &sent));
+                failures.check_eq(
+                    format!("{schema}: what comes back"),
+                    known_part(schema, &back),
+                    known_part(schema, &sent),
+                );
                 let mut kept = Vec::new();
                 enum_strings(schema, &back, schema, &mut kept);
                 failures.check_eq(format!("{schema}: unknown enum values as sent"), kept, enums);
@@ -320,9 +330,11 @@ fn every_response_type_keeps_unknown_values() {
 fn any_valid_response_decodes_and_keeps_its_known_part() {
     let mut failures = Failures::new();
     for schema in response_schemas() {
-        let mut runner = TestRunner::new(Config { cases: 48, failure_persistence: None, ..Config::default() });
+        let mut runner =
+            TestRunner::new(Config { cases: 48, failure_persistence: None, ..Config::default() });
         let result = runner.run(&arbitrary(schema, Limits::NONE), |sent| {
-            let back = decode(schema, &sent).map_err(|e| TestCaseError::fail(format!("{e}\n  sent: {sent}")))?;
+            let back =
+                decode(schema, &sent).map_err(|e| TestCaseError::fail(format!("{e}\n  sent: {sent}")))?;
             prop_assert_eq!(known_part(schema, &back), known_part(schema, &sent), "sent: {}", sent);
             Ok(())
         });

@@ -2,10 +2,13 @@
 //! property set (the generated `builders::__coverage::send_maximal`), arrives on the wire as the
 //! spec describes it: method, path, every query parameter, every body property (nested ones
 //! included) with the spec's JSON type and enum values. A field the SDK drops is named here.
+//!
+//! The other two states of each nullable property of an update (`PUT`/`PATCH`) body are
+//! checked too: left out when not set, and `null` after `clear_<name>()`.
 
 use serde_json::Value;
 use vitable_connect::Client;
-use vitable_connect::builders::__coverage::send_maximal;
+use vitable_connect::builders::__coverage::{send_maximal, send_minimal};
 use vitable_connect_api::spec::{self, Location, Operation, SchemaKind};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate, matchers::any};
 
@@ -166,4 +169,78 @@ fn the_checker_names_dropped_and_wrong_fields() {
     check_value("[DependentId]", &serde_json::json!([]), "dependent_ids", &mut problems);
     check_value("integer", &serde_json::json!("1"), "page", &mut problems);
     assert_eq!(problems.len(), 3, "{problems:?}");
+}
+
+/// The operations that change only what their body names, with the nullable properties of
+/// their body: each can be left out, set, or cleared.
+fn updates() -> Vec<(&'static Operation, Vec<&'static str>)> {
+    spec::OPERATIONS
+        .iter()
+        .filter(|op| matches!(op.method, "PUT" | "PATCH"))
+        .filter_map(|op| {
+            let props = spec::properties(op.body?)?;
+            Some((op, props.iter().filter(|p| p.nullable && !p.required).map(|p| p.name).collect()))
+        })
+        .collect()
+}
+
+/// The JSON body of the one request `send` makes.
+async fn body_sent(op: &Operation, property: Option<&str>) -> Result<Value, String> {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(op.success_status)).mount(&server).await;
+    let client = Client::builder()
+        .api_key("test-key")
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .expect("a client");
+    match send_minimal(&client, op.id, property).await {
+        None => return Err("the SDK cannot send it".into()),
+        Some(Err(vitable_connect::Error::InvalidInput(e))) => return Err(format!("refused: {e}")),
+        // The mock's empty answer may not decode; the request is what matters.
+        Some(_) => {}
+    }
+    let requests = server.received_requests().await.expect("recording is on");
+    let [request] = requests.as_slice() else { return Err(format!("{} requests", requests.len())) };
+    serde_json::from_slice(&request.body).map_err(|e| format!("the body is not JSON: {e}"))
+}
+
+#[tokio::test]
+async fn every_nullable_property_of_an_update_is_left_out_set_or_cleared() {
+    let updates = updates();
+    let mut failures = Vec::new();
+    let mut clearable = 0;
+    for (op, nullable) in &updates {
+        // Left out: a request with no setter called sends none of them.
+        match body_sent(op, None).await {
+            Err(e) => failures.push(format!("{} with nothing set: {e}", op.id)),
+            Ok(body) => {
+                for name in nullable.iter().filter(|name| body.get(**name).is_some()) {
+                    failures.push(format!("{}: `{name}` sent although not set: {body}", op.id));
+                }
+            }
+        }
+        // Set: `every_operation_sends_every_parameter_and_property_as_the_spec_says` checks that
+        // each one is sent, non-null, with its spec type. Cleared: sent as `null`, alone.
+        for name in nullable {
+            clearable += 1;
+            match body_sent(op, Some(name)).await {
+                Err(e) => failures.push(format!("{}: clear_{name}(): {e}", op.id)),
+                Ok(body) => {
+                    let others: Vec<&String> = body
+                        .as_object()
+                        .map(|o| o.keys().filter(|k| *k != name).collect())
+                        .unwrap_or_default();
+                    if body.get(*name) != Some(&Value::Null) || !others.is_empty() {
+                        failures
+                            .push(format!("{}: clear_{name}() sent {body}, not {{\"{name}\": null}}", op.id));
+                    }
+                }
+            }
+        }
+    }
+    if updates.is_empty() || clearable == 0 {
+        failures.push("no update operation with a nullable property in the spec".into());
+    }
+    assert!(failures.is_empty(), "the three states of nullable update properties:\n{}", failures.join("\n"));
 }

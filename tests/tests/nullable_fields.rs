@@ -136,11 +136,7 @@ fn every_schema_of_the_spec_has_a_rust_type_in_the_table() {
     let table = spec_types();
     let in_table: BTreeSet<&str> = table.keys().copied().collect();
     let mut failures = Failures::new();
-    failures.check_same_set(
-        "schemas",
-        ("openapi.yaml", &in_spec),
-        ("generated_roundtrip.rs", &in_table),
-    );
+    failures.check_same_set("schemas", ("openapi.yaml", &in_spec), ("generated_roundtrip.rs", &in_table));
 
     // Objects are listed as objects, everything else as strings.
     for (name, schema) in &schemas {

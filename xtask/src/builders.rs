@@ -236,12 +236,18 @@ fn setter(api: &Api, out: &mut String, f: &Field, owned_ids: bool) {
     let name = ident(f.name);
     let value = conv.replace("{}", "value");
     if !f.clearable {
-        writeln!(out, "pub fn {name}(mut self, value: {arg}) -> Self {{ self.{name} = Some({value}); self }}")
-            .unwrap();
+        writeln!(
+            out,
+            "pub fn {name}(mut self, value: {arg}) -> Self {{ self.{name} = Some({value}); self }}"
+        )
+        .unwrap();
         return;
     }
-    writeln!(out, "pub fn {name}(mut self, value: {arg}) -> Self {{ self.{name} = Update::Set({value}); self }}")
-        .unwrap();
+    writeln!(
+        out,
+        "pub fn {name}(mut self, value: {arg}) -> Self {{ self.{name} = Update::Set({value}); self }}"
+    )
+    .unwrap();
     writeln!(out).unwrap();
     doc(
         out,
@@ -254,7 +260,8 @@ fn setter(api: &Api, out: &mut String, f: &Field, owned_ids: bool) {
         ),
     );
     deprecated_attr(out, f.deprecated);
-    writeln!(out, "pub fn clear_{}(mut self) -> Self {{ self.{name} = Update::Clear; self }}", f.name).unwrap();
+    writeln!(out, "pub fn clear_{}(mut self) -> Self {{ self.{name} = Update::Clear; self }}", f.name)
+        .unwrap();
 }
 
 /// Whether the operation changes only what its body names (`PUT`, `PATCH`): its nullable
@@ -386,8 +393,11 @@ fn emit_literal_fields(
         } else {
             let inner = to_api(api, &p.ty, "value", &field);
             if clearable.contains(&p.name.as_str()) {
-                writeln!(out, "            {n}: match self.{n} {{ Update::Set(value) => Some({inner}), _ => None }},")
-                    .unwrap();
+                writeln!(
+                    out,
+                    "            {n}: match self.{n} {{ Update::Set(value) => Some({inner}), _ => None }},"
+                )
+                .unwrap();
             } else if inner == "value" {
                 writeln!(out, "            {n}: self.{n},").unwrap();
             } else {
@@ -807,8 +817,13 @@ pub fn render_coverage(api: &Api) -> Result<String, String> {
         let required = sample_args(api, &fields, &example);
         let mut expr = format!("{}::new(client.clone(), {})", builder_name(op), required.join(", "));
         for f in fields.iter().filter(|f| !f.required) {
-            write!(expr, ".{}({})", ident(f.name), sample(api, f.ty, f.limits, example.get(f.name).copied(), false))
-                .unwrap();
+            write!(
+                expr,
+                ".{}({})",
+                ident(f.name),
+                sample(api, f.ty, f.limits, example.get(f.name).copied(), false)
+            )
+            .unwrap();
         }
         writeln!(out, "{:?} => {expr}.send_with_response().await.map(|_| ()),", op.id).unwrap();
     }
@@ -829,8 +844,12 @@ pub fn render_coverage(api: &Api) -> Result<String, String> {
         let new = format!("{}::new(client.clone(), {})", builder_name(op), required.join(", "));
         writeln!(out, "({:?}, None) => {new}.send().await.map(json),", op.id).unwrap();
         for f in fields.iter().filter(|f| f.clearable) {
-            writeln!(out, "({:?}, Some({:?})) => {new}.clear_{}().send().await.map(json),", op.id, f.name, f.name)
-                .unwrap();
+            writeln!(
+                out,
+                "({:?}, Some({:?})) => {new}.clear_{}().send().await.map(json),",
+                op.id, f.name, f.name
+            )
+            .unwrap();
         }
     }
     out.push_str("_ => return None,\n})\n}\n");

@@ -175,7 +175,9 @@ pub fn render_roundtrip(api: &Api) -> String {
         let (rust, string) = match &model.kind {
             ModelKind::Id => (format!("vitable_connect_api::ids::{name}"), true),
             ModelKind::String(_) if name == "Ssn" => ("vitable_connect_api::Ssn".to_owned(), true),
-            ModelKind::String(_) | ModelKind::Enum(_) => (format!("vitable_connect_api::types::{name}"), true),
+            ModelKind::String(_) | ModelKind::Enum(_) => {
+                (format!("vitable_connect_api::types::{name}"), true)
+            }
             ModelKind::Object(_) => (format!("vitable_connect_api::types::{name}"), false),
         };
         let parse = if string { format!("Some(parse::<{rust}>)") } else { "None".to_owned() };

@@ -50,6 +50,12 @@
 //!   `tracing` span per request. See [`Client::builder`].
 //! * **Lazy pagination**: every list has `.stream()`.
 //! * **No secrets in logs**: `Debug` hides the API key and SSNs ([`Ssn`]).
+//! * **Keeps working while the API moves** ([`compatibility`]): enum values the SDK does not
+//!   know decode as `Unrecognized` with their text, the raw body of every response is at hand,
+//!   and the types that may grow are `#[non_exhaustive]`.
+//! * **Updates that can clear**: an update builder's `.clear_<field>()` sends `null` for a
+//!   nullable field (`client.employees().update(&id).clear_termination_date()`); a field not
+//!   set is left out, and the API keeps it.
 //!
 //! The low-level generated client is `vitable-connect-api`; you should not need it.
 
@@ -69,6 +75,7 @@ mod generated_inputs;
 pub mod types;
 
 mod client;
+pub mod compatibility;
 mod error;
 pub mod input;
 pub mod operations;
@@ -96,7 +103,7 @@ pub use request::ApiResponse;
 pub use retry::{INITIAL_BACKOFF, MAX_BACKOFF, MAX_SERVER_DELAY};
 pub use transport::IDEMPOTENCY_KEY;
 pub use types::*;
-pub use vitable_connect_api::{Ssn, SsnError};
+pub use vitable_connect_api::{Ssn, SsnError, UnrecognizedValue};
 
 /// `chrono`, re-exported for its `NaiveDate` (dates) and `DateTime<Utc>` (timestamps).
 pub use chrono;

@@ -324,7 +324,10 @@ async fn an_unknown_enum_value_decodes_and_keeps_its_text() {
     assert!(matches!(&enrollment.status, EnrollmentStatus::Unrecognized(v) if v.as_str() == "archived"));
     assert_eq!(enrollment.coverage_tier.as_ref().map(|t| t.as_str()), Some("EE+Pet"));
     let again = serde_json::to_value(&enrollment).unwrap();
-    assert_eq!((again["status"].clone(), again["coverage_tier"].clone()), (json!("archived"), json!("EE+Pet")));
+    assert_eq!(
+        (again["status"].clone(), again["coverage_tier"].clone()),
+        (json!("archived"), json!("EE+Pet"))
+    );
 }
 
 #[tokio::test]
