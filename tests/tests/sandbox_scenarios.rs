@@ -352,3 +352,41 @@ async fn fifty_concurrent_recordings_are_all_kept() {
     assert_eq!(after.len(), before + 50, "none lost");
     assert!(ids.iter().all(|id| after.iter().any(|e| &e.id == id)));
 }
+
+#[tokio::test]
+async fn a_rehire_clears_the_termination_date_and_other_fields_are_kept() {
+    let (sandbox, client) = seeded().await;
+    let employee = family(demo(&sandbox));
+    let id = &employee.employee_id;
+    let leaving = today() + Days::days(30);
+
+    // A termination date in the future, and a phone number.
+    let set =
+        client.employees().update(id).termination_date(leaving).phone("+14155550123").send().await.unwrap();
+    assert_eq!(set.termination_date, Some(leaving));
+    assert_eq!(set.member.phone.as_deref(), Some("+14155550123"));
+
+    // The rehire: `null` clears the date; the phone, not named, stays.
+    client.employees().update(id).clear_termination_date().send().await.unwrap();
+    let read = client.employees().retrieve(id).send().await.unwrap();
+    assert_eq!(read.termination_date, None);
+    assert_eq!(read.member.phone.as_deref(), Some("+14155550123"));
+
+    // Clearing the phone too.
+    let cleared = client.employees().update(id).clear_phone().send().await.unwrap();
+    assert_eq!(cleared.member.phone, None);
+}
+
+#[tokio::test]
+async fn clearing_a_field_the_resource_cannot_be_without_is_refused_and_changes_nothing() {
+    let (sandbox, client) = seeded().await;
+    let employer_id = &demo(&sandbox).employer_id;
+    let before = client.employers().retrieve(employer_id).send().await.unwrap();
+
+    let error = api_error(client.employers().update(employer_id).clear_name().active(false).send().await);
+    assert_eq!(error.kind, ApiErrorKind::BadRequest);
+    assert!(error.field_errors.contains_key("name"), "{error}");
+
+    let after = client.employers().retrieve(employer_id).send().await.unwrap();
+    assert_eq!((after.name, after.active), (before.name, before.active));
+}
