@@ -391,3 +391,29 @@ impl From<DecodeError> for Error {
         Error::Decode(Box::new(e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{SNIPPET_CHARS, snippet};
+
+    #[test]
+    fn a_body_of_exactly_the_limit_is_whole_and_unmarked() {
+        let body = "é".repeat(SNIPPET_CHARS);
+        assert_eq!(snippet(body.as_bytes()).as_deref(), Some(body.as_str()));
+    }
+
+    #[test]
+    fn a_longer_body_is_cut_at_the_limit_and_ends_with_the_marker() {
+        let body = "é".repeat(SNIPPET_CHARS + 1);
+        let cut = snippet(body.as_bytes()).unwrap();
+        assert!(cut.ends_with('…'), "{cut}");
+        assert_eq!(cut.chars().count(), SNIPPET_CHARS + 1);
+        assert_eq!(cut.trim_end_matches('…'), "é".repeat(SNIPPET_CHARS));
+    }
+
+    #[test]
+    fn a_shorter_body_is_unmarked_and_blank_is_none() {
+        assert_eq!(snippet(b" short \n").as_deref(), Some("short"));
+        assert_eq!(snippet(b" \n\t"), None);
+    }
+}

@@ -52,7 +52,95 @@ fn ssn_len_at(b: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::mask_ssns;
+
+    const MASK: &str = "***-**-****";
+
+    #[test]
+    fn near_misses_are_left_alone() {
+        for text in [
+            "call 415-555-0100", // a phone number: 3-3-4
+            "123-45-67890",      // one digit too many at the end
+            "123-45-678",        // one too few
+            "0123-45-6789",      // one too many at the front
+            "12-345-6789",       // dashes in the wrong places
+            "1234567890",        // ten digits
+            "12345678",          // eight digits
+            "123 45 6789",       // spaces, not dashes
+        ] {
+            assert_eq!(mask_ssns(text), text, "{text:?} is not an SSN");
+        }
+    }
+
+    #[test]
+    fn text_ending_in_part_of_an_ssn_is_left_alone() {
+        for text in ["ref 123-45", "123-", "123-4", "123-45-", "123-45-678", "12345678", "1", "-", ""] {
+            assert_eq!(mask_ssns(text), text);
+        }
+    }
+
+    #[test]
+    fn an_ssn_ending_the_text_or_followed_by_a_dash_is_masked() {
+        assert_eq!(mask_ssns("ssn: 123-45-6789"), format!("ssn: {MASK}"));
+        assert_eq!(mask_ssns("123-45-6789-x"), format!("{MASK}-x"));
+        assert_eq!(mask_ssns("a123456789b"), format!("a{MASK}b"));
+    }
+
+    /// Whether `input[i..]` starts with an SSN as `mask_ssns` defines it: 3-2-4 digits with
+    /// dashes, or nine digits, not preceded or followed by a digit. Written apart from the
+    /// masker, on chars.
+    fn ssn_at(input: &[char], i: usize) -> Option<usize> {
+        let digit = |j: usize| input.get(j).is_some_and(char::is_ascii_digit);
+        if i > 0 && digit(i - 1) {
+            return None;
+        }
+        let shape = |pattern: &str| {
+            pattern.chars().enumerate().all(|(k, p)| match p {
+                'd' => digit(i + k),
+                c => input.get(i + k) == Some(&c),
+            }) && !digit(i + pattern.len())
+        };
+        if shape("ddd-dd-dddd") {
+            Some(11)
+        } else if shape("ddddddddd") {
+            Some(9)
+        } else {
+            None
+        }
+    }
+
+    proptest! {
+        /// Any text at all: no panic, and masking twice changes nothing more.
+        #[test]
+        fn never_panics_and_is_idempotent(text in any::<String>()) {
+            let once = mask_ssns(&text).into_owned();
+            prop_assert_eq!(mask_ssns(&once), once.as_str());
+        }
+
+        /// Text of digits, dashes and a few others (where SSN shapes and near misses are
+        /// common): each SSN-shaped run becomes the mask, and every other character is kept.
+        #[test]
+        fn changes_exactly_the_ssn_shaped_runs(text in "[0-9\\- a]{0,40}") {
+            let input: Vec<char> = text.chars().collect();
+            let mut expected = String::new();
+            let mut i = 0;
+            while i < input.len() {
+                match ssn_at(&input, i) {
+                    Some(len) => {
+                        expected.push_str(MASK);
+                        i += len;
+                    }
+                    None => {
+                        expected.push(input[i]);
+                        i += 1;
+                    }
+                }
+            }
+            prop_assert_eq!(mask_ssns(&text), expected.as_str());
+        }
+    }
 
     #[test]
     fn masks_both_forms_and_leaves_other_numbers() {

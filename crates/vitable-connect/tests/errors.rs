@@ -547,3 +547,40 @@ proptest! {
         }
     }
 }
+
+#[tokio::test]
+async fn the_request_id_of_a_decode_error_is_reachable_through_the_accessor() {
+    let mut body = enrollment();
+    body["status"] = json!(42);
+
+    let error =
+        retrieve_answered_with(ok(body).insert_header("x-request-id", "req_dec_2")).await.unwrap_err();
+
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    assert_eq!(error.request_id(), Some("req_dec_2"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transport failures
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_refused_connection_names_its_root_cause_exactly_once() {
+    // A port nothing listens on: bind one, note it, close it.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let client = vitable_connect::Client::builder()
+        .api_key("test-key")
+        .base_url(format!("http://{address}"))
+        .max_retries(0)
+        .build()
+        .unwrap();
+
+    let error = client.enrollments().retrieve(&ENROLLMENT.parse().unwrap()).send().await.unwrap_err();
+
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    let shown = error.to_string().to_lowercase();
+    assert_eq!(shown.matches("connection refused").count(), 1, "{shown}");
+    assert!(shown.starts_with("enrollments.retrieve failed to reach the api: "), "{shown}");
+}

@@ -146,6 +146,40 @@ async fn x_should_retry_true_retries_a_400() {
     assert_eq!(request_count(&server).await, 2);
 }
 
+#[tokio::test]
+async fn an_unrecognised_x_should_retry_leaves_the_decision_to_the_status() {
+    for value in ["1", "maybe", "", "yes please"] {
+        // A retryable status is still retried...
+        let server = MockServer::start().await;
+        fail_once_then_succeed(&server, failure(503).insert_header("x-should-retry", value)).await;
+        let result = client(&server.uri()).employers().list().send().await;
+        assert!(result.is_ok(), "{value:?}: {result:?}");
+        assert_eq!(request_count(&server).await, 2, "503 with x-should-retry {value:?} is retried");
+
+        // ...and another one is not.
+        let server = MockServer::start().await;
+        fail_once_then_succeed(&server, failure(400).insert_header("x-should-retry", value)).await;
+        let result = client(&server.uri()).employers().list().send().await;
+        assert_eq!(api_status(&result), Some(StatusCode::BAD_REQUEST), "{value:?}");
+        assert_eq!(request_count(&server).await, 1, "400 with x-should-retry {value:?} is not retried");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_transport_error_that_is_not_transient_is_not_retried() {
+    // A redirect loop: the HTTP client gives up after its redirect limit. Another attempt
+    // would loop the same way, so there is no retry and no backoff.
+    let server = local::start(vec![local::reply(302, &[("location", "/v1/employers")], "")]).await;
+    let started = Instant::now();
+    let error = client(&server.uri).employers().list().send().await.unwrap_err();
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    assert_eq!(started.elapsed(), Duration::ZERO, "no backoff was waited");
+    let one_attempt = server.hits().len();
+    assert!(one_attempt > 1, "the redirects were followed");
+    // A retry would have sent the whole chain again.
+    assert!(one_attempt <= 11, "{one_attempt} requests: more than one attempt's redirect chain");
+}
+
 // --- How many retries -------------------------------------------------------------------
 
 #[tokio::test]
