@@ -108,6 +108,13 @@ where
     })
 }
 
+/// The message for a value that is none of an enum's values, for a body property and a query
+/// parameter alike: ``"`Maybe` is not a valid choice; expected one of `Enrolled`, `Waived`."``.
+pub(crate) fn not_a_choice(value: &str, allowed: &[&str]) -> String {
+    let list = allowed.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+    format!("`{}` is not a valid choice; expected one of {list}.", shown(value))
+}
+
 /// Shortens a caller-supplied value (an ID from the path) for use in a message.
 pub(crate) fn shown(value: &str) -> String {
     const KEEP: usize = 64;

@@ -38,10 +38,11 @@
 //! `errors` only on validation failures (`code` `validation_error`). Every response carries an
 //! `x-request-id: req_…` header. Unknown paths are 404 and wrong methods 405 (with `Allow`).
 //!
-//! **Validation (400).** Bodies are deserialized into the generated request types of
-//! `vitable-connect-api`, so required fields, types, enum values and length limits (`reason` 500,
-//! `notes` 1000, ...) come from the spec; `minItems`, `minimum: 0`, e-mail, SSN and EIN formats
-//! are checked by hand. Malformed JSON, a non-JSON `Content-Type` or a missing body are 400s too.
+//! **Validation (400).** Bodies are checked against the spec's tables at any depth (enum values,
+//! `null` only where `nullable`, every limit) and deserialized into the generated request types
+//! of `vitable-connect-api` (required fields, JSON types), with every problem reported at once;
+//! SSN and EIN formats are the sandbox's own checks. Malformed JSON, a non-JSON `Content-Type`
+//! or a missing body are 400s too.
 //! Query parameters: `page` >= 1 (default 1), `limit` 1 to 100 (default 20), enum filters must
 //! be valid values, booleans `true`/`false`.
 //!
@@ -62,6 +63,10 @@
 //! those of the plan year's contribution class for the tier and the employee's class
 //! (`Full Time` → `full_time`, falling back to any class with that tier).
 //!
+//! **Updates** (`PUT`) change only the properties sent: a value sets the field, `null` clears it
+//! where the resource can be without it and is a 400 naming it where not (an employer's
+//! `name`); a refused update changes nothing. Clearing an employee's `termination_date` rehires.
+//!
 //! **Terminate** sets `active` false and `termination_date` today; again is a no-op 204.
 //!
 //! **Idempotency.** A POST with an `Idempotency-Key` seen before with the same operation, path
@@ -80,6 +85,7 @@ mod handlers;
 mod idempotency;
 mod ids;
 mod options;
+mod patch;
 mod query;
 mod router;
 mod sandbox;

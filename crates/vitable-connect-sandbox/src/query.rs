@@ -170,11 +170,7 @@ impl<'a> QueryReader<'a> {
         match raw.parse::<T>() {
             Ok(value) if allowed.contains(&raw) => Some(value),
             _ => {
-                let list = allowed.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
-                self.fail(
-                    name,
-                    format!("`{}` is not a valid choice; expected one of {list}.", crate::error::shown(raw)),
-                );
+                self.fail(name, crate::error::not_a_choice(raw, allowed));
                 None
             }
         }

@@ -1,10 +1,12 @@
 //! Request bodies: JSON into the generated request types, with per-field messages.
 //!
-//! Bodies are deserialized into the types generated from `openapi.yaml`
-//! (`vitable_connect_api::types::*`) through `serde_path_to_error`, so required fields, types,
-//! enum values and the length limits of the constrained-string newtypes all come from the spec.
-//! The few constraints the generated types do not check (`minItems`, `minimum: 0`, formats)
-//! are checked by [`Checks`].
+//! A body is checked twice, and every problem of both checks is reported at once:
+//! * against the spec's tables ([`spec_checks`]): enum values, `null` where the spec does not
+//!   allow it, and every limit (`minItems`, `minimum`, `format: email`, lengths), at any depth;
+//! * by deserializing it into the type generated from `openapi.yaml`
+//!   (`vitable_connect_api::types::*`) through `serde_path_to_error`: required fields and JSON
+//!   types. The generated enums are open (any text decodes, unknown text as `Unrecognized`), so
+//!   this step no longer rejects an unknown enum value: the spec's list does, in the first check.
 
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
@@ -34,6 +36,32 @@ pub(crate) fn parse_json<T: DeserializeOwned>(
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| from_serde(&e))?;
     de.end().map_err(|e| malformed(&e))?;
     Ok(value)
+}
+
+/// Parses a request body whose spec schema is `schema` into `T`, checking it against the spec's
+/// tables first ([`spec_checks`]). Returns the typed body and the JSON it came from (for
+/// [`crate::patch::Patch`], which needs to see which properties were sent as `null`).
+///
+/// Content type, emptiness and JSON syntax fail on their own, as in [`parse_json`]. Otherwise the
+/// problems found by the spec checks and the first one serde finds are reported together; where
+/// both name the same field, the spec check's message is kept.
+pub(crate) fn parse_body<T: DeserializeOwned>(
+    body: &[u8],
+    content_type: Option<&str>,
+    schema: Option<&str>,
+) -> Result<(T, serde_json::Value), ApiError> {
+    let value: serde_json::Value = parse_json(body, content_type)?;
+    let mut checks = Checks::default();
+    if let Some(schema) = schema {
+        spec_checks(schema, &value, "", &mut checks);
+    }
+    match parse_json::<T>(body, content_type) {
+        Ok(parsed) => {
+            checks.finish()?;
+            Ok((parsed, value))
+        }
+        Err(err) => Err(checks.merge(err)),
+    }
 }
 
 fn is_json_content_type(ct: &str) -> bool {
@@ -138,24 +166,44 @@ fn friendly(field: &str, raw: &str) -> String {
     text
 }
 
-/// Checks `value` (a request body or a part of it, of spec type `ty`) against every limit
-/// `openapi.yaml` states that the generated types do not check themselves (`minItems`,
-/// `maxItems`, `minimum`, `maximum`, `format: email`; lengths too, for completeness), recording a
-/// message per field under its path (`contribution_classes[0].employer_contribution_cents`).
-pub(crate) fn spec_limits(ty: &str, value: &serde_json::Value, at: &str, checks: &mut Checks) {
+/// The message for `null` where the spec does not allow it.
+pub(crate) const NOT_NULL: &str = "This field may not be null.";
+
+/// Checks `value` (a request body or a part of it, of spec type `ty`) against what `openapi.yaml`
+/// says of it, recording a message per field under its path
+/// (`contribution_classes[0].employer_contribution_cents`, `elections[1].decision`):
+/// * a property whose type is an enum schema holds one of the spec's values
+///   ([`spec::enum_values`](fn@vitable_connect_api::spec::enum_values));
+/// * a property is `null` only where the spec marks it `nullable`;
+/// * every limit (`minItems`, `maxItems`, `minimum`, `maximum`, `format: email`, lengths).
+///
+/// Values of the wrong JSON type are left to serde, which reports them with the expected type.
+pub(crate) fn spec_checks(ty: &str, value: &serde_json::Value, at: &str, checks: &mut Checks) {
     use vitable_connect_api::spec;
     if let Some(item) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
         for (i, v) in value.as_array().into_iter().flatten().enumerate() {
-            spec_limits(item, v, &format!("{at}[{i}]"), checks);
+            spec_checks(item, v, &format!("{at}[{i}]"), checks);
+        }
+        return;
+    }
+    if let Some(allowed) = spec::enum_values(ty) {
+        if let Some(text) = value.as_str().filter(|text| !allowed.contains(text)) {
+            checks.add(at, crate::error::not_a_choice(text, allowed));
         }
         return;
     }
     let (Some(props), Some(object)) = (spec::properties(ty), value.as_object()) else { return };
     for prop in props {
-        let Some(v) = object.get(prop.name).filter(|v| !v.is_null()) else { continue };
-        let field = if at.is_empty() { prop.name.to_owned() } else { format!("{at}.{}", prop.name) };
+        let Some(v) = object.get(prop.name) else { continue };
+        let field = join(at, prop.name);
+        if v.is_null() {
+            if !prop.nullable {
+                checks.add(field, NOT_NULL);
+            }
+            continue;
+        }
         check_limits(&prop.limits, v, &field, checks);
-        spec_limits(prop.ty, v, &field, checks);
+        spec_checks(prop.ty, v, &field, checks);
     }
 }
 
@@ -246,6 +294,17 @@ impl Checks {
     pub fn finish(self) -> Result<(), ApiError> {
         if self.errors.is_empty() { Ok(()) } else { Err(ApiError::validation(self.errors)) }
     }
+
+    /// One error for the recorded messages and `err`: `err` itself when nothing is recorded or
+    /// it is not about fields (the body is not an object at all), else every recorded message
+    /// plus `err`'s messages for the fields not recorded yet.
+    pub fn merge(mut self, err: ApiError) -> ApiError {
+        let Some(fields) = err.errors.as_ref().filter(|_| !self.errors.is_empty()) else { return err };
+        for (field, messages) in fields {
+            self.errors.entry(field.clone()).or_insert_with(|| messages.clone());
+        }
+        ApiError::validation(self.errors)
+    }
 }
 
 #[cfg(test)]
@@ -253,8 +312,8 @@ mod tests {
     use super::*;
     use vitable_connect_api::spec::{self, Limits};
     use vitable_connect_api::types::{
-        EmployeeCreateRequest, EnrollmentReissueRequest, EnrollmentSubmitElectionsRequest,
-        QualifyingLifeEventRecordRequest,
+        EmployeeCreateRequest, EmployerCreateRequest, EnrollmentReissueRequest,
+        EnrollmentSubmitElectionsRequest, QualifyingLifeEventRecordRequest,
     };
 
     fn field_errors(err: &ApiError) -> FieldErrors {
@@ -300,16 +359,61 @@ mod tests {
         assert!(field_errors(&err).contains_key("notes"));
     }
 
+    /// Parses `body` as the body of `schema`, the way [`crate::handlers::Call::json`] does.
+    fn body<T: DeserializeOwned>(schema: &str, body: &[u8]) -> Result<T, ApiError> {
+        parse_body::<T>(body, None, Some(schema)).map(|(parsed, _)| parsed)
+    }
+
+    /// The generated enums accept any text, so the spec's list is what rejects an unknown
+    /// value, at any depth, with every allowed value in the message.
     #[test]
     fn nested_paths_and_enums() {
-        let body = br#"{"elections":[{"enrollment_id":"enrl_1","decision":"Maybe"}]}"#;
-        let err = parse_json::<EnrollmentSubmitElectionsRequest>(body, None).unwrap_err();
+        let schema = "EnrollmentSubmitElectionsRequest";
+        let raw = br#"{"elections":[{"enrollment_id":"enrl_1","decision":"Maybe"}]}"#;
+        assert!(parse_json::<EnrollmentSubmitElectionsRequest>(raw, None).is_ok(), "open enums");
+        let err = body::<EnrollmentSubmitElectionsRequest>(schema, raw).unwrap_err();
         let errors = field_errors(&err);
         let msg = &errors["elections[0].decision"][0];
-        assert!(msg.starts_with("`Maybe` is not a valid choice"), "{msg}");
-        let body = br#"{"elections":[{"decision":"Waived"}]}"#;
-        let err = parse_json::<EnrollmentSubmitElectionsRequest>(body, None).unwrap_err();
+        assert!(msg.starts_with("`Maybe` is not a valid choice; expected one of "), "{msg}");
+        for value in spec::enum_values("ElectionDecision").unwrap() {
+            assert!(msg.contains(&format!("`{value}`")), "{msg}");
+        }
+        let raw = br#"{"elections":[{"decision":"Waived"}]}"#;
+        let err = body::<EnrollmentSubmitElectionsRequest>(schema, raw).unwrap_err();
         assert!(field_errors(&err).contains_key("elections[0].enrollment_id"));
+        // Both kinds of problem at once: the spec's (enum) and serde's (a missing field).
+        let raw = br#"{"elections":[{"decision":"Maybe"}]}"#;
+        let errors = field_errors(&body::<EnrollmentSubmitElectionsRequest>(schema, raw).unwrap_err());
+        let keys: Vec<_> = errors.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["elections[0].decision", "elections[0].enrollment_id"]);
+        for value in spec::enum_values("ElectionDecision").unwrap() {
+            let raw = format!(r#"{{"elections":[{{"enrollment_id":"enrl_1","decision":"{value}"}}]}}"#);
+            assert!(body::<EnrollmentSubmitElectionsRequest>(schema, raw.as_bytes()).is_ok(), "{value}");
+        }
+    }
+
+    /// `null` is accepted only where the spec says `nullable`: for an optional property too,
+    /// which the generated type (an `Option`) would take as absent.
+    #[test]
+    fn null_only_where_the_spec_allows_it() {
+        let address = |country: serde_json::Value| {
+            serde_json::json!({
+                "name": "A", "legal_name": "A LLC", "ein": "12-3456789",
+                "address": { "street_1": "1 Main", "street_2": null, "city": "X", "state": "CA",
+                             "zip_code": "94110", "country": country },
+            })
+        };
+        let schema = "EmployerCreateRequest";
+        let ok = address(serde_json::json!("US")).to_string();
+        assert!(body::<EmployerCreateRequest>(schema, ok.as_bytes()).is_ok(), "street_2 is nullable");
+        let raw = address(serde_json::Value::Null).to_string();
+        assert!(parse_json::<EmployerCreateRequest>(raw.as_bytes(), None).is_ok(), "an Option");
+        let err = body::<EmployerCreateRequest>(schema, raw.as_bytes()).unwrap_err();
+        assert_eq!(field_errors(&err)["address.country"], [NOT_NULL]);
+        // A required property sent as null: one message, not one from each check.
+        let raw = br#"{"qle_id":null,"reason":null}"#;
+        let err = body::<EnrollmentReissueRequest>("EnrollmentReissueRequest", raw).unwrap_err();
+        assert_eq!(field_errors(&err), FieldErrors::from([("qle_id".to_owned(), vec![NOT_NULL.to_owned()])]));
     }
 
     #[test]
@@ -377,19 +481,19 @@ mod tests {
         });
         let too_few: Vec<_> = (1..classes).map(|_| class.clone()).collect();
         let mut checks = Checks::default();
-        spec_limits(
+        spec_checks(
             "PlanYearCreateRequest",
             &serde_json::json!({ "contribution_classes": too_few }),
             "",
             &mut checks,
         );
-        spec_limits(
+        spec_checks(
             "PlanYearUpdateRequest",
             &serde_json::json!({ "contribution_classes": [class] }),
             "",
             &mut checks,
         );
-        spec_limits(
+        spec_checks(
             "EmployeeUpdateRequest",
             &serde_json::json!({ "email": "nope", "phone": null }),
             "",

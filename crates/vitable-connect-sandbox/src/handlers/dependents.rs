@@ -83,22 +83,17 @@ pub(crate) fn retrieve(state: &mut State, call: &Call) -> Result<Reply, ApiError
     Reply::ok(&find(&state.dependents, call.param("dependent_id"), "dependent")?.dependent)
 }
 
-/// `PUT /v1/dependents/{dependent_id}`: `active`, `gender` and `relationship`, when sent and not
-/// null.
+/// `PUT /v1/dependents/{dependent_id}`: a property left out keeps its value, a value replaces it;
+/// `null` clears `gender`, and is refused (400) for `active` and `relationship`, which a dependent
+/// always has. A refused update changes nothing.
 pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
-    find(&state.dependents, call.param("dependent_id"), "dependent")?;
-    let request: DependentUpdateRequest = call.json()?;
-    let now = state.now();
-    let dependent = &mut find_mut(&mut state.dependents, call.param("dependent_id"), "dependent")?.dependent;
-    if let Some(active) = request.active {
-        dependent.active = active;
-    }
-    if let Some(gender) = request.gender {
-        dependent.gender = Some(gender);
-    }
-    if let Some(relationship) = request.relationship {
-        dependent.relationship = relationship;
-    }
-    dependent.updated_at = now;
-    Reply::ok(dependent)
+    let mut dependent = find(&state.dependents, call.param("dependent_id"), "dependent")?.dependent.clone();
+    let (request, mut patch) = call.update::<DependentUpdateRequest>()?;
+    patch.required(&mut dependent.active, request.active, "active");
+    patch.nullable(&mut dependent.gender, request.gender, "gender");
+    patch.required(&mut dependent.relationship, request.relationship, "relationship");
+    patch.finish()?;
+    dependent.updated_at = state.now();
+    find_mut(&mut state.dependents, call.param("dependent_id"), "dependent")?.dependent = dependent.clone();
+    Reply::ok(&dependent)
 }

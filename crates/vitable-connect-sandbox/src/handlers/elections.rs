@@ -9,7 +9,7 @@ use vitable_connect_api::types::{
 };
 
 use super::{Call, Reply};
-use crate::error::{ApiError, FieldErrors, build};
+use crate::error::{ApiError, FieldErrors, build, not_a_choice};
 use crate::state::{State, contribution_for, employment_of, find};
 
 /// What one election will do to its enrollment.
@@ -97,8 +97,15 @@ fn plan_change(
             ),
         ));
     }
-    if election.decision == ElectionDecision::Waived {
-        return Ok(Change::Waive);
+    match &election.decision {
+        ElectionDecision::Waived => return Ok(Change::Waive),
+        ElectionDecision::Enrolled => {}
+        // The body check rejects values the spec doesn't list before any handler runs; a value
+        // the spec lists but this handler doesn't know is refused, never taken for another.
+        ElectionDecision::Unrecognized(value) => {
+            return Err(("decision", not_a_choice(value.as_str(), ElectionDecision::KNOWN)));
+        }
+        other => return Err(("decision", format!("The sandbox cannot apply decision `{other}` yet."))),
     }
     let plan_id = election
         .selected_plan_id
@@ -116,6 +123,9 @@ fn plan_change(
         }
         Some(CoverageTier::Unspecified) => {
             return Err(("coverage_tier", "Choose a coverage tier: EE, ES, EC or EF.".to_owned()));
+        }
+        Some(CoverageTier::Unrecognized(value)) => {
+            return Err(("coverage_tier", not_a_choice(value.as_str(), CoverageTier::KNOWN)));
         }
         Some(tier) => tier,
     };

@@ -1,6 +1,7 @@
 //! Employees: `employers_employees_list`, `employers_employees_create`, `employees_retrieve`,
 //! `employees_update`, `employees_terminate`.
 
+use vitable_connect_api::Ssn;
 use vitable_connect_api::ids::{EmployeeId, EmployerId, MemberId};
 use vitable_connect_api::types::{
     Employee, EmployeeCreateRequest, EmployeeUpdateRequest, Member, PlanYearStatus,
@@ -46,12 +47,7 @@ pub(crate) fn insert(
     employer_id: &EmployerId,
     request: EmployeeCreateRequest,
 ) -> Result<Employee, ApiError> {
-    let digits = ssn_digits(&request.ssn);
-    let duplicate = state
-        .employees
-        .values()
-        .any(|r| r.employee.employer_id == *employer_id && r.employee.active && ssn_digits(&r.ssn) == digits);
-    if duplicate {
+    if active_with_ssn(state, employer_id, &request.ssn) {
         return Err(ApiError::conflict(
             "duplicate_employee",
             "An active employee of this employer already has this SSN.",
@@ -102,38 +98,55 @@ pub(crate) fn retrieve(state: &mut State, call: &Call) -> Result<Reply, ApiError
     Reply::ok(&find(&state.employees, call.param("employee_id"), "employee")?.employee)
 }
 
-/// `PUT /v1/employees/{employee_id}`: only the fields sent (and not null) change. A
-/// `termination_date` of today or earlier also makes the employee inactive.
+/// `PUT /v1/employees/{employee_id}`: a property left out keeps its value, a value replaces it,
+/// and `null` clears it (every field it sets may be empty: `email`, `phone`, `gender`,
+/// `employee_class`, `address`, `termination_date`).
+///
+/// `active` follows a change of `termination_date`: a date of today or earlier makes the
+/// employee inactive, a later one leaves `active` as it is (a scheduled termination), and
+/// clearing it (`null`) makes the employee active again (a rehire, undoing `employees_terminate`).
+/// A rehire is refused (409 `duplicate_employee`) when another active employee of the employer
+/// has the same SSN, as on create. A refused update changes nothing.
 pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
-    find(&state.employees, call.param("employee_id"), "employee")?;
-    let request: EmployeeUpdateRequest = call.json()?;
-    let new_address = request.address.map(address).transpose()?;
-    let (now, today) = (state.now(), state.today());
+    let record = find(&state.employees, call.param("employee_id"), "employee")?;
+    let (mut employee, ssn) = (record.employee.clone(), record.ssn.clone());
+    let (request, mut patch) = call.update::<EmployeeUpdateRequest>()?;
+    let today = state.today();
+    let member = &mut employee.member;
+    patch.nullable(&mut member.email, request.email, "email");
+    patch.nullable(&mut member.phone, request.phone, "phone");
+    patch.nullable(&mut member.gender, request.gender, "gender");
+    patch.nullable(&mut employee.employee_class, request.employee_class, "employee_class");
+    patch.nullable(&mut employee.address, request.address.map(address).transpose()?, "address");
+    patch.nullable(&mut employee.termination_date, request.termination_date, "termination_date");
+    let rehired = patch.is_null("termination_date");
+    patch.finish()?;
+    match request.termination_date {
+        Some(date) if date <= today => employee.active = false,
+        Some(_) => {}
+        None if rehired => employee.active = true,
+        None => {}
+    }
+    let reactivated = employee.active && !record.employee.active;
+    if reactivated && active_with_ssn(state, &employee.employer_id, &ssn) {
+        return Err(ApiError::conflict(
+            "duplicate_employee",
+            "Another active employee of this employer has this SSN, so this one cannot be active again.",
+        ));
+    }
+    employee.updated_at = state.now();
     let record = find_mut(&mut state.employees, call.param("employee_id"), "employee")?;
-    let employee = &mut record.employee;
-    if let Some(email) = request.email {
-        employee.member.email = Some(email);
-    }
-    if let Some(phone) = request.phone {
-        employee.member.phone = Some(phone);
-    }
-    if let Some(gender) = request.gender {
-        employee.member.gender = Some(gender);
-    }
-    if let Some(class) = request.employee_class {
-        employee.employee_class = Some(class);
-    }
-    if let Some(address) = new_address {
-        employee.address = Some(address);
-    }
-    if let Some(date) = request.termination_date {
-        employee.termination_date = Some(date);
-        if date <= today {
-            employee.active = false;
-        }
-    }
-    employee.updated_at = now;
-    Reply::ok(employee)
+    record.employee = employee.clone();
+    Reply::ok(&employee)
+}
+
+/// Whether an active employee of `employer_id` has this SSN.
+fn active_with_ssn(state: &State, employer_id: &EmployerId, ssn: &Ssn) -> bool {
+    let digits = ssn_digits(ssn);
+    state
+        .employees
+        .values()
+        .any(|r| r.employee.employer_id == *employer_id && r.employee.active && ssn_digits(&r.ssn) == digits)
 }
 
 /// `DELETE /v1/employees/{employee_id}`: `active` false and `termination_date` today; a second

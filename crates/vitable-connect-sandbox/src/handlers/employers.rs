@@ -5,7 +5,7 @@ use vitable_connect_api::types::{Employer, EmployerCreateRequest, EmployerUpdate
 
 use super::{Call, Reply, address, contains_ignore_case};
 use crate::error::{ApiError, build};
-use crate::state::{State, find, find_mut, sort_by_creation};
+use crate::state::{State, find, sort_by_creation};
 use crate::validate::Checks;
 
 /// The organization every employer of the sandbox belongs to.
@@ -68,25 +68,18 @@ pub(crate) fn retrieve(state: &mut State, call: &Call) -> Result<Reply, ApiError
     Reply::ok(find(&state.employers, call.param("employer_id"), "employer")?)
 }
 
-/// `PUT /v1/employers/{employer_id}`: only the fields sent (and not null) change.
+/// `PUT /v1/employers/{employer_id}`: a property left out keeps its value, a value replaces it;
+/// `null` clears `address`, and is refused (400) for `name`, `legal_name` and `active`, which
+/// an employer always has. A refused update changes nothing.
 pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
-    find(&state.employers, call.param("employer_id"), "employer")?;
-    let request: EmployerUpdateRequest = call.json()?;
-    let new_address = request.address.map(address).transpose()?;
-    let now = state.now();
-    let employer = find_mut(&mut state.employers, call.param("employer_id"), "employer")?;
-    if let Some(name) = request.name {
-        employer.name = name.into();
-    }
-    if let Some(legal_name) = request.legal_name {
-        employer.legal_name = legal_name.into();
-    }
-    if let Some(active) = request.active {
-        employer.active = active;
-    }
-    if let Some(address) = new_address {
-        employer.address = Some(address);
-    }
-    employer.updated_at = now;
-    Reply::ok(employer)
+    let mut employer = find(&state.employers, call.param("employer_id"), "employer")?.clone();
+    let (request, mut patch) = call.update::<EmployerUpdateRequest>()?;
+    patch.required(&mut employer.name, request.name.map(String::from), "name");
+    patch.required(&mut employer.legal_name, request.legal_name.map(String::from), "legal_name");
+    patch.required(&mut employer.active, request.active, "active");
+    patch.nullable(&mut employer.address, request.address.map(address).transpose()?, "address");
+    patch.finish()?;
+    employer.updated_at = state.now();
+    state.employers.insert(employer.id.clone(), employer.clone());
+    Reply::ok(&employer)
 }

@@ -20,6 +20,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, build};
+use crate::patch::Patch;
 use crate::query::Query;
 use crate::state::State;
 use vitable_connect_api::spec::Operation;
@@ -50,18 +51,26 @@ impl Call {
         self.query.reader(self.op)
     }
 
-    /// The body, parsed into a generated request type, and checked against every limit
-    /// the spec states for the operation's body (see [`crate::validate::spec_limits`]).
+    /// The body, parsed into a generated request type, after checking it against the
+    /// operation's body schema in the spec: enum values, `null` only where `nullable`, and every
+    /// limit, at any depth (see [`crate::validate::parse_body`]).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        let parsed = crate::validate::parse_json(&self.body, self.content_type.as_deref())?;
-        if let Some(schema) = self.op.body {
-            let value: serde_json::Value = serde_json::from_slice(&self.body)
-                .map_err(|e| ApiError::internal(format!("a parsed body is not JSON: {e}")))?;
-            let mut checks = crate::validate::Checks::default();
-            crate::validate::spec_limits(schema, &value, "", &mut checks);
-            checks.finish()?;
-        }
-        Ok(parsed)
+        self.body_and_json().map(|(parsed, _)| parsed)
+    }
+
+    /// The body of an update (`PUT`), checked as by [`Call::json`], and a [`Patch`] that
+    /// knows which properties were sent as `null`, for three-state updates.
+    pub fn update<T: DeserializeOwned>(&self) -> Result<(T, Patch), ApiError> {
+        let schema = self
+            .op
+            .body
+            .ok_or_else(|| ApiError::internal(format!("{} has no request body in the spec", self.op.id)))?;
+        let (parsed, value) = self.body_and_json()?;
+        Ok((parsed, Patch::new(schema, &value)))
+    }
+
+    fn body_and_json<T: DeserializeOwned>(&self) -> Result<(T, serde_json::Value), ApiError> {
+        crate::validate::parse_body(&self.body, self.content_type.as_deref(), self.op.body)
     }
 }
 

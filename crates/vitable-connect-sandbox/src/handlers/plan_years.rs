@@ -12,7 +12,7 @@ use vitable_connect_api::types::{
 
 use super::{Call, Reply};
 use crate::error::{ApiError, build};
-use crate::state::{PlanDetails, State, find, find_mut, sort_by_creation};
+use crate::state::{PlanDetails, State, find, sort_by_creation};
 use crate::validate::Checks;
 
 /// The status of a new plan year: `draft` before open enrollment, `open_enrollment` during it,
@@ -184,10 +184,12 @@ pub(crate) fn retrieve(state: &mut State, call: &Call) -> Result<Reply, ApiError
 }
 
 /// `PUT /v1/plan-years/{plan_year_id}`: only a `draft` plan year whose open enrollment has not
-/// started can change (409 `plan_year_locked` otherwise).
+/// started can change (409 `plan_year_locked` otherwise). A property left out keeps its value and
+/// a value replaces it (contribution classes as a whole); every field it sets is one a plan year
+/// always has, so `null` is refused (400) for each. A refused update changes nothing.
 pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let current = find(&state.plan_years, call.param("plan_year_id"), "plan year")?;
-    let request: PlanYearUpdateRequest = call.json()?;
+    let (request, mut patch) = call.update::<PlanYearUpdateRequest>()?;
     let today = state.today();
     if current.status != PlanYearStatus::Draft {
         return Err(ApiError::conflict(
@@ -207,36 +209,36 @@ pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
             ),
         ));
     }
-    let mut checks = Checks::default();
-    let start = request.open_enrollment_start.unwrap_or(current.open_enrollment_start_date);
-    let end = request.open_enrollment_end.unwrap_or(current.open_enrollment_end_date);
-    if end < start {
-        checks.add("open_enrollment_end", "Must be on or after open_enrollment_start.");
+    let mut next = current.clone();
+    patch.required(
+        &mut next.open_enrollment_start_date,
+        request.open_enrollment_start,
+        "open_enrollment_start",
+    );
+    patch.required(&mut next.open_enrollment_end_date, request.open_enrollment_end, "open_enrollment_end");
+    if next.open_enrollment_end_date < next.open_enrollment_start_date {
+        patch.checks().add("open_enrollment_end", "Must be on or after open_enrollment_start.");
     }
-    let status = match request.status.as_deref().map(str::parse::<PlanYearStatus>) {
-        Some(Ok(status)) => Some(status),
-        Some(Err(_)) => {
-            let allowed = vitable_connect_api::spec::enum_values::PLAN_YEAR_STATUS.join(", ");
-            checks.add("status", format!("Not a plan year status; expected one of {allowed}."));
-            None
+    // `status` is a plain string in the spec: the sandbox holds it to `PlanYearStatus`'s values.
+    let status = request.status.filter(|status| {
+        let allowed = vitable_connect_api::spec::enum_values::PLAN_YEAR_STATUS;
+        let known = allowed.contains(&status.as_str());
+        if !known {
+            patch.checks().add("status", crate::error::not_a_choice(status, allowed));
         }
-        None => None,
-    };
-    if let Some(classes) = &request.contribution_classes {
-        check_classes(&mut checks, classes);
+        known
+    });
+    patch.required(&mut next.status, status.map(PlanYearStatus::from), "status");
+    let classes_sent = patch.required_value(request.contribution_classes, "contribution_classes");
+    if let Some(classes) = &classes_sent {
+        check_classes(patch.checks(), classes);
     }
-    checks.finish()?;
-    let new_classes = request.contribution_classes.map(|inputs| classes(state, inputs)).transpose()?;
-    let now = state.now();
-    let plan_year = find_mut(&mut state.plan_years, call.param("plan_year_id"), "plan year")?;
-    plan_year.open_enrollment_start_date = start;
-    plan_year.open_enrollment_end_date = end;
-    if let Some(status) = status {
-        plan_year.status = status;
+    patch.finish()?;
+    // New classes get new IDs, so they are made only once everything is checked.
+    if let Some(inputs) = classes_sent {
+        next.contribution_classes = classes(state, inputs)?;
     }
-    if let Some(classes) = new_classes {
-        plan_year.contribution_classes = classes;
-    }
-    plan_year.updated_at = now;
-    Reply::ok(plan_year)
+    next.updated_at = state.now();
+    state.plan_years.insert(next.id.clone(), next.clone());
+    Reply::ok(&next)
 }

@@ -9,18 +9,22 @@ use vitable_connect_api::types::{
 };
 
 use super::{Call, Reply};
-use crate::error::{ApiError, build};
+use crate::error::{ApiError, build, not_a_choice};
 use crate::state::{State, find, sort_by_creation};
 
 /// Who reviews events in the sandbox (`reviewed_by`).
 pub(crate) const REVIEWER: &str = "usr_sandbox_reviewer";
 
 /// Days the special enrollment window stays open after the event: 60 for births and adoptions,
-/// 30 for everything else.
-pub(crate) fn window_days(event_type: &EventType) -> u64 {
+/// 30 for every other event type of the spec. A value the spec doesn't list never gets here
+/// (the body check refuses it), and is refused rather than given a window.
+pub(crate) fn window_days(event_type: &EventType) -> Result<u64, ApiError> {
     match event_type {
-        EventType::Birth | EventType::Adoption => 60,
-        _ => 30,
+        EventType::Birth | EventType::Adoption => Ok(60),
+        EventType::Unrecognized(value) => {
+            Err(ApiError::field("event_type", not_a_choice(value.as_str(), EventType::KNOWN)))
+        }
+        _ => Ok(30),
     }
 }
 
@@ -58,7 +62,7 @@ pub(crate) fn record(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
     }
     let window_end = request
         .event_date
-        .checked_add_days(Days::new(window_days(&request.event_type)))
+        .checked_add_days(Days::new(window_days(&request.event_type)?))
         .unwrap_or(NaiveDate::MAX);
     let now = state.now();
     let id: QleId = state.ids.next(QleId::PREFIX);
