@@ -48,6 +48,11 @@ impl Scratch {
         let _ = std::fs::remove_dir_all(&dir);
         copy_dir(&root.join("crates"), &dir.join("crates")).map_err(|e| format!("copying crates/: {e}"))?;
         std::fs::copy(root.join(codegen::SPEC), dir.join(codegen::SPEC)).map_err(|e| e.to_string())?;
+        // The one generated file outside `crates/`: the tests' schema table.
+        let roundtrip = dir.join(crate::tables::ROUNDTRIP);
+        std::fs::create_dir_all(roundtrip.parent().expect("a file in a directory"))
+            .map_err(|e| e.to_string())?;
+        std::fs::copy(root.join(crate::tables::ROUNDTRIP), roundtrip).map_err(|e| e.to_string())?;
         Ok(Scratch(dir))
     }
 }

@@ -6,6 +6,7 @@
 //! * `cargo xtask coverage` names hand-written pieces the spec needs that are missing.
 //! * `cargo xtask drill` runs the spec-change drills of `xtask/drills/`.
 //! * `cargo xtask bench` runs the benchmark suite and prints a table (see `BENCHMARKS.md`).
+//! * `cargo xtask mutants [--diff <rev>]` runs mutation testing on the SDK's hand-written core.
 
 mod bench;
 mod builders;
@@ -13,6 +14,7 @@ mod codegen;
 mod coverage;
 mod drills;
 mod enums;
+mod mutants;
 mod spec;
 mod tables;
 
@@ -29,6 +31,9 @@ tasks:
   drill               apply each spec-change fixture in xtask/drills/ to a copy of the
                       workspace and show what the checks name
   bench [--quick]     run the benchmarks and print the summary table
+  mutants [--diff <rev>]
+                      mutation testing of the SDK's hand-written core (.cargo/mutants.toml);
+                      --diff: only mutants on lines changed since <rev>
 ";
 
 fn main() -> ExitCode {
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
         ["coverage"] => coverage::run(),
         ["drill"] => drills::run_all(),
         ["bench", rest @ ..] => bench::run(rest),
+        ["mutants", rest @ ..] => mutants::run(rest),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

@@ -1,0 +1,126 @@
+//! `cargo xtask mutants [--diff <git-rev>]`: mutation testing of the SDK's hand-written core.
+//!
+//! Runs cargo-mutants (installed at the pinned version if missing) in place on the files that
+//! `.cargo/mutants.toml` lists, with a timeout per mutant, against the SDK's own tests minus the
+//! compile-fail suite (trybuild: slow, and about types, not behaviour). Equivalent mutants are
+//! excluded in that file, each with its reason. Prints the score (caught and timed-out mutants
+//! over all viable ones) and every survivor.
+//!
+//! With `--diff <rev>`, only mutants on lines changed since `<rev>` are tested (cargo-mutants'
+//! `--in-diff`): quick enough to run before each submission.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::codegen::workspace_root;
+
+/// The cargo-mutants release this task was written against.
+const VERSION: &str = "27.1.0";
+/// The package whose core is mutated.
+const PACKAGE: &str = "vitable-connect";
+/// Test targets of the package that are left out of every mutant's test run.
+const SKIPPED_TESTS: &[&str] = &["compile_fail"];
+/// Seconds a mutant's tests may run before it counts as timed out (a detection).
+const TIMEOUT_SECS: &str = "180";
+
+pub fn run(args: &[&str]) -> Result<(), String> {
+    let diff = match args {
+        [] => None,
+        ["--diff", rev] => Some(*rev),
+        _ => return Err("usage: cargo xtask mutants [--diff <git-rev>]".into()),
+    };
+    let root = workspace_root();
+    install()?;
+    let mut command = Command::new("cargo");
+    command.current_dir(&root).args([
+        "mutants",
+        "--in-place",
+        "--package",
+        PACKAGE,
+        "--timeout",
+        TIMEOUT_SECS,
+        "--no-shuffle",
+    ]);
+    for target in test_targets(&root)? {
+        command.arg(format!("--cargo-test-arg=--test={target}"));
+    }
+    command.arg("--cargo-test-arg=--lib");
+    let diff_file = root.join("target/mutants.diff");
+    if let Some(rev) = diff {
+        let output = Command::new("git")
+            .current_dir(&root)
+            .args(["diff", rev, "--", "crates/"])
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !output.status.success() {
+            return Err(format!("git diff {rev} failed: {}", String::from_utf8_lossy(&output.stderr)));
+        }
+        std::fs::create_dir_all(root.join("target")).map_err(|e| e.to_string())?;
+        std::fs::write(&diff_file, &output.stdout).map_err(|e| e.to_string())?;
+        command.arg("--in-diff").arg(&diff_file);
+    }
+    eprintln!("running: {command:?}");
+    // cargo-mutants exits non-zero when a mutant survives; the summary below says which.
+    let status = command.status().map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+    summarize(&root.join("mutants.out"), status.code())
+}
+
+/// Installs cargo-mutants at [`VERSION`] unless that version is already there.
+fn install() -> Result<(), String> {
+    let installed = Command::new("cargo")
+        .args(["mutants", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains(VERSION));
+    if installed {
+        return Ok(());
+    }
+    eprintln!("installing cargo-mutants {VERSION} (once)...");
+    let status = Command::new("cargo")
+        .args(["install", "cargo-mutants", "--locked", "--version", VERSION])
+        .status()
+        .map_err(|e| format!("cannot run cargo install: {e}"))?;
+    if status.success() { Ok(()) } else { Err("cargo install cargo-mutants failed".into()) }
+}
+
+/// The package's integration test targets, minus [`SKIPPED_TESTS`].
+fn test_targets(root: &Path) -> Result<Vec<String>, String> {
+    let dir = root.join("crates").join(PACKAGE).join("tests");
+    let mut targets: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".rs").map(str::to_owned)
+        })
+        .filter(|name| !SKIPPED_TESTS.contains(&name.as_str()))
+        .collect();
+    targets.sort();
+    Ok(targets)
+}
+
+/// Prints the score and the survivors from cargo-mutants' `outcomes.json`.
+fn summarize(out: &Path, exit: Option<i32>) -> Result<(), String> {
+    let path = out.join("outcomes.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cargo mutants (exit {exit:?}) left no {}: {e}", path.display()))?;
+    let outcomes: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+    let count = |key: &str| outcomes.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let (caught, missed, timeout, unviable) =
+        (count("caught"), count("missed"), count("timeout"), count("unviable"));
+    let viable = caught + missed + timeout;
+    let score = if viable == 0 { 100.0 } else { 100.0 * (caught + timeout) as f64 / viable as f64 };
+    println!(
+        "mutants: {viable} viable ({caught} caught, {timeout} timed out, {missed} missed), {unviable} unviable"
+    );
+    println!("score: {score:.1}% caught (timeouts count as caught)");
+    let missed_list = std::fs::read_to_string(out.join("missed.txt")).unwrap_or_default();
+    if missed_list.trim().is_empty() {
+        println!("survivors: none");
+    } else {
+        println!("survivors:");
+        for line in missed_list.lines() {
+            println!("  {line}");
+        }
+    }
+    Ok(())
+}
