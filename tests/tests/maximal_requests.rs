@@ -116,18 +116,25 @@ fn check_request(op: &Operation, request: &Request) -> Vec<String> {
     problems
 }
 
+/// A local server answering every request with `op`'s success status and no body, and a
+/// client of it that does not retry.
+async fn answering(op: &Operation) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(op.success_status)).mount(&server).await;
+    let client = Client::builder()
+        .api_key("test-key")
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .expect("a client");
+    (server, client)
+}
+
 #[tokio::test]
 async fn every_operation_sends_every_parameter_and_property_as_the_spec_says() {
     let mut failures = Vec::new();
     for op in spec::OPERATIONS {
-        let server = MockServer::start().await;
-        Mock::given(any()).respond_with(ResponseTemplate::new(op.success_status)).mount(&server).await;
-        let client = Client::builder()
-            .api_key("test-key")
-            .base_url(server.uri())
-            .max_retries(0)
-            .build()
-            .expect("a client");
+        let (server, client) = answering(op).await;
         // The response is not what this test is about (the mock answers without a body).
         let sent = send_maximal(&client, op.id).await;
         if sent.is_none() {
@@ -186,14 +193,7 @@ fn updates() -> Vec<(&'static Operation, Vec<&'static str>)> {
 
 /// The JSON body of the one request `send` makes.
 async fn body_sent(op: &Operation, property: Option<&str>) -> Result<Value, String> {
-    let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(op.success_status)).mount(&server).await;
-    let client = Client::builder()
-        .api_key("test-key")
-        .base_url(server.uri())
-        .max_retries(0)
-        .build()
-        .expect("a client");
+    let (server, client) = answering(op).await;
     match send_minimal(&client, op.id, property).await {
         None => return Err("the SDK cannot send it".into()),
         Some(Err(vitable_connect::Error::InvalidInput(e))) => return Err(format!("refused: {e}")),
