@@ -44,7 +44,8 @@ pub(crate) fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Durat
         .and_then(|v| v.parse::<f64>().ok())
         .filter(|ms| ms.is_finite() && *ms >= 0.0);
     let asked = if let Some(ms) = millis {
-        Some(Duration::from_secs_f64(ms / 1000.0))
+        // Any number of milliseconds fits: one too large for a `Duration` is over the cap.
+        Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX))
     } else if let Some(value) = header("retry-after") {
         match value.parse::<u64>() {
             Ok(secs) => Some(Duration::from_secs(secs)),
@@ -126,6 +127,60 @@ mod tests {
             Some(Duration::from_secs(4)),
             "an invalid ms value falls back"
         );
+    }
+
+    #[test]
+    fn a_huge_retry_after_ms_falls_back_to_backoff_instead_of_panicking() {
+        let now = SystemTime::now();
+        for huge in ["1e30", "1.8446744073709552e22", "1e308", "18446744073709551616000", "60000.0001"] {
+            assert_eq!(server_delay(&headers(&[("retry-after-ms", huge)]), now), None, "{huge}");
+        }
+        let d = delay_after_response(&headers(&[("retry-after-ms", "1e30")]), 0);
+        assert!(d <= backoff_ceiling(0), "{d:?}");
+        assert_eq!(server_delay(&headers(&[("retry-after-ms", "60000")]), now), Some(MAX_SERVER_DELAY));
+        let huge_seconds = headers(&[("retry-after", "18446744073709551615")]);
+        assert_eq!(server_delay(&huge_seconds, now), None);
+    }
+
+    mod any_header_value {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Bytes a server can put in a header value: visible ASCII, space, tab and obs-text.
+        fn value() -> impl Strategy<Value = HeaderValue> {
+            prop_oneof![
+                proptest::collection::vec(prop_oneof![Just(b'\t'), 0x20u8..0x7f, 0x80u8..=0xff], 0..40)
+                    .prop_filter_map("a header value", |b| HeaderValue::from_bytes(&b).ok()),
+                any::<f64>().prop_map(|n| HeaderValue::from_str(&n.to_string()).unwrap()),
+                any::<u64>().prop_map(HeaderValue::from),
+                any::<i64>().prop_map(HeaderValue::from),
+                (0u32..400, 0u32..1000)
+                    .prop_map(|(e, m)| HeaderValue::from_str(&format!("{m}e{e}")).unwrap()),
+            ]
+        }
+
+        proptest! {
+            /// Every header the SDK reads from a response, with any value: no panic, and a
+            /// server delay is never longer than the cap.
+            #[test]
+            fn never_panics_and_never_waits_past_the_cap(
+                ms in value(), after in value(), retry in value(), id in value(), status in 100u16..600,
+            ) {
+                let mut map = HeaderMap::new();
+                map.insert("retry-after-ms", ms);
+                map.insert("retry-after", after);
+                map.insert("x-should-retry", retry);
+                map.insert("x-request-id", id);
+                let status = StatusCode::from_u16(status).unwrap();
+                let _ = response_is_retryable(status, &map);
+                if let Some(delay) = server_delay(&map, SystemTime::now()) {
+                    prop_assert!(delay <= MAX_SERVER_DELAY);
+                }
+                prop_assert!(delay_after_response(&map, 3) <= MAX_SERVER_DELAY);
+                let _ = crate::error::request_id(&map);
+            }
+        }
     }
 
     #[test]

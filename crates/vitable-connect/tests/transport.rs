@@ -423,6 +423,17 @@ async fn retry_after_ms_is_honoured() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_retry_after_ms_too_large_for_a_duration_falls_back_to_backoff() {
+    // 1e30 ms does not fit a `Duration`: it used to panic, with retries on or off.
+    let (waited, _) = wait_after(local::reply(503, &[("retry-after-ms", "1e30")], "{}")).await;
+    assert!(waited >= Duration::from_millis(375) && waited <= Duration::from_millis(500), "{waited:?}");
+
+    let server = local::start(vec![local::reply(503, &[("retry-after-ms", "1e30")], "{}")]).await;
+    let result = client(&server.uri).employers().list().max_retries(0).send().await;
+    assert_eq!(api_status(&result), Some(StatusCode::SERVICE_UNAVAILABLE));
+}
+
+#[tokio::test(start_paused = true)]
 async fn retry_after_seconds_is_honoured() {
     let (waited, _) = wait_after(local::reply(429, &[("retry-after", "3")], "{}")).await;
     assert!(waited >= Duration::from_secs(3) && waited < Duration::from_millis(3050), "{waited:?}");
