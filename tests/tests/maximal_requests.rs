@@ -3,7 +3,7 @@
 //! spec describes it: method, path, every query parameter, every body property (nested ones
 //! included) with the spec's JSON type and enum values. A field the SDK drops is named here.
 //!
-//! The other two states of each nullable property of an update (`PUT`/`PATCH`) body are
+//! The other two states of each clearable property of an update (`PUT`/`PATCH`) body are
 //! checked too: left out when not set, and `null` after `clear_<name>()`.
 
 use serde_json::Value;
@@ -178,15 +178,15 @@ fn the_checker_names_dropped_and_wrong_fields() {
     assert_eq!(problems.len(), 3, "{problems:?}");
 }
 
-/// The operations that change only what their body names, with the nullable properties of
-/// their body: each can be left out, set, or cleared.
+/// The operations that change only what their body names, with the clearable properties of
+/// their body (nullable, not `x-not-clearable`): each can be left out, set, or cleared.
 fn updates() -> Vec<(&'static Operation, Vec<&'static str>)> {
     spec::OPERATIONS
         .iter()
         .filter(|op| matches!(op.method, "PUT" | "PATCH"))
         .filter_map(|op| {
             let props = spec::properties(op.body?)?;
-            Some((op, props.iter().filter(|p| p.nullable && !p.required).map(|p| p.name).collect()))
+            Some((op, props.iter().filter(|p| p.clearable && !p.required).map(|p| p.name).collect()))
         })
         .collect()
 }
@@ -206,7 +206,7 @@ async fn body_sent(op: &Operation, property: Option<&str>) -> Result<Value, Stri
 }
 
 #[tokio::test]
-async fn every_nullable_property_of_an_update_is_left_out_set_or_cleared() {
+async fn every_clearable_property_of_an_update_is_left_out_set_or_cleared() {
     let updates = updates();
     let mut failures = Vec::new();
     let mut clearable = 0;
@@ -240,7 +240,7 @@ async fn every_nullable_property_of_an_update_is_left_out_set_or_cleared() {
         }
     }
     if updates.is_empty() || clearable == 0 {
-        failures.push("no update operation with a nullable property in the spec".into());
+        failures.push("no update operation with a clearable property in the spec".into());
     }
-    assert!(failures.is_empty(), "the three states of nullable update properties:\n{}", failures.join("\n"));
+    assert!(failures.is_empty(), "the three states of clearable update properties:\n{}", failures.join("\n"));
 }

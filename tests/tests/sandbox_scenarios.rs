@@ -376,17 +376,3 @@ async fn a_rehire_clears_the_termination_date_and_other_fields_are_kept() {
     let cleared = client.employees().update(id).clear_phone().send().await.unwrap();
     assert_eq!(cleared.member.phone, None);
 }
-
-#[tokio::test]
-async fn clearing_a_field_the_resource_cannot_be_without_is_refused_and_changes_nothing() {
-    let (sandbox, client) = seeded().await;
-    let employer_id = &demo(&sandbox).employer_id;
-    let before = client.employers().retrieve(employer_id).send().await.unwrap();
-
-    let error = api_error(client.employers().update(employer_id).clear_name().active(false).send().await);
-    assert_eq!(error.kind, ApiErrorKind::BadRequest);
-    assert!(error.field_errors.contains_key("name"), "{error}");
-
-    let after = client.employers().retrieve(employer_id).send().await.unwrap();
-    assert_eq!((after.name, after.active), (before.name, before.active));
-}

@@ -41,6 +41,8 @@ struct Field<'a> {
     /// A nullable optional property of an update (`PUT`/`PATCH`) body: left out, set, or sent
     /// as `null` to clear it (`clear_<name>()`).
     clearable: bool,
+    /// Why an update cannot clear it, for a nullable property the spec marks `x-not-clearable`.
+    not_clearable: Option<&'a str>,
 }
 
 impl Api {
@@ -150,6 +152,9 @@ fn field_doc(f: &Field) -> String {
     if !text.ends_with('.') {
         text.push('.');
     }
+    if let Some(reason) = f.not_clearable {
+        write!(text, " It cannot be cleared: {reason}").unwrap();
+    }
     text
 }
 
@@ -254,8 +259,7 @@ fn setter(api: &Api, out: &mut String, f: &Field, owned_ids: bool) {
         "",
         &format!(
             "Clears `{}`: sends it as `null`. Without this or [`{name}`](Self::{name}) the request \
-             leaves it out and the API keeps its value; the last call of the two wins. The API \
-             refuses `null` (a 400 naming the field) for a field its resource cannot be without.",
+             leaves it out and the API keeps its value; the last call of the two wins.",
             f.name
         ),
     );
@@ -283,6 +287,7 @@ fn fields_of<'a>(api: &'a Api, op: &'a Op) -> Result<Vec<Field<'a>>, String> {
             query: p.location == Location::Query,
             path: p.location == Location::Path,
             clearable: false,
+            not_clearable: None,
         });
     }
     if let Some(body) = &op.body {
@@ -302,7 +307,8 @@ fn fields_of<'a>(api: &'a Api, op: &'a Op) -> Result<Vec<Field<'a>>, String> {
                 deprecated: p.deprecated.as_deref(),
                 query: false,
                 path: false,
-                clearable: is_update(op) && p.nullable && !p.required,
+                clearable: is_update(op) && p.clearable() && !p.required,
+                not_clearable: p.not_clearable.as_deref().filter(|_| is_update(op)),
             });
         }
     }
@@ -619,6 +625,7 @@ pub fn render_inputs(api: &Api) -> Result<String, String> {
                 query: false,
                 path: false,
                 clearable: false,
+                not_clearable: None,
             })
             .collect();
         writeln!(out).unwrap();

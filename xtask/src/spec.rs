@@ -151,11 +151,20 @@ pub struct Prop {
     pub ty: Ty,
     pub required: bool,
     pub nullable: bool,
+    /// `x-not-clearable: <reason>`: `null` is refused although the property is nullable.
+    pub not_clearable: Option<String>,
     pub description: String,
     pub limits: Limits,
     pub deprecated: Option<String>,
     /// The spec's `example`, when it gives one.
     pub example: Option<serde_json::Value>,
+}
+
+impl Prop {
+    /// Whether sending `null` clears it: nullable, and not marked `x-not-clearable`.
+    pub fn clearable(&self) -> bool {
+        self.nullable && self.not_clearable.is_none()
+    }
 }
 
 fn note(
@@ -353,6 +362,9 @@ fn model(name: &str, schema: &Schema) -> Result<Model, String> {
                     ty: used.ty,
                     required: object.required.contains(prop_name),
                     nullable: used.nullable,
+                    not_clearable: extensions
+                        .get("x-not-clearable")
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
                     deprecated: note(used.deprecated, &extensions, "deprecated in openapi.yaml"),
                     description: used.description,
                     limits: used.limits,

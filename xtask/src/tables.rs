@@ -114,11 +114,12 @@ pub fn render(api: &Api) -> String {
                 for p in props {
                     writeln!(
                         s,
-                        "        Property {{ name: {:?}, ty: {:?}, required: {}, nullable: {}, limits: {}, deprecated: {} }},",
+                        "        Property {{ name: {:?}, ty: {:?}, required: {}, nullable: {}, clearable: {}, limits: {}, deprecated: {} }},",
                         p.name,
                         p.ty.describe(),
                         p.required,
                         p.nullable,
+                        p.clearable(),
                         limits(&p.limits),
                         opt_str(p.deprecated.as_deref()),
                     )

@@ -137,6 +137,9 @@ pub struct Property {
     pub required: bool,
     /// `nullable: true`.
     pub nullable: bool,
+    /// `null` clears it in an update: nullable, and not marked `x-not-clearable` (a field the
+    /// resource always has, whose `null` the API refuses).
+    pub clearable: bool,
     /// What the spec constrains.
     pub limits: Limits,
     /// `Some(note)` when deprecated.

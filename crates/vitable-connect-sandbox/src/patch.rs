@@ -11,6 +11,11 @@
 //! * [`Patch::required`] for any other field (an employer's `name`, a plan year's `status`): the
 //!   record cannot lose it, so `null` is a 400 naming the property.
 //!
+//! Which properties can be cleared is a fact of `openapi.yaml` (`spec::Property::clearable`:
+//! nullable and not marked `x-not-clearable`), and the handler's choice must agree with it: a
+//! handler clearing a property the spec says cannot be cleared, or refusing one the spec says
+//! can, fails with a 500 naming it, on every update.
+//!
 //! [`Patch::finish`] fails once with every refused property (and whatever the handler added
 //! through [`Patch::checks`]); the handler stores the copy only after it succeeded, so a refused
 //! update changes nothing at all, not even `updated_at`.
@@ -41,6 +46,8 @@ pub(crate) struct Patch {
     applied: BTreeSet<String>,
     /// Names the handler used that the schema doesn't have.
     unknown: Vec<String>,
+    /// Properties the handler applies against the spec's `clearable` (name, what the spec says).
+    disagreements: Vec<(String, bool)>,
     checks: Checks,
 }
 
@@ -54,23 +61,37 @@ impl Patch {
             .filter(|p| body.get(p.name).is_some_and(Value::is_null))
             .map(|p| p.name)
             .collect();
-        Self { schema, nulls, applied: BTreeSet::new(), unknown: Vec::new(), checks: Checks::default() }
+        Self {
+            schema,
+            nulls,
+            applied: BTreeSet::new(),
+            unknown: Vec::new(),
+            disagreements: Vec::new(),
+            checks: Checks::default(),
+        }
     }
 
-    /// Whether property `name` was sent as `null` (and notes that the handler handles it).
-    pub fn is_null(&mut self, name: &str) -> bool {
-        let known = spec::properties(self.schema).unwrap_or_default().iter().any(|p| p.name == name);
-        if !known {
-            self.unknown.push(name.to_owned());
+    /// Whether property `name` was sent as `null` (and notes that the handler handles it, as
+    /// a field that may be empty when `clears`).
+    fn is_null(&mut self, name: &str, clears: bool) -> bool {
+        match spec::properties(self.schema).unwrap_or_default().iter().find(|p| p.name == name) {
+            None => self.unknown.push(name.to_owned()),
+            Some(p) if p.clearable != clears => self.disagreements.push((name.to_owned(), p.clearable)),
+            Some(_) => {}
         }
         self.applied.insert(name.to_owned());
+        self.nulls.contains(name)
+    }
+
+    /// Whether property `name` was sent as `null` (after the handler applied it).
+    pub fn was_null(&self, name: &str) -> bool {
         self.nulls.contains(name)
     }
 
     /// Applies property `name` to a field that may be empty: a value sets it, `null` clears it,
     /// and leaving the property out keeps it.
     pub fn nullable<T>(&mut self, target: &mut Option<T>, value: Option<T>, name: &str) {
-        let null = self.is_null(name);
+        let null = self.is_null(name, true);
         match value {
             Some(value) => *target = Some(value),
             None if null => *target = None,
@@ -90,7 +111,7 @@ impl Patch {
     /// once everything is checked (contribution classes get new IDs): returns the value to
     /// set, `None` to keep the field.
     pub fn required_value<T>(&mut self, value: Option<T>, name: &str) -> Option<T> {
-        let null = self.is_null(name);
+        let null = self.is_null(name, false);
         if value.is_none() && null {
             self.checks.add(name, NOT_CLEARABLE);
         }
@@ -109,6 +130,14 @@ impl Patch {
                 "The sandbox applies properties {} that {} does not have.",
                 self.unknown.join(", "),
                 self.schema
+            )));
+        }
+        if let Some((name, clearable)) = self.disagreements.first() {
+            return Err(ApiError::internal(format!(
+                "The sandbox {} `{name}` of {}, but openapi.yaml says it {}.",
+                if *clearable { "refuses to clear" } else { "clears" },
+                self.schema,
+                if *clearable { "is cleared by null" } else { "cannot be cleared (x-not-clearable)" },
             )));
         }
         let ignored: Vec<&str> = self.nulls.iter().copied().filter(|n| !self.applied.contains(*n)).collect();
@@ -152,10 +181,22 @@ mod tests {
         assert_eq!((cleared, kept, set), (None, Some(2), Some(4)));
     }
 
+    /// A schema with two nullable properties the spec marks `x-not-clearable`.
+    fn two_unclearable() -> (&'static str, &'static str, &'static str) {
+        spec::SCHEMAS
+            .iter()
+            .find_map(|s| {
+                let props = spec::properties(s.name)?;
+                let mut fixed = props.iter().filter(|p| p.nullable && !p.clearable);
+                Some((s.name, fixed.next()?.name, fixed.next()?.name))
+            })
+            .expect("a schema with two properties that cannot be cleared")
+    }
+
     #[test]
     fn null_on_a_field_that_cannot_be_empty_is_refused_with_every_other_problem() {
-        let (a, b) = two_props();
-        let mut patch = Patch::new(SCHEMA, &json!({ a: null, b: null }));
+        let (schema, a, b) = two_unclearable();
+        let mut patch = Patch::new(schema, &json!({ a: null, b: null }));
         let mut name = "kept".to_owned();
         patch.required(&mut name, None, a);
         assert_eq!(patch.required_value::<u8>(None, b), None);
@@ -176,5 +217,23 @@ mod tests {
         patch.nullable(&mut Some(1), None, "not_in_the_spec");
         patch.nullable(&mut Some(1), None, b);
         assert_eq!(patch.finish().unwrap_err().status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn a_handler_disagreeing_with_the_spec_on_clearing_fails_on_every_update() {
+        // Refusing to clear what the spec says is clearable...
+        let (a, _) = two_props();
+        let mut patch = Patch::new(SCHEMA, &json!({}));
+        patch.required(&mut 1, Some(2), a);
+        let error = patch.finish().unwrap_err();
+        assert_eq!(error.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(error.detail.contains(a), "{}", error.detail);
+        // ...and clearing what it marks `x-not-clearable`.
+        let (schema, fixed, _) = two_unclearable();
+        let mut patch = Patch::new(schema, &json!({}));
+        patch.nullable(&mut Some(1), None, fixed);
+        let error = patch.finish().unwrap_err();
+        assert_eq!(error.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(error.detail.contains(fixed), "{}", error.detail);
     }
 }

@@ -228,9 +228,10 @@ async fn put_and_read(api: &Api, path: &str, body: &Value) -> (Res, Value) {
     (res, after)
 }
 
-/// For every update operation and every nullable property of its body: `{prop: null}` either
-/// clears the field (200, the field reads back absent, nothing else changed) or is refused (400
-/// naming `prop`, and a re-read shows nothing changed, not even `updated_at`). Then all of an
+/// For every update operation and every nullable property of its body: `{prop: null}` clears
+/// the field (200, the field reads back absent, nothing else changed) where the spec says it is
+/// clearable, and is refused otherwise (400 naming `prop`, and a re-read shows nothing changed,
+/// not even `updated_at`). Then all of an
 /// operation's nullable properties at once: refused as a whole, naming each refused property,
 /// when any one is refused.
 #[tokio::test]
@@ -268,6 +269,9 @@ async fn null_clears_a_field_or_is_refused_for_every_nullable_update_property() 
                 }
                 status => panic!("{what}: {status} {}", res.text),
             };
+            // The spec says which: cleared unless the property is marked `x-not-clearable`.
+            let expected = if prop.clearable { Outcome::Cleared } else { Outcome::Refused };
+            assert_eq!(outcome, expected, "{what}: openapi.yaml says clearable = {}", prop.clearable);
             table.push((op.id, prop.name, outcome));
         }
 

@@ -437,9 +437,9 @@ pub struct DependentsUpdateBuilder {
     client: Client,
     options: RequestOptions,
     dependent_id: crate::ids::DependentId,
-    active: Update<bool>,
+    active: Option<bool>,
     gender: Update<String>,
-    relationship: Update<crate::types::Relationship>,
+    relationship: Option<crate::types::Relationship>,
 }
 impl DependentsUpdateBuilder {
     /// The operation this builder sends.
@@ -451,19 +451,14 @@ impl DependentsUpdateBuilder {
             client,
             options: RequestOptions::default(),
             dependent_id: dependent_id.clone(),
-            active: Update::Keep,
+            active: None,
             gender: Update::Keep,
-            relationship: Update::Keep,
+            relationship: None,
         }
     }
-    /// Activate or deactivate the dependent.
+    /// Activate or deactivate the dependent. It cannot be cleared: A dependent is always either active or not.
     pub fn active(mut self, value: bool) -> Self {
-        self.active = Update::Set(value);
-        self
-    }
-    /// Clears `active`: sends it as `null`. Without this or [`active`](Self::active) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
-    pub fn clear_active(mut self) -> Self {
-        self.active = Update::Clear;
+        self.active = Some(value);
         self
     }
     /// New gender identity.
@@ -471,19 +466,14 @@ impl DependentsUpdateBuilder {
         self.gender = Update::Set(value.into());
         self
     }
-    /// Clears `gender`: sends it as `null`. Without this or [`gender`](Self::gender) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    /// Clears `gender`: sends it as `null`. Without this or [`gender`](Self::gender) the request leaves it out and the API keeps its value; the last call of the two wins.
     pub fn clear_gender(mut self) -> Self {
         self.gender = Update::Clear;
         self
     }
-    /// `relationship`.
+    /// `relationship`. It cannot be cleared: A dependent always has a relationship to the member.
     pub fn relationship(mut self, value: crate::types::Relationship) -> Self {
-        self.relationship = Update::Set(value);
-        self
-    }
-    /// Clears `relationship`: sends it as `null`. Without this or [`relationship`](Self::relationship) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
-    pub fn clear_relationship(mut self) -> Self {
-        self.relationship = Update::Clear;
+        self.relationship = Some(value);
         self
     }
     /// Sends the request and returns the decoded response.
@@ -500,24 +490,14 @@ impl DependentsUpdateBuilder {
         self,
     ) -> Result<ApiResponse<crate::types::Dependent>> {
         let op = Self::OPERATION;
-        let nulls = [
-            ("active", self.active.is_clear()),
-            ("gender", self.gender.is_clear()),
-            ("relationship", self.relationship.is_clear()),
-        ];
+        let nulls = [("gender", self.gender.is_clear())];
         let body = api::types::DependentUpdateRequest {
-            active: match self.active {
-                Update::Set(value) => Some(value),
-                _ => None,
-            },
+            active: self.active,
             gender: match self.gender {
                 Update::Set(value) => Some(validate::convert(op, "gender", value)?),
                 _ => None,
             },
-            relationship: match self.relationship {
-                Update::Set(value) => Some(value),
-                _ => None,
-            },
+            relationship: self.relationship,
         };
         let call = self.client.call(op, self.options)?;
         call.send(|request| {
@@ -840,7 +820,7 @@ impl EmployeesUpdateBuilder {
         self.email = Update::Set(value.into());
         self
     }
-    /// Clears `email`: sends it as `null`. Without this or [`email`](Self::email) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    /// Clears `email`: sends it as `null`. Without this or [`email`](Self::email) the request leaves it out and the API keeps its value; the last call of the two wins.
     pub fn clear_email(mut self) -> Self {
         self.email = Update::Clear;
         self
@@ -850,7 +830,7 @@ impl EmployeesUpdateBuilder {
         self.phone = Update::Set(value.into());
         self
     }
-    /// Clears `phone`: sends it as `null`. Without this or [`phone`](Self::phone) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    /// Clears `phone`: sends it as `null`. Without this or [`phone`](Self::phone) the request leaves it out and the API keeps its value; the last call of the two wins.
     pub fn clear_phone(mut self) -> Self {
         self.phone = Update::Clear;
         self
@@ -860,7 +840,7 @@ impl EmployeesUpdateBuilder {
         self.gender = Update::Set(value.into());
         self
     }
-    /// Clears `gender`: sends it as `null`. Without this or [`gender`](Self::gender) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    /// Clears `gender`: sends it as `null`. Without this or [`gender`](Self::gender) the request leaves it out and the API keeps its value; the last call of the two wins.
     pub fn clear_gender(mut self) -> Self {
         self.gender = Update::Clear;
         self
@@ -870,7 +850,7 @@ impl EmployeesUpdateBuilder {
         self.employee_class = Update::Set(value);
         self
     }
-    /// Clears `employee_class`: sends it as `null`. Without this or [`employee_class`](Self::employee_class) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    /// Clears `employee_class`: sends it as `null`. Without this or [`employee_class`](Self::employee_class) the request leaves it out and the API keeps its value; the last call of the two wins.
     pub fn clear_employee_class(mut self) -> Self {
         self.employee_class = Update::Clear;
         self
@@ -880,7 +860,7 @@ impl EmployeesUpdateBuilder {
         self.termination_date = Update::Set(value);
         self
     }
-    /// Clears `termination_date`: sends it as `null`. Without this or [`termination_date`](Self::termination_date) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    /// Clears `termination_date`: sends it as `null`. Without this or [`termination_date`](Self::termination_date) the request leaves it out and the API keeps its value; the last call of the two wins.
     pub fn clear_termination_date(mut self) -> Self {
         self.termination_date = Update::Clear;
         self
@@ -890,7 +870,7 @@ impl EmployeesUpdateBuilder {
         self.address = Update::Set(value);
         self
     }
-    /// Clears `address`: sends it as `null`. Without this or [`address`](Self::address) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    /// Clears `address`: sends it as `null`. Without this or [`address`](Self::address) the request leaves it out and the API keeps its value; the last call of the two wins.
     pub fn clear_address(mut self) -> Self {
         self.address = Update::Clear;
         self
@@ -1522,9 +1502,9 @@ pub struct EmployersUpdateBuilder {
     client: Client,
     options: RequestOptions,
     employer_id: crate::ids::EmployerId,
-    name: Update<String>,
-    legal_name: Update<String>,
-    active: Update<bool>,
+    name: Option<String>,
+    legal_name: Option<String>,
+    active: Option<bool>,
     address: Update<crate::input::AddressInput>,
 }
 impl EmployersUpdateBuilder {
@@ -1537,40 +1517,25 @@ impl EmployersUpdateBuilder {
             client,
             options: RequestOptions::default(),
             employer_id: employer_id.clone(),
-            name: Update::Keep,
-            legal_name: Update::Keep,
-            active: Update::Keep,
+            name: None,
+            legal_name: None,
+            active: None,
             address: Update::Keep,
         }
     }
-    /// New display name (not empty).
+    /// New display name (not empty). It cannot be cleared: An employer always has a display name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Update::Set(value.into());
+        self.name = Some(value.into());
         self
     }
-    /// Clears `name`: sends it as `null`. Without this or [`name`](Self::name) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
-    pub fn clear_name(mut self) -> Self {
-        self.name = Update::Clear;
-        self
-    }
-    /// New registered legal name (not empty).
+    /// New registered legal name (not empty). It cannot be cleared: An employer always has a legal name.
     pub fn legal_name(mut self, value: impl Into<String>) -> Self {
-        self.legal_name = Update::Set(value.into());
+        self.legal_name = Some(value.into());
         self
     }
-    /// Clears `legal_name`: sends it as `null`. Without this or [`legal_name`](Self::legal_name) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
-    pub fn clear_legal_name(mut self) -> Self {
-        self.legal_name = Update::Clear;
-        self
-    }
-    /// Activate or deactivate the employer.
+    /// Activate or deactivate the employer. It cannot be cleared: An employer is always either active or not.
     pub fn active(mut self, value: bool) -> Self {
-        self.active = Update::Set(value);
-        self
-    }
-    /// Clears `active`: sends it as `null`. Without this or [`active`](Self::active) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
-    pub fn clear_active(mut self) -> Self {
-        self.active = Update::Clear;
+        self.active = Some(value);
         self
     }
     /// `address`.
@@ -1578,7 +1543,7 @@ impl EmployersUpdateBuilder {
         self.address = Update::Set(value);
         self
     }
-    /// Clears `address`: sends it as `null`. Without this or [`address`](Self::address) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
+    /// Clears `address`: sends it as `null`. Without this or [`address`](Self::address) the request leaves it out and the API keeps its value; the last call of the two wins.
     pub fn clear_address(mut self) -> Self {
         self.address = Update::Clear;
         self
@@ -1597,31 +1562,23 @@ impl EmployersUpdateBuilder {
         self,
     ) -> Result<ApiResponse<crate::types::Employer>> {
         let op = Self::OPERATION;
-        if let Update::Set(value) = &self.name {
+        if let Some(value) = &self.name {
             validate::chars(op, "name", value, Some(1), None)?;
         }
-        if let Update::Set(value) = &self.legal_name {
+        if let Some(value) = &self.legal_name {
             validate::chars(op, "legal_name", value, Some(1), None)?;
         }
-        let nulls = [
-            ("name", self.name.is_clear()),
-            ("legal_name", self.legal_name.is_clear()),
-            ("active", self.active.is_clear()),
-            ("address", self.address.is_clear()),
-        ];
+        let nulls = [("address", self.address.is_clear())];
         let body = api::types::EmployerUpdateRequest {
             name: match self.name {
-                Update::Set(value) => Some(validate::convert(op, "name", value)?),
-                _ => None,
+                Some(value) => Some(validate::convert(op, "name", value)?),
+                None => None,
             },
             legal_name: match self.legal_name {
-                Update::Set(value) => Some(validate::convert(op, "legal_name", value)?),
-                _ => None,
+                Some(value) => Some(validate::convert(op, "legal_name", value)?),
+                None => None,
             },
-            active: match self.active {
-                Update::Set(value) => Some(value),
-                _ => None,
-            },
+            active: self.active,
             address: match self.address {
                 Update::Set(value) => Some(value.into_api(op, "address")?),
                 _ => None,
@@ -2247,10 +2204,10 @@ pub struct PlanYearsUpdateBuilder {
     client: Client,
     options: RequestOptions,
     plan_year_id: crate::ids::PlanYearId,
-    open_enrollment_start: Update<chrono::NaiveDate>,
-    open_enrollment_end: Update<chrono::NaiveDate>,
-    status: Update<String>,
-    contribution_classes: Update<Vec<crate::input::ContributionClassInput>>,
+    open_enrollment_start: Option<chrono::NaiveDate>,
+    open_enrollment_end: Option<chrono::NaiveDate>,
+    status: Option<String>,
+    contribution_classes: Option<Vec<crate::input::ContributionClassInput>>,
 }
 impl PlanYearsUpdateBuilder {
     /// The operation this builder sends.
@@ -2262,53 +2219,33 @@ impl PlanYearsUpdateBuilder {
             client,
             options: RequestOptions::default(),
             plan_year_id: plan_year_id.clone(),
-            open_enrollment_start: Update::Keep,
-            open_enrollment_end: Update::Keep,
-            status: Update::Keep,
-            contribution_classes: Update::Keep,
+            open_enrollment_start: None,
+            open_enrollment_end: None,
+            status: None,
+            contribution_classes: None,
         }
     }
-    /// New first day of open enrollment.
+    /// New first day of open enrollment. It cannot be cleared: A plan year always has an open enrollment window.
     pub fn open_enrollment_start(mut self, value: chrono::NaiveDate) -> Self {
-        self.open_enrollment_start = Update::Set(value);
+        self.open_enrollment_start = Some(value);
         self
     }
-    /// Clears `open_enrollment_start`: sends it as `null`. Without this or [`open_enrollment_start`](Self::open_enrollment_start) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
-    pub fn clear_open_enrollment_start(mut self) -> Self {
-        self.open_enrollment_start = Update::Clear;
-        self
-    }
-    /// New last day of open enrollment.
+    /// New last day of open enrollment. It cannot be cleared: A plan year always has an open enrollment window.
     pub fn open_enrollment_end(mut self, value: chrono::NaiveDate) -> Self {
-        self.open_enrollment_end = Update::Set(value);
+        self.open_enrollment_end = Some(value);
         self
     }
-    /// Clears `open_enrollment_end`: sends it as `null`. Without this or [`open_enrollment_end`](Self::open_enrollment_end) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
-    pub fn clear_open_enrollment_end(mut self) -> Self {
-        self.open_enrollment_end = Update::Clear;
-        self
-    }
-    /// New status; a free-form string that is expected to hold a PlanYearStatus value.
+    /// New status; a free-form string that is expected to hold a PlanYearStatus value. It cannot be cleared: A plan year always has a status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Update::Set(value.into());
+        self.status = Some(value.into());
         self
     }
-    /// Clears `status`: sends it as `null`. Without this or [`status`](Self::status) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
-    pub fn clear_status(mut self) -> Self {
-        self.status = Update::Clear;
-        self
-    }
-    /// Replacement cost split rules.
+    /// Replacement cost split rules. It cannot be cleared: A plan year always has its contribution classes (an empty list replaces them all).
     pub fn contribution_classes(
         mut self,
         value: impl IntoIterator<Item = crate::input::ContributionClassInput>,
     ) -> Self {
-        self.contribution_classes = Update::Set(value.into_iter().collect());
-        self
-    }
-    /// Clears `contribution_classes`: sends it as `null`. Without this or [`contribution_classes`](Self::contribution_classes) the request leaves it out and the API keeps its value; the last call of the two wins. The API refuses `null` (a 400 naming the field) for a field its resource cannot be without.
-    pub fn clear_contribution_classes(mut self) -> Self {
-        self.contribution_classes = Update::Clear;
+        self.contribution_classes = Some(value.into_iter().collect());
         self
     }
     /// Sends the request and returns the decoded response.
@@ -2325,27 +2262,15 @@ impl PlanYearsUpdateBuilder {
         self,
     ) -> Result<ApiResponse<crate::types::PlanYear>> {
         let op = Self::OPERATION;
-        let nulls = [
-            ("open_enrollment_start", self.open_enrollment_start.is_clear()),
-            ("open_enrollment_end", self.open_enrollment_end.is_clear()),
-            ("status", self.status.is_clear()),
-            ("contribution_classes", self.contribution_classes.is_clear()),
-        ];
         let body = api::types::PlanYearUpdateRequest {
-            open_enrollment_start: match self.open_enrollment_start {
-                Update::Set(value) => Some(value),
-                _ => None,
-            },
-            open_enrollment_end: match self.open_enrollment_end {
-                Update::Set(value) => Some(value),
-                _ => None,
-            },
+            open_enrollment_start: self.open_enrollment_start,
+            open_enrollment_end: self.open_enrollment_end,
             status: match self.status {
-                Update::Set(value) => Some(validate::convert(op, "status", value)?),
-                _ => None,
+                Some(value) => Some(validate::convert(op, "status", value)?),
+                None => None,
             },
             contribution_classes: match self.contribution_classes {
-                Update::Set(value) => {
+                Some(value) => {
                     Some({
                         let field: &str = "contribution_classes";
                         value
@@ -2357,13 +2282,13 @@ impl PlanYearsUpdateBuilder {
                             .collect::<std::result::Result<Vec<_>, InvalidInput>>()?
                     })
                 }
-                _ => None,
+                None => None,
             },
         };
         let call = self.client.call(op, self.options)?;
         call.send(|request| {
                 request.path("plan_year_id", self.plan_year_id.as_ref());
-                request.json_with_nulls(&body, &nulls);
+                request.json(&body);
             })
             .await
     }
@@ -3038,18 +2963,6 @@ pub mod __coverage {
                         .await
                         .map(json)
                 }
-                ("dependents_update", Some("active")) => {
-                    DependentsUpdateBuilder::new(
-                            client.clone(),
-                            &"dpnd_4Rt6Yx"
-                                .parse::<crate::ids::DependentId>()
-                                .expect("the spec's example of DependentId parses"),
-                        )
-                        .clear_active()
-                        .send()
-                        .await
-                        .map(json)
-                }
                 ("dependents_update", Some("gender")) => {
                     DependentsUpdateBuilder::new(
                             client.clone(),
@@ -3058,18 +2971,6 @@ pub mod __coverage {
                                 .expect("the spec's example of DependentId parses"),
                         )
                         .clear_gender()
-                        .send()
-                        .await
-                        .map(json)
-                }
-                ("dependents_update", Some("relationship")) => {
-                    DependentsUpdateBuilder::new(
-                            client.clone(),
-                            &"dpnd_4Rt6Yx"
-                                .parse::<crate::ids::DependentId>()
-                                .expect("the spec's example of DependentId parses"),
-                        )
-                        .clear_relationship()
                         .send()
                         .await
                         .map(json)
@@ -3310,42 +3211,6 @@ pub mod __coverage {
                         .await
                         .map(json)
                 }
-                ("employers_update", Some("name")) => {
-                    EmployersUpdateBuilder::new(
-                            client.clone(),
-                            &"empr_7Hc3Vb"
-                                .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                        )
-                        .clear_name()
-                        .send()
-                        .await
-                        .map(json)
-                }
-                ("employers_update", Some("legal_name")) => {
-                    EmployersUpdateBuilder::new(
-                            client.clone(),
-                            &"empr_7Hc3Vb"
-                                .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                        )
-                        .clear_legal_name()
-                        .send()
-                        .await
-                        .map(json)
-                }
-                ("employers_update", Some("active")) => {
-                    EmployersUpdateBuilder::new(
-                            client.clone(),
-                            &"empr_7Hc3Vb"
-                                .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                        )
-                        .clear_active()
-                        .send()
-                        .await
-                        .map(json)
-                }
                 ("employers_update", Some("address")) => {
                     EmployersUpdateBuilder::new(
                             client.clone(),
@@ -3467,54 +3332,6 @@ pub mod __coverage {
                                 .parse::<crate::ids::PlanYearId>()
                                 .expect("the spec's example of PlanYearId parses"),
                         )
-                        .send()
-                        .await
-                        .map(json)
-                }
-                ("plan_years_update", Some("open_enrollment_start")) => {
-                    PlanYearsUpdateBuilder::new(
-                            client.clone(),
-                            &"plyr_6Wd4Kc"
-                                .parse::<crate::ids::PlanYearId>()
-                                .expect("the spec's example of PlanYearId parses"),
-                        )
-                        .clear_open_enrollment_start()
-                        .send()
-                        .await
-                        .map(json)
-                }
-                ("plan_years_update", Some("open_enrollment_end")) => {
-                    PlanYearsUpdateBuilder::new(
-                            client.clone(),
-                            &"plyr_6Wd4Kc"
-                                .parse::<crate::ids::PlanYearId>()
-                                .expect("the spec's example of PlanYearId parses"),
-                        )
-                        .clear_open_enrollment_end()
-                        .send()
-                        .await
-                        .map(json)
-                }
-                ("plan_years_update", Some("status")) => {
-                    PlanYearsUpdateBuilder::new(
-                            client.clone(),
-                            &"plyr_6Wd4Kc"
-                                .parse::<crate::ids::PlanYearId>()
-                                .expect("the spec's example of PlanYearId parses"),
-                        )
-                        .clear_status()
-                        .send()
-                        .await
-                        .map(json)
-                }
-                ("plan_years_update", Some("contribution_classes")) => {
-                    PlanYearsUpdateBuilder::new(
-                            client.clone(),
-                            &"plyr_6Wd4Kc"
-                                .parse::<crate::ids::PlanYearId>()
-                                .expect("the spec's example of PlanYearId parses"),
-                        )
-                        .clear_contribution_classes()
                         .send()
                         .await
                         .map(json)

@@ -119,7 +119,7 @@ pub(crate) fn update(state: &mut State, call: &Call) -> Result<Reply, ApiError> 
     patch.nullable(&mut employee.employee_class, request.employee_class, "employee_class");
     patch.nullable(&mut employee.address, request.address.map(address).transpose()?, "address");
     patch.nullable(&mut employee.termination_date, request.termination_date, "termination_date");
-    let rehired = patch.is_null("termination_date");
+    let rehired = patch.was_null("termination_date");
     patch.finish()?;
     match request.termination_date {
         Some(date) if date <= today => employee.active = false,
