@@ -16,6 +16,7 @@ pub use crate::generated_spec::*;
 
 /// One operation of the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Operation {
     /// The `operationId`, e.g. `enrollments_reissue`.
     pub id: &'static str,
@@ -66,6 +67,7 @@ pub enum Location {
 
 /// One path or query parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Param {
     /// Its name on the wire.
     pub name: &'static str,
@@ -106,6 +108,7 @@ pub struct Limits {
 
 /// One component schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Schema {
     /// Its name under `components/schemas`.
     pub name: &'static str,
@@ -128,6 +131,7 @@ pub enum SchemaKind {
 
 /// One property of an object schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Property {
     /// Its JSON name.
     pub name: &'static str,

@@ -48,16 +48,29 @@
 //! ## Which types may grow
 //!
 //! * **Every enum** of the API (`EnrollmentStatus`, `Relationship`, ...) is
-//!   `#[non_exhaustive]`: a `match` needs a wildcard arm, so a new variant compiles.
+//!   `#[non_exhaustive]`: a `match` needs a wildcard arm, so a new variant compiles. (They are
+//!   not `Copy`: an unknown value owns its text.)
 //! * **Every response model** (`Employee`, `Enrollment`, ...) is `#[non_exhaustive]`: its
 //!   fields are public to read, but it cannot be built with a struct literal or destructured
 //!   without `..`, so a new field compiles.
 //! * [`Error`](crate::Error), [`ApiErrorKind`](crate::ApiErrorKind),
-//!   [`ApiError`](crate::ApiError), [`DecodeError`](crate::DecodeError) and the client's
-//!   [`Environment`](crate::Environment) are `#[non_exhaustive]` as well.
+//!   [`ApiError`](crate::ApiError), [`DecodeError`](crate::DecodeError),
+//!   [`InvalidInput`](crate::InvalidInput) and [`Environment`](crate::Environment) are
+//!   `#[non_exhaustive]` as well.
 //! * Request builders and input values ([`AddressInput`](crate::AddressInput), ...) have
 //!   private fields: required values go to their constructor, optional ones to setters, so a
 //!   new optional property is a new setter and breaks nothing.
+//! * The spec tables of [`operations`](crate::operations): `Operation`, `Param`, `Schema` and
+//!   `Property` are `#[non_exhaustive]`; `Limits`, `SchemaKind` and `Location` describe what the
+//!   generator understands of OpenAPI and change only in a breaking release.
+//!
+//! ## Clearing a field
+//!
+//! An update (`PUT`) changes only what it names. For each nullable property of an update body,
+//! the builder has a setter and, unless `openapi.yaml` marks it `x-not-clearable` (the resource
+//! always has that value; the setter's docs say why), `clear_<name>()`, which sends `null`.
+//! Elsewhere (create bodies, values nested in a body) leaving a property out is all there is:
+//! the SDK does not send `null` there.
 //!
 //! ## Building response models in your tests
 //!
@@ -90,20 +103,29 @@
 //!
 //! ## Versions
 //!
-//! Both crates follow semantic versioning. A *compatible* release is a minor version from
-//! 1.0 on (`1.4` → `1.5`) and a patch version before it (`0.3.1` → `0.3.2`); a *breaking*
-//! release is a major version from 1.0 on and a minor version before it (`0.3` → `0.4`).
+//! `vitable-connect` and `vitable-connect-api` are released together, with the same version
+//! number. Depend on `vitable-connect` alone: it re-exports every type an application needs
+//! (the response models, the enums, [`Ssn`](crate::Ssn), the IDs, the spec tables), and the
+//! promises below are about its public API, re-exported types included. What only
+//! `vitable-connect-api` exposes (progenitor's client and the request body structs it fills in)
+//! is generated for the SDK's use and may change with any spec revision: pin it with `=` if you
+//! use it directly.
 //!
-//! `vitable-connect-api` is regenerated from each spec revision, and its generated request
-//! types are plain structs, so **any change to the surface of `openapi.yaml` is a breaking
-//! release of `vitable-connect-api`**. This crate absorbs most of it:
+//! A *compatible* release is a minor version from 1.0 on (`1.4` → `1.5`) and a patch version
+//! before it (`0.3.1` → `0.3.2`); a *breaking* release is a major version from 1.0 on and a minor
+//! version before it (`0.3` → `0.4`).
 //!
-//! | change to `openapi.yaml`                                          | `vitable-connect` release |
-//! |-------------------------------------------------------------------|---------------------------|
-//! | a field added to a response model                                  | compatible |
-//! | a value added to an enum                                           | compatible (the value stops decoding as `Unrecognized`; the changelog says so) |
-//! | an operation added                                                 | compatible (a new builder and entry point) |
-//! | an optional request property or query parameter added              | compatible (a new setter) |
-//! | something marked deprecated                                        | compatible (`#[deprecated]`, with the API's note) |
-//! | a required property added, anything removed or renamed, a type changed | breaking |
-//! | descriptions only                                                  | compatible |
+//! | change to `openapi.yaml` | release |
+//! |---|---|
+//! | a property added to a response model (required or optional) | compatible |
+//! | a value added to an enum | compatible (the value stops decoding as `Unrecognized`; the changelog says so) |
+//! | an operation added | compatible (a new builder and entry point) |
+//! | an optional request property or query parameter added | compatible (a new setter) |
+//! | something marked deprecated | compatible (`#[deprecated]`, with the API's note) |
+//! | descriptions only | compatible |
+//! | a *required* request property or parameter added | breaking (a new argument of the entry point) |
+//! | anything removed or renamed, a type changed, a property made nullable in a response | breaking |
+//!
+//! A required property added to a response model compiles, but JSON fixtures in your tests that
+//! lack it stop decoding, and builder fixtures stop converting: the changelog lists every
+//! added property so that you can update them.

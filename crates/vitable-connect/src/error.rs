@@ -123,6 +123,7 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 /// An argument that breaks a limit of the API. Raised before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {field} for {operation}: {problem}")]
+#[non_exhaustive]
 pub struct InvalidInput {
     /// The operation, e.g. `enrollments.reissue`.
     pub operation: &'static str,
