@@ -16,6 +16,8 @@ pub struct RustType {
     pub decode: Roundtrip,
     /// The type's `FromStr`, for string schemas (IDs, enums, other strings).
     pub parse: Option<Parse>,
+    /// For enums: the values the Rust enum knows, and whether text decodes to a known variant.
+    pub known: Option<(&'static [&'static str], fn(&str) -> bool)>,
 }
 /// Every component schema, in name order.
 pub const TYPES: &[RustType] = &[
@@ -24,204 +26,263 @@ pub const TYPES: &[RustType] = &[
         rust: "vitable_connect_api::types::Address",
         decode: roundtrip::<vitable_connect_api::types::Address>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "AddressInput",
         rust: "vitable_connect_api::types::AddressInput",
         decode: roundtrip::<vitable_connect_api::types::AddressInput>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "BenefitEligibilityPolicy",
         rust: "vitable_connect_api::types::BenefitEligibilityPolicy",
         decode: roundtrip::<vitable_connect_api::types::BenefitEligibilityPolicy>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "BenefitProduct",
         rust: "vitable_connect_api::types::BenefitProduct",
         decode: roundtrip::<vitable_connect_api::types::BenefitProduct>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "BenefitProductId",
         rust: "vitable_connect_api::ids::BenefitProductId",
         decode: roundtrip::<vitable_connect_api::ids::BenefitProductId>,
         parse: Some(parse::<vitable_connect_api::ids::BenefitProductId>),
+        known: None,
     },
     RustType {
         schema: "CarrierPlanId",
         rust: "vitable_connect_api::ids::CarrierPlanId",
         decode: roundtrip::<vitable_connect_api::ids::CarrierPlanId>,
         parse: Some(parse::<vitable_connect_api::ids::CarrierPlanId>),
+        known: None,
     },
     RustType {
         schema: "Category",
         rust: "vitable_connect_api::types::Category",
         decode: roundtrip::<vitable_connect_api::types::Category>,
         parse: Some(parse::<vitable_connect_api::types::Category>),
+        known: Some((
+            vitable_connect_api::types::Category::KNOWN,
+            |text| !vitable_connect_api::types::Category::from(text).is_unrecognized(),
+        )),
     },
     RustType {
         schema: "ContributionClass",
         rust: "vitable_connect_api::types::ContributionClass",
         decode: roundtrip::<vitable_connect_api::types::ContributionClass>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "ContributionClassInput",
         rust: "vitable_connect_api::types::ContributionClassInput",
         decode: roundtrip::<vitable_connect_api::types::ContributionClassInput>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "CoverageTier",
         rust: "vitable_connect_api::types::CoverageTier",
         decode: roundtrip::<vitable_connect_api::types::CoverageTier>,
         parse: Some(parse::<vitable_connect_api::types::CoverageTier>),
+        known: Some((
+            vitable_connect_api::types::CoverageTier::KNOWN,
+            |text| {
+                !vitable_connect_api::types::CoverageTier::from(text).is_unrecognized()
+            },
+        )),
     },
     RustType {
         schema: "Dependent",
         rust: "vitable_connect_api::types::Dependent",
         decode: roundtrip::<vitable_connect_api::types::Dependent>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "DependentCreateRequest",
         rust: "vitable_connect_api::types::DependentCreateRequest",
         decode: roundtrip::<vitable_connect_api::types::DependentCreateRequest>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "DependentId",
         rust: "vitable_connect_api::ids::DependentId",
         decode: roundtrip::<vitable_connect_api::ids::DependentId>,
         parse: Some(parse::<vitable_connect_api::ids::DependentId>),
+        known: None,
     },
     RustType {
         schema: "DependentUpdateRequest",
         rust: "vitable_connect_api::types::DependentUpdateRequest",
         decode: roundtrip::<vitable_connect_api::types::DependentUpdateRequest>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "Election",
         rust: "vitable_connect_api::types::Election",
         decode: roundtrip::<vitable_connect_api::types::Election>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "ElectionDecision",
         rust: "vitable_connect_api::types::ElectionDecision",
         decode: roundtrip::<vitable_connect_api::types::ElectionDecision>,
         parse: Some(parse::<vitable_connect_api::types::ElectionDecision>),
+        known: Some((
+            vitable_connect_api::types::ElectionDecision::KNOWN,
+            |text| {
+                !vitable_connect_api::types::ElectionDecision::from(text)
+                    .is_unrecognized()
+            },
+        )),
     },
     RustType {
         schema: "EligibilityPolicyCreateRequest",
         rust: "vitable_connect_api::types::EligibilityPolicyCreateRequest",
         decode: roundtrip::<vitable_connect_api::types::EligibilityPolicyCreateRequest>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EligibilityPolicyId",
         rust: "vitable_connect_api::ids::EligibilityPolicyId",
         decode: roundtrip::<vitable_connect_api::ids::EligibilityPolicyId>,
         parse: Some(parse::<vitable_connect_api::ids::EligibilityPolicyId>),
+        known: None,
     },
     RustType {
         schema: "Employee",
         rust: "vitable_connect_api::types::Employee",
         decode: roundtrip::<vitable_connect_api::types::Employee>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EmployeeClass",
         rust: "vitable_connect_api::types::EmployeeClass",
         decode: roundtrip::<vitable_connect_api::types::EmployeeClass>,
         parse: Some(parse::<vitable_connect_api::types::EmployeeClass>),
+        known: Some((
+            vitable_connect_api::types::EmployeeClass::KNOWN,
+            |text| {
+                !vitable_connect_api::types::EmployeeClass::from(text).is_unrecognized()
+            },
+        )),
     },
     RustType {
         schema: "EmployeeCreateRequest",
         rust: "vitable_connect_api::types::EmployeeCreateRequest",
         decode: roundtrip::<vitable_connect_api::types::EmployeeCreateRequest>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EmployeeId",
         rust: "vitable_connect_api::ids::EmployeeId",
         decode: roundtrip::<vitable_connect_api::ids::EmployeeId>,
         parse: Some(parse::<vitable_connect_api::ids::EmployeeId>),
+        known: None,
     },
     RustType {
         schema: "EmployeeUpdateRequest",
         rust: "vitable_connect_api::types::EmployeeUpdateRequest",
         decode: roundtrip::<vitable_connect_api::types::EmployeeUpdateRequest>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "Employer",
         rust: "vitable_connect_api::types::Employer",
         decode: roundtrip::<vitable_connect_api::types::Employer>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EmployerCreateRequest",
         rust: "vitable_connect_api::types::EmployerCreateRequest",
         decode: roundtrip::<vitable_connect_api::types::EmployerCreateRequest>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EmployerId",
         rust: "vitable_connect_api::ids::EmployerId",
         decode: roundtrip::<vitable_connect_api::ids::EmployerId>,
         parse: Some(parse::<vitable_connect_api::ids::EmployerId>),
+        known: None,
     },
     RustType {
         schema: "EmployerUpdateRequest",
         rust: "vitable_connect_api::types::EmployerUpdateRequest",
         decode: roundtrip::<vitable_connect_api::types::EmployerUpdateRequest>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EnrolledDependent",
         rust: "vitable_connect_api::types::EnrolledDependent",
         decode: roundtrip::<vitable_connect_api::types::EnrolledDependent>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "Enrollment",
         rust: "vitable_connect_api::types::Enrollment",
         decode: roundtrip::<vitable_connect_api::types::Enrollment>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EnrollmentId",
         rust: "vitable_connect_api::ids::EnrollmentId",
         decode: roundtrip::<vitable_connect_api::ids::EnrollmentId>,
         parse: Some(parse::<vitable_connect_api::ids::EnrollmentId>),
+        known: None,
     },
     RustType {
         schema: "EnrollmentPlan",
         rust: "vitable_connect_api::types::EnrollmentPlan",
         decode: roundtrip::<vitable_connect_api::types::EnrollmentPlan>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EnrollmentPlanCost",
         rust: "vitable_connect_api::types::EnrollmentPlanCost",
         decode: roundtrip::<vitable_connect_api::types::EnrollmentPlanCost>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EnrollmentReissueRequest",
         rust: "vitable_connect_api::types::EnrollmentReissueRequest",
         decode: roundtrip::<vitable_connect_api::types::EnrollmentReissueRequest>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EnrollmentStatus",
         rust: "vitable_connect_api::types::EnrollmentStatus",
         decode: roundtrip::<vitable_connect_api::types::EnrollmentStatus>,
         parse: Some(parse::<vitable_connect_api::types::EnrollmentStatus>),
+        known: Some((
+            vitable_connect_api::types::EnrollmentStatus::KNOWN,
+            |text| {
+                !vitable_connect_api::types::EnrollmentStatus::from(text)
+                    .is_unrecognized()
+            },
+        )),
     },
     RustType {
         schema: "EnrollmentSubmitElectionsRequest",
@@ -230,102 +291,133 @@ pub const TYPES: &[RustType] = &[
             vitable_connect_api::types::EnrollmentSubmitElectionsRequest,
         >,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "Error",
         rust: "vitable_connect_api::types::Error",
         decode: roundtrip::<vitable_connect_api::types::Error>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "EventType",
         rust: "vitable_connect_api::types::EventType",
         decode: roundtrip::<vitable_connect_api::types::EventType>,
         parse: Some(parse::<vitable_connect_api::types::EventType>),
+        known: Some((
+            vitable_connect_api::types::EventType::KNOWN,
+            |text| !vitable_connect_api::types::EventType::from(text).is_unrecognized(),
+        )),
     },
     RustType {
         schema: "Member",
         rust: "vitable_connect_api::types::Member",
         decode: roundtrip::<vitable_connect_api::types::Member>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "MemberId",
         rust: "vitable_connect_api::ids::MemberId",
         decode: roundtrip::<vitable_connect_api::ids::MemberId>,
         parse: Some(parse::<vitable_connect_api::ids::MemberId>),
+        known: None,
     },
     RustType {
         schema: "OrganizationId",
         rust: "vitable_connect_api::ids::OrganizationId",
         decode: roundtrip::<vitable_connect_api::ids::OrganizationId>,
         parse: Some(parse::<vitable_connect_api::ids::OrganizationId>),
+        known: None,
     },
     RustType {
         schema: "Plan",
         rust: "vitable_connect_api::types::Plan",
         decode: roundtrip::<vitable_connect_api::types::Plan>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "PlanId",
         rust: "vitable_connect_api::ids::PlanId",
         decode: roundtrip::<vitable_connect_api::ids::PlanId>,
         parse: Some(parse::<vitable_connect_api::ids::PlanId>),
+        known: None,
     },
     RustType {
         schema: "PlanTier",
         rust: "vitable_connect_api::types::PlanTier",
         decode: roundtrip::<vitable_connect_api::types::PlanTier>,
         parse: Some(parse::<vitable_connect_api::types::PlanTier>),
+        known: Some((
+            vitable_connect_api::types::PlanTier::KNOWN,
+            |text| !vitable_connect_api::types::PlanTier::from(text).is_unrecognized(),
+        )),
     },
     RustType {
         schema: "PlanYear",
         rust: "vitable_connect_api::types::PlanYear",
         decode: roundtrip::<vitable_connect_api::types::PlanYear>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "PlanYearCreateRequest",
         rust: "vitable_connect_api::types::PlanYearCreateRequest",
         decode: roundtrip::<vitable_connect_api::types::PlanYearCreateRequest>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "PlanYearId",
         rust: "vitable_connect_api::ids::PlanYearId",
         decode: roundtrip::<vitable_connect_api::ids::PlanYearId>,
         parse: Some(parse::<vitable_connect_api::ids::PlanYearId>),
+        known: None,
     },
     RustType {
         schema: "PlanYearStatus",
         rust: "vitable_connect_api::types::PlanYearStatus",
         decode: roundtrip::<vitable_connect_api::types::PlanYearStatus>,
         parse: Some(parse::<vitable_connect_api::types::PlanYearStatus>),
+        known: Some((
+            vitable_connect_api::types::PlanYearStatus::KNOWN,
+            |text| {
+                !vitable_connect_api::types::PlanYearStatus::from(text).is_unrecognized()
+            },
+        )),
     },
     RustType {
         schema: "PlanYearUpdateRequest",
         rust: "vitable_connect_api::types::PlanYearUpdateRequest",
         decode: roundtrip::<vitable_connect_api::types::PlanYearUpdateRequest>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "ProductCode",
         rust: "vitable_connect_api::types::ProductCode",
         decode: roundtrip::<vitable_connect_api::types::ProductCode>,
         parse: Some(parse::<vitable_connect_api::types::ProductCode>),
+        known: Some((
+            vitable_connect_api::types::ProductCode::KNOWN,
+            |text| !vitable_connect_api::types::ProductCode::from(text).is_unrecognized(),
+        )),
     },
     RustType {
         schema: "QleId",
         rust: "vitable_connect_api::ids::QleId",
         decode: roundtrip::<vitable_connect_api::ids::QleId>,
         parse: Some(parse::<vitable_connect_api::ids::QleId>),
+        known: None,
     },
     RustType {
         schema: "QualifyingLifeEvent",
         rust: "vitable_connect_api::types::QualifyingLifeEvent",
         decode: roundtrip::<vitable_connect_api::types::QualifyingLifeEvent>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "QualifyingLifeEventRecordRequest",
@@ -334,41 +426,62 @@ pub const TYPES: &[RustType] = &[
             vitable_connect_api::types::QualifyingLifeEventRecordRequest,
         >,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "QualifyingLifeEventStatus",
         rust: "vitable_connect_api::types::QualifyingLifeEventStatus",
         decode: roundtrip::<vitable_connect_api::types::QualifyingLifeEventStatus>,
         parse: Some(parse::<vitable_connect_api::types::QualifyingLifeEventStatus>),
+        known: Some((
+            vitable_connect_api::types::QualifyingLifeEventStatus::KNOWN,
+            |text| {
+                !vitable_connect_api::types::QualifyingLifeEventStatus::from(text)
+                    .is_unrecognized()
+            },
+        )),
     },
     RustType {
         schema: "Relationship",
         rust: "vitable_connect_api::types::Relationship",
         decode: roundtrip::<vitable_connect_api::types::Relationship>,
         parse: Some(parse::<vitable_connect_api::types::Relationship>),
+        known: Some((
+            vitable_connect_api::types::Relationship::KNOWN,
+            |text| {
+                !vitable_connect_api::types::Relationship::from(text).is_unrecognized()
+            },
+        )),
     },
     RustType {
         schema: "Rule",
         rust: "vitable_connect_api::types::Rule",
         decode: roundtrip::<vitable_connect_api::types::Rule>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "RuleInput",
         rust: "vitable_connect_api::types::RuleInput",
         decode: roundtrip::<vitable_connect_api::types::RuleInput>,
         parse: None,
+        known: None,
     },
     RustType {
         schema: "Sex",
         rust: "vitable_connect_api::types::Sex",
         decode: roundtrip::<vitable_connect_api::types::Sex>,
         parse: Some(parse::<vitable_connect_api::types::Sex>),
+        known: Some((
+            vitable_connect_api::types::Sex::KNOWN,
+            |text| !vitable_connect_api::types::Sex::from(text).is_unrecognized(),
+        )),
     },
     RustType {
         schema: "Ssn",
         rust: "vitable_connect_api::Ssn",
         decode: roundtrip::<vitable_connect_api::Ssn>,
         parse: Some(parse::<vitable_connect_api::Ssn>),
+        known: None,
     },
 ];

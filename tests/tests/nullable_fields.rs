@@ -322,8 +322,9 @@ fn every_example_in_the_spec_decodes_and_round_trips() {
     failures.finish("examples of the spec");
 }
 
-/// Every value of every `enum` in the spec decodes into its Rust enum and serializes back
-/// unchanged; the enums and their values are those of the generated tables.
+/// Every value of every `enum` in the spec decodes into a known variant of its Rust enum (and
+/// parses) and serializes back unchanged, while other text decodes as `Unrecognized` (and does
+/// not parse); the enums and their values are those of the generated tables.
 #[test]
 fn every_enum_value_in_the_spec_decodes() {
     let schemas = schemas();
@@ -341,6 +342,29 @@ fn every_enum_value_in_the_spec_decodes() {
             spec::enum_values(name),
         );
         let Some(rust) = rust_type(&table, name, &mut failures) else { continue };
+        // The Rust enum knows exactly the spec's values, each as a known variant (the enums are
+        // open, so a round trip alone would pass for any text).
+        let Some((known, recognizes)) = rust.known else {
+            failures.push(format!("{name}: no `known` entry in generated_roundtrip.rs"));
+            continue;
+        };
+        failures.check_eq(
+            format!("{}::KNOWN (left) and the spec (right)", rust.rust),
+            known,
+            in_spec.as_slice(),
+        );
+        for variant in &in_spec {
+            failures
+                .check(recognizes(variant), || format!("{name} value {variant:?} decodes as Unrecognized"));
+            if let Some(parse) = rust.parse {
+                failures.check(parse(variant).is_ok(), || format!("{name} value {variant:?} does not parse"));
+            }
+        }
+        let unknown = format!("{name} value added later");
+        failures.check(!recognizes(&unknown), || format!("{name}: {unknown:?} decodes as a known variant"));
+        if let Some(parse) = rust.parse {
+            failures.check(parse(&unknown).is_err(), || format!("{name}: {unknown:?} parses"));
+        }
         for variant in variants {
             let variant = serde_json::to_value(variant).unwrap();
             match (rust.decode)(variant.clone()) {

@@ -2,8 +2,8 @@
 //!
 //! typify's enums are closed: a value the spec did not list fails the whole response. Each
 //! enum schema is therefore replaced (see `codegen::settings`) by the type written here: one
-//! variant per value of the spec, named as typify names them (upper camel case, so `EE` is
-//! `Ee` and `Job Loss` is `JobLoss`), plus `Unrecognized(UnrecognizedValue)`, which keeps the text of a
+//! variant per value of the spec, named in upper camel case as typify names them (`EE` is
+//! `Ee`, `Job Loss` is `JobLoss`; a value giving no valid or a duplicate name stops codegen), plus `Unrecognized(UnrecognizedValue)`, which keeps the text of a
 //! value added to the API later. Known text always decodes to its variant; unknown text is
 //! re-serialized exactly as it came.
 
@@ -32,16 +32,19 @@ pub fn render(api: &Api) -> Result<String, String> {
     let mut out = String::from(
         "//! The API's enums. Each is open: a value this SDK does not know decodes to `Unrecognized`\n\
          //! (see [`crate::UnrecognizedValue`]).\n\n\
-         use crate::unrecognized::{self, UnrecognizedValue};\n\n",
+         use crate::unrecognized::{self, ParseEnumError, UnrecognizedValue};\n\n",
     );
     for (name, description, values) in enums(api) {
         let variants: Vec<String> = values.iter().map(|v| variant(v)).collect();
         let mut seen = std::collections::BTreeSet::new();
         for (value, variant) in values.iter().zip(&variants) {
-            if variant.is_empty() || variant == "Unrecognized" || !seen.insert(variant) {
+            let identifier = variant.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && variant.chars().all(|c| c.is_ascii_alphanumeric())
+                && syn::parse_str::<syn::Ident>(variant).is_ok();
+            if !identifier || variant == "Unrecognized" || !seen.insert(variant) {
                 return Err(format!(
-                    "enum `{name}`: value {value:?} gives the variant name `{variant}`, which is empty, \
-                     reserved or taken by another value"
+                    "enum `{name}`: value {value:?} gives the variant name `{variant}`, which is not a \
+                     Rust identifier starting with a letter, is reserved, or is taken by another value"
                 ));
             }
         }
@@ -60,8 +63,9 @@ pub fn render(api: &Api) -> Result<String, String> {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum {name} {{
@@ -118,10 +122,11 @@ impl From<&String> for {name} {{
     }}
 }}
 
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for {name} {{
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {{
-        Ok(Self::from(text))
+        Self::known_value(text).ok_or_else(|| ParseEnumError::new({name:?}, text, Self::KNOWN))
     }}
 }}
 

@@ -167,6 +167,8 @@ pub fn render_roundtrip(api: &Api) -> String {
          pub decode: Roundtrip,\n\
          /// The type's `FromStr`, for string schemas (IDs, enums, other strings).\n\
          pub parse: Option<Parse>,\n\
+         /// For enums: the values the Rust enum knows, and whether text decodes to a known variant.\n\
+         pub known: Option<(&'static [&'static str], fn(&str) -> bool)>,\n\
          }\n\n\
          /// Every component schema, in name order.\n\
          pub const TYPES: &[RustType] = &[\n",
@@ -182,9 +184,15 @@ pub fn render_roundtrip(api: &Api) -> String {
             ModelKind::Object(_) => (format!("vitable_connect_api::types::{name}"), false),
         };
         let parse = if string { format!("Some(parse::<{rust}>)") } else { "None".to_owned() };
+        let known = match &model.kind {
+            ModelKind::Enum(_) => {
+                format!("Some(({rust}::KNOWN, |text| !{rust}::from(text).is_unrecognized()))")
+            }
+            _ => "None".to_owned(),
+        };
         writeln!(
             out,
-            "RustType {{ schema: {name:?}, rust: {rust:?}, decode: roundtrip::<{rust}>, parse: {parse} }},"
+            "RustType {{ schema: {name:?}, rust: {rust:?}, decode: roundtrip::<{rust}>, parse: {parse}, known: {known} }},"
         )
         .unwrap();
     }

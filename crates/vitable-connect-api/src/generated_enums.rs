@@ -4,13 +4,14 @@
 
 //! The API's enums. Each is open: a value this SDK does not know decodes to `Unrecognized`
 //! (see [`crate::UnrecognizedValue`]).
-use crate::unrecognized::{self, UnrecognizedValue};
+use crate::unrecognized::{self, ParseEnumError, UnrecognizedValue};
 ///Kind of coverage a benefit product provides.
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Category {
@@ -80,10 +81,12 @@ impl From<&String> for Category {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for Category {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("Category", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for Category {
@@ -123,8 +126,9 @@ impl schemars::JsonSchema for Category {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CoverageTier {
@@ -193,10 +197,12 @@ impl From<&String> for CoverageTier {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for CoverageTier {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("CoverageTier", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for CoverageTier {
@@ -236,8 +242,9 @@ impl schemars::JsonSchema for CoverageTier {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ElectionDecision {
@@ -294,10 +301,12 @@ impl From<&String> for ElectionDecision {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for ElectionDecision {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("ElectionDecision", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for ElectionDecision {
@@ -337,8 +346,9 @@ impl schemars::JsonSchema for ElectionDecision {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EmployeeClass {
@@ -426,10 +436,12 @@ impl From<&String> for EmployeeClass {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for EmployeeClass {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("EmployeeClass", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for EmployeeClass {
@@ -469,8 +481,9 @@ impl schemars::JsonSchema for EmployeeClass {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EnrollmentStatus {
@@ -540,10 +553,12 @@ impl From<&String> for EnrollmentStatus {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for EnrollmentStatus {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("EnrollmentStatus", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for EnrollmentStatus {
@@ -580,8 +595,9 @@ impl schemars::JsonSchema for EnrollmentStatus {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventType {
@@ -699,10 +715,12 @@ impl From<&String> for EventType {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for EventType {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("EventType", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for EventType {
@@ -739,8 +757,9 @@ impl schemars::JsonSchema for EventType {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PlanTier {
@@ -805,10 +824,12 @@ impl From<&String> for PlanTier {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for PlanTier {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("PlanTier", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for PlanTier {
@@ -845,8 +866,9 @@ impl schemars::JsonSchema for PlanTier {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PlanYearStatus {
@@ -916,10 +938,12 @@ impl From<&String> for PlanYearStatus {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for PlanYearStatus {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("PlanYearStatus", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for PlanYearStatus {
@@ -956,8 +980,9 @@ impl schemars::JsonSchema for PlanYearStatus {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductCode {
@@ -1099,10 +1124,12 @@ impl From<&String> for ProductCode {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for ProductCode {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("ProductCode", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for ProductCode {
@@ -1139,8 +1166,9 @@ impl schemars::JsonSchema for ProductCode {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum QualifyingLifeEventStatus {
@@ -1201,10 +1229,16 @@ impl From<&String> for QualifyingLifeEventStatus {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for QualifyingLifeEventStatus {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new(
+                "QualifyingLifeEventStatus",
+                text,
+                Self::KNOWN,
+            ))
     }
 }
 impl std::fmt::Display for QualifyingLifeEventStatus {
@@ -1244,8 +1278,9 @@ impl schemars::JsonSchema for QualifyingLifeEventStatus {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Relationship {
@@ -1302,10 +1337,12 @@ impl From<&String> for Relationship {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for Relationship {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("Relationship", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for Relationship {
@@ -1345,8 +1382,9 @@ impl schemars::JsonSchema for Relationship {
 ///
 /// Open: a value added to the API after this SDK was generated decodes to
 /// [`Unrecognized`](Self::Unrecognized) with its text, and is sent back exactly as received. Match with a
-/// wildcard arm; a new known variant is not a breaking change. Make one from text with
-/// `From<&str>`, which picks the known variant when there is one.
+/// wildcard arm; a new known variant is not a breaking change. From text: `parse()` accepts the
+/// known values only; `From<&str>` picks the known variant when there is one and keeps any
+/// other text as `Unrecognized` (to send a value newer than this SDK on purpose).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Sex {
@@ -1411,10 +1449,12 @@ impl From<&String> for Sex {
         Self::from(text.as_str())
     }
 }
+/// Checked: text that is none of the known values is an error (use `From<&str>` to keep it).
 impl std::str::FromStr for Sex {
-    type Err = std::convert::Infallible;
+    type Err = ParseEnumError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(text))
+        Self::known_value(text)
+            .ok_or_else(|| ParseEnumError::new("Sex", text, Self::KNOWN))
     }
 }
 impl std::fmt::Display for Sex {

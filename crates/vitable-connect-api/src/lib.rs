@@ -44,4 +44,4 @@ pub mod types {
 }
 pub use progenitor_client::{ByteStream, Error, OperationInfo, ResponseValue};
 pub use ssn::{Ssn, SsnError};
-pub use unrecognized::UnrecognizedValue;
+pub use unrecognized::{ParseEnumError, UnrecognizedValue};

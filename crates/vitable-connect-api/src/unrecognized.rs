@@ -19,6 +19,11 @@
 //!
 //! // Known text always gives the known variant, however the value is made.
 //! assert_eq!(EnrollmentStatus::from("pending"), EnrollmentStatus::Pending);
+//!
+//! // Parsing checks: a value the SDK does not know is an error...
+//! assert!("pendnig".parse::<EnrollmentStatus>().is_err());
+//! // ...while `From` keeps any text, to send a value newer than the SDK on purpose.
+//! assert!(EnrollmentStatus::from("archived").is_unrecognized());
 //! ```
 
 use std::borrow::Cow;
@@ -61,6 +66,53 @@ impl AsRef<str> for UnrecognizedValue {
         &self.0
     }
 }
+
+/// Text that is none of an enum's known values, given to its `FromStr`.
+///
+/// Parsing is the checked way in: a typo fails before anything is sent. To send a value this
+/// SDK does not know yet on purpose, use the enum's `From<&str>`, which keeps unknown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseEnumError {
+    enum_name: &'static str,
+    text: String,
+    known: &'static [&'static str],
+}
+
+/// The longest part of the rejected text an error shows.
+const SHOWN_CHARS: usize = 64;
+
+impl ParseEnumError {
+    pub(crate) fn new(enum_name: &'static str, text: &str, known: &'static [&'static str]) -> Self {
+        Self { enum_name, text: text.chars().take(SHOWN_CHARS + 1).collect(), known }
+    }
+
+    /// The enum's name, e.g. `EventType`.
+    pub fn enum_name(&self) -> &'static str {
+        self.enum_name
+    }
+
+    /// The values the enum knows.
+    pub fn known(&self) -> &'static [&'static str] {
+        self.known
+    }
+}
+
+impl fmt::Display for ParseEnumError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown: String = self.text.chars().take(SHOWN_CHARS).collect();
+        let cut = if self.text.chars().count() > SHOWN_CHARS { "…" } else { "" };
+        write!(f, "{shown:?}{cut} is not a known {} value; expected one of ", self.enum_name)?;
+        for (i, value) in self.known.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{value:?}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseEnumError {}
 
 /// Decodes an open enum from a JSON string without copying known values.
 pub(crate) fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>

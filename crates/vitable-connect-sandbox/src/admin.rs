@@ -65,7 +65,20 @@ struct Today {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Review {
+    /// Parsed, not decoded: the enums are open, and parsing accepts the spec's values only.
+    #[serde(deserialize_with = "known_value")]
     status: QualifyingLifeEventStatus,
+}
+
+/// A string parsed with `FromStr`: for an enum, one of the values the spec lists.
+fn known_value<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let text = String::deserialize(deserializer)?;
+    text.parse().map_err(serde::de::Error::custom)
 }
 
 /// The admin routes.

@@ -210,6 +210,15 @@ async fn the_admin_routes_mirror_the_fault_handle() {
         Res::from(admin(Method::PUT, &review).json(&json!({ "status": "approved" })).send().await.unwrap())
             .await;
     assert_eq!(reviewed.expect(200).body["status"], "approved");
+    // A status the spec does not list is refused (the SDK's enums are open, so the body type
+    // alone would take any text), and nothing changes.
+    let sideways =
+        Res::from(admin(Method::PUT, &review).json(&json!({ "status": "sideways" })).send().await.unwrap())
+            .await;
+    let sideways = sideways.expect(400);
+    assert!(sideways.text.contains("sideways"), "{}", sideways.text);
+    let event = api.get(&format!("/v1/qualifying-life-events/{}", res.body["id"].as_str().unwrap())).await;
+    assert_eq!(event.expect(200).body["status"], "approved");
     let today = Res::from(
         admin(Method::PUT, "/_sandbox/today").json(&json!({ "today": "2026-07-01" })).send().await.unwrap(),
     )

@@ -103,7 +103,7 @@ pub use request::ApiResponse;
 pub use retry::{INITIAL_BACKOFF, MAX_BACKOFF, MAX_SERVER_DELAY};
 pub use transport::IDEMPOTENCY_KEY;
 pub use types::*;
-pub use vitable_connect_api::{Ssn, SsnError, UnrecognizedValue};
+pub use vitable_connect_api::{ParseEnumError, Ssn, SsnError, UnrecognizedValue};
 
 /// `chrono`, re-exported for its `NaiveDate` (dates) and `DateTime<Utc>` (timestamps).
 pub use chrono;
