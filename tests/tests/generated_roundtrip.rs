@@ -5,7 +5,7 @@
 //! Every component schema of `openapi.yaml` and the Rust type that represents it: `decode`
 //! turns JSON into that type and back (see `support::roundtrip`), `parse` runs the type's
 //! `FromStr` for string schemas.
-use crate::support::{Parse, Roundtrip, parse, roundtrip};
+use crate::support::{Known, Parse, Roundtrip, parse, roundtrip};
 /// One schema's Rust type.
 pub struct RustType {
     /// The schema's name under `components/schemas`.
@@ -17,7 +17,7 @@ pub struct RustType {
     /// The type's `FromStr`, for string schemas (IDs, enums, other strings).
     pub parse: Option<Parse>,
     /// For enums: the values the Rust enum knows, and whether text decodes to a known variant.
-    pub known: Option<(&'static [&'static str], fn(&str) -> bool)>,
+    pub known: Option<Known>,
 }
 /// Every component schema, in name order.
 pub const TYPES: &[RustType] = &[

@@ -90,6 +90,8 @@ impl Failures {
 pub type Roundtrip = fn(serde_json::Value) -> Result<serde_json::Value, String>;
 /// Parses a string with a Rust type's `FromStr`.
 pub type Parse = fn(&str) -> Result<(), String>;
+/// An enum's known values, and whether text decodes to one of its known variants.
+pub type Known = (&'static [&'static str], fn(&str) -> bool);
 
 /// JSON → `T` → JSON.
 pub fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(

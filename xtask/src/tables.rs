@@ -156,7 +156,7 @@ pub fn render_roundtrip(api: &Api) -> String {
         "//! Every component schema of `openapi.yaml` and the Rust type that represents it: `decode`\n\
          //! turns JSON into that type and back (see `support::roundtrip`), `parse` runs the type's\n\
          //! `FromStr` for string schemas.\n\n\
-         use crate::support::{Parse, Roundtrip, parse, roundtrip};\n\n\
+         use crate::support::{Known, Parse, Roundtrip, parse, roundtrip};\n\n\
          /// One schema's Rust type.\n\
          pub struct RustType {\n\
          /// The schema's name under `components/schemas`.\n\
@@ -168,7 +168,7 @@ pub fn render_roundtrip(api: &Api) -> String {
          /// The type's `FromStr`, for string schemas (IDs, enums, other strings).\n\
          pub parse: Option<Parse>,\n\
          /// For enums: the values the Rust enum knows, and whether text decodes to a known variant.\n\
-         pub known: Option<(&'static [&'static str], fn(&str) -> bool)>,\n\
+         pub known: Option<Known>,\n\
          }\n\n\
          /// Every component schema, in name order.\n\
          pub const TYPES: &[RustType] = &[\n",
