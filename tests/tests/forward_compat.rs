@@ -147,8 +147,18 @@ fn arbitrary(ty: &'static str, limits: Limits) -> BoxedStrategy<Value> {
         "date" => (1900i32..2100, 1u32..=12, 1u32..=28)
             .prop_map(|(y, m, d)| json!(format!("{y:04}-{m:02}-{d:02}")))
             .boxed(),
-        "date-time" => (1971i32..2100, 1u32..=12, 1u32..=28, 0u32..24, 0u32..60, 0u32..60)
-            .prop_map(|(y, mo, d, h, mi, s)| json!(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")))
+        "date-time" => (
+            (1971i32..2100, 1u32..=12, 1u32..=28, 0u32..24, 0u32..60, 0u32..60),
+            // Any RFC 3339 form: with or without fractions, in UTC or at an offset.
+            prop_oneof![Just(String::new()), "\\.[0-9]{1,9}"],
+            prop_oneof![
+                Just("Z".to_owned()),
+                (-23i32..24, 0u32..60).prop_map(|(h, m)| format!("{h:+03}:{m:02}"))
+            ],
+        )
+            .prop_map(|((y, mo, d, h, mi, s), fraction, zone)| {
+                json!(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{fraction}{zone}"))
+            })
             .boxed(),
         "integer" => {
             let min = limits.minimum.unwrap_or(-1_000_000_000);
@@ -232,7 +242,7 @@ fn object(props: &'static [Property]) -> BoxedStrategy<Value> {
 /// The part of `value` (of spec type `ty`) that the SDK models, in the form serde gives it
 /// back: unknown properties dropped; optional properties that are `null`, an empty list or map,
 /// or the spec's default dropped (the generated types write them so or leave them out); numbers of
-/// type `number` as floats.
+/// type `number` as floats; timestamps as the instant they name, in UTC.
 fn known_part(ty: &str, value: &Value) -> Value {
     if let (Some(item), Value::Array(items)) = (item_of(ty), value) {
         return Value::Array(items.iter().map(|v| known_part(item, v)).collect());
@@ -242,6 +252,13 @@ fn known_part(ty: &str, value: &Value) -> Value {
     }
     match (ty, value, object_props(ty)) {
         ("number", Value::Number(n), _) => json!(n.as_f64()),
+        // The same instant, however written: timestamps come back in UTC.
+        ("date-time", Value::String(text), _) => match chrono::DateTime::parse_from_rfc3339(text) {
+            Ok(at) => {
+                json!(at.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Nanos, true))
+            }
+            Err(_) => value.clone(),
+        },
         (_, Value::Object(map), Some(props)) => Value::Object(
             props
                 .iter()

@@ -489,7 +489,7 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     writeln!(out).unwrap();
     writeln!(
         out,
-        "    /// Sends the request; returns the decoded value with the response's status and headers."
+        "    /// Sends the request; returns the decoded value with the response's status, headers and raw body."
     )
     .unwrap();
     writeln!(out, "    ///").unwrap();

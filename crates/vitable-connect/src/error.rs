@@ -315,7 +315,8 @@ fn one_line(text: &str) -> String {
 /// A success response whose body does not match the API's types.
 ///
 /// `Display` names the operation and the JSON path of the bad field, e.g.
-/// ``cannot decode the response of enrollments.retrieve at `enrolled_dependents[0].relationship`: unknown variant `Cousin` ...``.
+/// ``cannot decode the response of enrollments.retrieve at `enrolled_dependents[0].relationship`: invalid type: integer `42`, expected a string ...``.
+/// (Values and fields the SDK does not know are not errors: see [`crate::compatibility`].)
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DecodeError {

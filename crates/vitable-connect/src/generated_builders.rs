@@ -48,7 +48,7 @@ impl BenefitEligibilityPolicyRetrieveBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -127,7 +127,7 @@ impl BenefitProductsListBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -230,7 +230,7 @@ impl BenefitProductsPlanYearsCreateBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -332,7 +332,7 @@ impl BenefitProductsPlanYearsListBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -410,7 +410,7 @@ impl DependentsRetrieveBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -482,7 +482,7 @@ impl DependentsUpdateBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -573,7 +573,7 @@ impl EmployeesEnrollmentsListBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -660,7 +660,7 @@ impl EmployeesEnrollmentsSubmitElectionsBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -719,7 +719,7 @@ impl EmployeesRetrieveBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -765,7 +765,7 @@ impl EmployeesTerminateBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -881,7 +881,7 @@ impl EmployeesUpdateBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -977,7 +977,7 @@ impl EmployersCreateBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1061,7 +1061,7 @@ impl EmployersCreateEligibilityPolicyBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1190,7 +1190,7 @@ impl EmployersEmployeesCreateBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1294,7 +1294,7 @@ impl EmployersEmployeesListBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1398,7 +1398,7 @@ impl EmployersListBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1475,7 +1475,7 @@ impl EmployersRetrieveBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1554,7 +1554,7 @@ impl EmployersUpdateBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1623,7 +1623,7 @@ impl EnrollmentsListPlansBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1682,7 +1682,7 @@ impl EnrollmentsReissueBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1739,7 +1739,7 @@ impl EnrollmentsRetrieveBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1824,7 +1824,7 @@ impl MembersDependentsCreateBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -1917,7 +1917,7 @@ impl MembersDependentsListBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -2023,7 +2023,7 @@ impl MembersQualifyingLifeEventsListBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -2119,7 +2119,7 @@ impl MembersQualifyingLifeEventsRecordBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -2177,7 +2177,7 @@ impl PlanYearsRetrieveBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -2254,7 +2254,7 @@ impl PlanYearsUpdateBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
@@ -2324,7 +2324,7 @@ impl QualifyingLifeEventsRetrieveBuilder {
         let response = self.send_with_response().await?;
         Ok(response.into_inner())
     }
-    /// Sends the request; returns the decoded value with the response's status and headers.
+    /// Sends the request; returns the decoded value with the response's status, headers and raw body.
     ///
     /// Every limit `openapi.yaml` states is checked first: a value outside one fails with
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.

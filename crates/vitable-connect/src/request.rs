@@ -147,7 +147,7 @@ impl<T> Update<T> {
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ApiResponse<T> {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
@@ -196,6 +196,20 @@ impl<T> ApiResponse<T> {
     /// Status, headers and value.
     pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
         (self.status, self.headers, self.value)
+    }
+}
+
+/// Shows the status, the headers' names and the body's length: the raw body may hold personal
+/// data the SDK does not model (and so cannot redact).
+impl<T: fmt::Debug> fmt::Debug for ApiResponse<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("value", &self.value)
+            .field("body_len", &self.body.len())
+            .finish()
     }
 }
 
