@@ -270,6 +270,14 @@ fn use_of(schema: &ReferenceOr<Schema>) -> Result<Use, String> {
     let data = &schema.schema_data;
     let mut limits = Limits { default: data.default.as_ref().map(|d| d.to_string()), ..Limits::default() };
     let ty = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+            // typify would make it a closed enum of its own, which fails on a value added later.
+            return Err(
+                "an inline `enum` is not supported: declare it as a component schema and `$ref` it, \
+                 so that it is generated as an open enum"
+                    .into(),
+            );
+        }
         SchemaKind::Type(Type::String(s)) => {
             limits.min_length = s.min_length.map(|n| n as u64);
             limits.max_length = s.max_length.map(|n| n as u64);
@@ -560,6 +568,16 @@ mod tests {
         // A method named like a resource stays a method.
         assert_eq!(name("employers_employees", "employers"), "employers.employees");
         assert!(dotted_name("members_list", "employers", &resources).is_err());
+    }
+
+    #[test]
+    fn an_inline_enum_is_refused_with_the_way_out() {
+        let inline: ReferenceOr<Schema> =
+            serde_yaml::from_str("type: string\nenum: [a, b]").expect("a schema");
+        let error = use_of(&inline).err().expect("refused");
+        assert!(error.contains("inline `enum`") && error.contains("component schema"), "{error}");
+        let plain: ReferenceOr<Schema> = serde_yaml::from_str("type: string").expect("a schema");
+        assert_eq!(use_of(&plain).map(|u| u.ty).ok(), Some(Ty::String));
     }
 
     #[test]
