@@ -121,12 +121,14 @@ mod tests {
         assert_eq!(server_delay(&headers(&[("retry-after", &far)]), now), None);
         assert_eq!(server_delay(&headers(&[("retry-after", "soon")]), now), None);
         assert_eq!(server_delay(&headers(&[("retry-after-ms", "-5")]), now), None);
-        let invalid_ms = headers(&[("retry-after-ms", "NaN"), ("retry-after", "4")]);
-        assert_eq!(
-            server_delay(&invalid_ms, now),
-            Some(Duration::from_secs(4)),
-            "an invalid ms value falls back"
-        );
+        for invalid in ["NaN", "-5", "-0.5", "inf", "-inf", "soon"] {
+            let invalid_ms = headers(&[("retry-after-ms", invalid), ("retry-after", "4")]);
+            assert_eq!(
+                server_delay(&invalid_ms, now),
+                Some(Duration::from_secs(4)),
+                "an invalid ms value ({invalid}) falls back to Retry-After"
+            );
+        }
     }
 
     #[test]
