@@ -528,6 +528,48 @@ mod tests {
     }
 
     #[test]
+    fn a_path_parameter_after_the_query_or_beyond_the_limit_is_refused() {
+        let late = build("http://h", "/v1/x", |r| {
+            r.query("page", &1);
+            r.path("id", "x");
+        })
+        .unwrap_err();
+        assert!(late.contains("given too late"), "{late}");
+        let many = build("http://h", "/v1/{a}/{b}/{c}/{d}", |r| {
+            for name in ["a", "b", "c", "d", "e"] {
+                r.path(name, "v");
+            }
+        })
+        .unwrap_err();
+        assert!(many.contains("one too many"), "{many}");
+    }
+
+    #[test]
+    fn a_segment_with_several_parameters_is_filled_in_whole() {
+        let pair = |r: &mut RequestParts<'_>| {
+            r.path("a", "1");
+            r.path("b", "2");
+        };
+        assert_eq!(url("http://h", "/v1/x/{a}-{b}", pair), "http://h/v1/x/1-2");
+        assert_eq!(url("http://h", "/v1/x/{a}{b}", pair), "http://h/v1/x/12");
+    }
+
+    #[test]
+    fn cleared_properties_are_sent_as_null_and_the_rest_as_the_body_says() {
+        let body = serde_json::json!({ "phone": "+14155550123" });
+        let sent = |nulls: &[(&'static str, bool)]| -> serde_json::Value {
+            let request = build("http://h", "/v1/x", |r| r.json_with_nulls(&body, nulls)).unwrap();
+            serde_json::from_slice(request.body().and_then(reqwest::Body::as_bytes).unwrap()).unwrap()
+        };
+        assert_eq!(
+            sent(&[("email", true), ("gender", false)]),
+            serde_json::json!({ "phone": "+14155550123", "email": null })
+        );
+        assert_eq!(sent(&[("email", false)]), body);
+        assert_eq!(sent(&[]), body);
+    }
+
+    #[test]
     fn query_parameters_and_body_are_encoded_like_the_generated_client() {
         let request = build("http://h", "/v1/employers", |r| {
             r.query("page", &2u64);
