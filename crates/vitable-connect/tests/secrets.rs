@@ -224,6 +224,24 @@ fn assert_error_hides_secrets(error: &Error) {
     }
 }
 
+/// The shortest key that is hidden is 8 characters; shorter ones (test keys such as `k`) are
+/// left alone, since hiding them would mangle ordinary words.
+#[tokio::test]
+async fn a_key_of_eight_characters_is_hidden_and_a_shorter_one_is_not() {
+    for (key, hidden) in [("k8_chars", true), ("k7chars", false)] {
+        let server = MockServer::start().await;
+        let body = json!({ "detail": format!("bad key {key}") });
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(401).set_body_json(body))
+            .mount(&server)
+            .await;
+        let client = Client::builder().api_key(key).base_url(server.uri()).max_retries(0).build().unwrap();
+        let error = client.employers().list().send().await.unwrap_err();
+        let detail = error.as_api().and_then(|e| e.detail.clone()).unwrap();
+        assert_eq!(!detail.contains(key), hidden, "{key}: {detail}");
+    }
+}
+
 #[tokio::test]
 async fn an_error_detail_echoing_the_ssn_and_the_key_hides_both() {
     let body = json!({ "detail": format!("ssn {SSN_DASHED} invalid for key {API_KEY}") });
