@@ -67,9 +67,33 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         command.arg("--in-diff").arg(&diff_file);
     }
     eprintln!("running: {command:?}");
+    // proptest saves the failures it finds next to the sources; under mutants those are the
+    // mutants' failures, not the code's: put the files back as they were afterwards.
+    let regressions = root.join("crates").join(PACKAGE).join("proptest-regressions");
+    let saved = read_dir_files(&regressions);
     // cargo-mutants exits non-zero when a mutant survives; the summary below says which.
     let status = command.status().map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+    for (path, _) in read_dir_files(&regressions) {
+        if !saved.iter().any(|(p, _)| *p == path) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    for (path, text) in &saved {
+        let _ = std::fs::write(path, text);
+    }
     summarize(&root.join("mutants.out"), status.code())
+}
+
+/// The files of `dir` with their contents (none if it does not exist).
+fn read_dir_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let text = std::fs::read(&path).ok()?;
+            Some((path, text))
+        })
+        .collect()
 }
 
 /// Installs cargo-mutants at [`VERSION`] unless that version is already there.
