@@ -31,6 +31,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::generated_roundtrip::TYPES;
 use crate::support::Failures;
 
+/// Days of the month valid in every month, for generated dates.
+const LAST_DAY_OF_EVERY_MONTH: u32 = 28;
+
 /// The name of the property every object gets in the fixed instances: not in any schema.
 const ADDED_FIELD: &str = "x_added_after_this_sdk";
 
@@ -144,11 +147,11 @@ fn arbitrary(ty: &'static str, limits: Limits) -> BoxedStrategy<Value> {
     }
     match ty {
         "string" => text(limits),
-        "date" => (1900i32..2100, 1u32..=12, 1u32..=28)
+        "date" => (1900i32..2100, 1u32..=12, 1u32..=LAST_DAY_OF_EVERY_MONTH)
             .prop_map(|(y, m, d)| json!(format!("{y:04}-{m:02}-{d:02}")))
             .boxed(),
         "date-time" => (
-            (1971i32..2100, 1u32..=12, 1u32..=28, 0u32..24, 0u32..60, 0u32..60),
+            (1971i32..2100, 1u32..=12, 1u32..=LAST_DAY_OF_EVERY_MONTH, 0u32..24, 0u32..60, 0u32..60),
             // Any RFC 3339 form: with or without fractions, in UTC or at an offset.
             prop_oneof![Just(String::new()), "\\.[0-9]{1,9}"],
             prop_oneof![

@@ -45,6 +45,24 @@ struct Field<'a> {
     not_clearable: Option<&'a str>,
 }
 
+impl<'a> Field<'a> {
+    /// A body property (or a property of an input value), as sent outside an update.
+    fn of_property(p: &'a crate::spec::Prop) -> Self {
+        Field {
+            name: &p.name,
+            ty: &p.ty,
+            required: p.required,
+            description: &p.description,
+            limits: &p.limits,
+            deprecated: p.deprecated.as_deref(),
+            query: false,
+            path: false,
+            clearable: false,
+            not_clearable: None,
+        }
+    }
+}
+
 impl Api {
     fn is_id(&self, name: &str) -> bool {
         matches!(self.kind(name), Some(ModelKind::Id))
@@ -299,16 +317,9 @@ fn fields_of<'a>(api: &'a Api, op: &'a Op) -> Result<Vec<Field<'a>>, String> {
                 ));
             }
             fields.push(Field {
-                name: &p.name,
-                ty: &p.ty,
-                required: p.required,
-                description: &p.description,
-                limits: &p.limits,
-                deprecated: p.deprecated.as_deref(),
-                query: false,
-                path: false,
                 clearable: is_update(op) && p.clearable() && !p.required,
                 not_clearable: p.not_clearable.as_deref().filter(|_| is_update(op)),
+                ..Field::of_property(p)
             });
         }
     }
@@ -613,21 +624,7 @@ pub fn render_inputs(api: &Api) -> Result<String, String> {
     for model in api.input_models() {
         let ModelKind::Object(props) = &model.kind else { continue };
         let name = &model.name;
-        let fields: Vec<Field> = props
-            .iter()
-            .map(|p| Field {
-                name: &p.name,
-                ty: &p.ty,
-                required: p.required,
-                description: &p.description,
-                limits: &p.limits,
-                deprecated: p.deprecated.as_deref(),
-                query: false,
-                path: false,
-                clearable: false,
-                not_clearable: None,
-            })
-            .collect();
+        let fields: Vec<Field> = props.iter().map(Field::of_property).collect();
         writeln!(out).unwrap();
         doc(&mut out, "", if model.description.is_empty() { name } else { &model.description });
         writeln!(out, "#[derive(Debug, Clone, PartialEq)]").unwrap();

@@ -166,10 +166,10 @@ impl<'a> QueryReader<'a> {
     pub fn choice<T: FromStr>(&mut self, name: &str) -> Option<T> {
         let raw = self.get(name)?;
         let allowed = self.op.param(name).and_then(|p| spec::enum_values(p.ty)).unwrap_or_default();
-        // The SDK's enums are open (any text parses), so the spec's list decides.
+        // Parsing accepts the spec's values only (decoding, not parsing, keeps unknown text).
         match raw.parse::<T>() {
-            Ok(value) if allowed.contains(&raw) => Some(value),
-            _ => {
+            Ok(value) => Some(value),
+            Err(_) => {
                 self.fail(name, crate::error::not_a_choice(raw, allowed));
                 None
             }
