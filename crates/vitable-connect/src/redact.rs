@@ -1,6 +1,9 @@
-//! Masks social security numbers in text that came from outside (server messages, bodies).
+//! Keeps secrets out of what the SDK shows: SSNs in text that came from outside (server messages,
+//! bodies), and the API key wherever a server echoed it.
 
 use std::borrow::Cow;
+
+use crate::error::Error;
 
 /// Replaces every SSN-shaped run (`123-45-6789`, or exactly nine digits standing alone)
 /// with `***-**-****`.
@@ -48,6 +51,32 @@ fn ssn_len_at(b: &[u8]) -> usize {
         return 9;
     }
     0
+}
+
+/// Replaces the API key wherever the server echoed it into the text of an error, so that no
+/// message shows it. A key too short to be a real one is left alone (replacing it would
+/// garble messages).
+pub(crate) fn hide_api_key(mut error: Error, key: &str) -> Error {
+    if key.len() < 8 {
+        return error;
+    }
+    let hide = |text: &mut String| {
+        if text.contains(key) {
+            *text = text.replace(key, "<redacted>");
+        }
+    };
+    match &mut error {
+        Error::Api(e) => {
+            e.detail.iter_mut().chain(&mut e.code).chain(&mut e.body_snippet).for_each(hide);
+            e.field_errors.values_mut().flatten().for_each(hide);
+        }
+        Error::Decode(e) => {
+            hide(&mut e.message);
+            e.body_snippet.iter_mut().for_each(hide);
+        }
+        _ => {}
+    }
+    error
 }
 
 #[cfg(test)]

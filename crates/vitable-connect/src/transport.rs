@@ -153,7 +153,7 @@ impl<'a> Call<'a> {
                     Err(error) => return Err(self.transport_error(error)),
                 }
             };
-            read.await.map_err(|error| hide_api_key(error, self.config.api_key()))
+            read.await.map_err(|error| crate::redact::hide_api_key(error, self.config.api_key()))
         }
     }
 
@@ -429,32 +429,6 @@ fn overlay(headers: &mut HeaderMap, extra: &HeaderMap) {
             headers.append(name.clone(), value.clone());
         }
     }
-}
-
-/// Replaces the API key wherever the server echoed it into the text of an error, so that no
-/// message shows it. A key too short to be a real one is left alone (replacing it would
-/// garble messages).
-fn hide_api_key(mut error: Error, key: &str) -> Error {
-    if key.len() < 8 {
-        return error;
-    }
-    let hide = |text: &mut String| {
-        if text.contains(key) {
-            *text = text.replace(key, "<redacted>");
-        }
-    };
-    match &mut error {
-        Error::Api(e) => {
-            e.detail.iter_mut().chain(&mut e.code).chain(&mut e.body_snippet).for_each(hide);
-            e.field_errors.values_mut().flatten().for_each(hide);
-        }
-        Error::Decode(e) => {
-            hide(&mut e.message);
-            e.body_snippet.iter_mut().for_each(hide);
-        }
-        _ => {}
-    }
-    error
 }
 
 #[cfg(test)]
