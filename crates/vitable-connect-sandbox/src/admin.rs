@@ -29,7 +29,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use vitable_connect_api::types::QualifyingLifeEventStatus;
 
-use crate::dispatch::{App, MAX_BODY};
+use crate::dispatch::{App, read_body};
 use crate::error::ApiError;
 use crate::faults::is_known;
 
@@ -87,7 +87,7 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
     let requests = move || async move { json(&a.faults.all_requests()) };
     let a = Arc::clone(&app);
     let fail_next = move |request: Request| async move {
-        let body: FailNext = body(request).await?;
+        let body: FailNext = body(&a, request).await?;
         known(&body.operation_id)?;
         let retry_after = body.retry_after_seconds.map(Duration::from_secs);
         a.faults.fail_next(&body.operation_id, body.count, body.status, retry_after);
@@ -95,7 +95,7 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
     };
     let a = Arc::clone(&app);
     let delay = move |request: Request| async move {
-        let body: Delay = body(request).await?;
+        let body: Delay = body(&a, request).await?;
         if let Some(op) = &body.operation_id {
             known(op)?;
         }
@@ -104,7 +104,7 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
     };
     let a = Arc::clone(&app);
     let drop_connection = move |request: Request| async move {
-        let body: DropConnections = body(request).await?;
+        let body: DropConnections = body(&a, request).await?;
         known(&body.operation_id)?;
         a.faults.drop_connection_after_write(&body.operation_id, body.count);
         Ok::<_, ApiError>(StatusCode::NO_CONTENT)
@@ -116,7 +116,7 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
     };
     let a = Arc::clone(&app);
     let today = move |request: Request| async move {
-        let body: Today = body(request).await?;
+        let body: Today = body(&a, request).await?;
         let mut state = a.lock();
         state.set_today(body.today);
         let today = state.today();
@@ -130,7 +130,7 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
             .await
             .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No resource at this path."))?;
         let id = params.iter().find(|(k, _)| *k == "qle_id").map(|(_, v)| v.to_owned()).unwrap_or_default();
-        let body: Review = body(Request::from_parts(parts, rest)).await?;
+        let body: Review = body(&a, Request::from_parts(parts, rest)).await?;
         let event = crate::handlers::qles::set_status(&mut a.lock(), &id, body.status)
             .ok_or_else(|| ApiError::not_found("qualifying life event", &id))?;
         Ok::<_, ApiError>(json(&event))
@@ -156,12 +156,12 @@ fn known(operation_id: &str) -> Result<(), ApiError> {
     }
 }
 
-async fn body<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
+/// The JSON body of an admin request, read with the same limits as the API's.
+async fn body<T: DeserializeOwned>(app: &App, request: Request) -> Result<T, ApiError> {
+    let (parts, body) = request.into_parts();
     let content_type =
-        request.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY)
-        .await
-        .map_err(|_| ApiError::bad_request("unreadable_body", "The request body could not be read."))?;
+        parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let bytes = read_body(&parts.headers, body, app.body_read_timeout).await?;
     crate::validate::parse_json(&bytes, content_type.as_deref())
 }
 

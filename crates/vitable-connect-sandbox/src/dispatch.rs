@@ -1,11 +1,13 @@
 //! The path of one API request: faults, auth, parsing, the locked handler, idempotency.
 
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
@@ -13,11 +15,12 @@ use crate::error::ApiError;
 use crate::faults::{Failure, Faults};
 use crate::handlers::{Call, Handler, Reply};
 use crate::idempotency::{Lookup, StoredResponse};
+use crate::options::SandboxOptions;
 use crate::query::Query;
 use crate::state::State;
 
 /// The largest request body accepted.
-pub(crate) const MAX_BODY: usize = 1024 * 1024;
+pub(crate) const MAX_BODY: usize = crate::limits::MAX_BODY_BYTES;
 
 /// Longest `Idempotency-Key` accepted.
 const MAX_KEY: usize = 255;
@@ -32,11 +35,19 @@ pub(crate) struct App {
     pub faults: Faults,
     tokens: Option<Vec<String>>,
     pub log_requests: bool,
+    /// How long a request's body may take to arrive.
+    pub body_read_timeout: Duration,
 }
 
 impl App {
-    pub fn new(state: State, faults: Faults, tokens: Option<Vec<String>>, log_requests: bool) -> Self {
-        Self { state: Mutex::new(state), faults, tokens, log_requests }
+    pub fn new(state: State, faults: Faults, options: &SandboxOptions) -> Self {
+        Self {
+            state: Mutex::new(state),
+            faults,
+            tokens: options.tokens.clone(),
+            log_requests: options.log_requests,
+            body_read_timeout: options.body_read_timeout,
+        }
     }
 
     /// A token this app accepts: the first configured one, or any when none are configured.
@@ -98,7 +109,7 @@ async fn process(
         .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No resource at this path."))?;
     let params = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
     let key = idempotency_key(&parts)?;
-    let body = read_body(&parts.headers, body).await?;
+    let body = read_body(&parts.headers, body, app.body_read_timeout).await?;
     let content_type = match parts.headers.get(header::CONTENT_TYPE) {
         Some(value) => Some(
             value
@@ -208,25 +219,57 @@ fn idempotency_key(parts: &Parts) -> Result<Option<String>, ApiError> {
     }
 }
 
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
-    let too_large = || {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("Request bodies may be at most {MAX_BODY} bytes."),
-        )
-    };
+/// The body of a request, read within `timeout` and [`MAX_BODY`] bytes: a 413
+/// `payload_too_large` when its `Content-Length` or the bytes that arrive (a chunked body) go
+/// over the limit, a 408 `request_timeout` when it does not arrive in time. Both close the
+/// connection (the rest of the body is never read).
+pub(crate) async fn read_body(headers: &HeaderMap, body: Body, timeout: Duration) -> Result<Bytes, ApiError> {
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_large());
     }
-    axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
-        ApiError::bad_request(
-            "unreadable_body",
-            format!("The request body could not be read (at most {MAX_BODY} bytes)."),
+    match tokio::time::timeout(timeout, collect(body, MAX_BODY)).await {
+        Ok(read) => read,
+        Err(_) => Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            format!(
+                "The request body did not arrive within {} ms; send the whole body without pausing.",
+                timeout.as_millis()
+            ),
         )
-    })
+        .with_header(header::CONNECTION, HeaderValue::from_static("close"))),
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("Request bodies may be at most {MAX_BODY} bytes."),
+    )
+    .with_header(header::CONNECTION, HeaderValue::from_static("close"))
+}
+
+/// Reads `body` to its end, failing with a 413 as soon as it holds more than `limit` bytes.
+async fn collect(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    let mut out = BytesMut::new();
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let frame = frame.map_err(|_| {
+            ApiError::bad_request(
+                "unreadable_body",
+                "The request body could not be read: the connection failed.",
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if data.len() > limit.saturating_sub(out.len()) {
+                return Err(too_large());
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out.freeze())
 }
 
 /// How long to wait, in whole seconds rounded up (for tests of `Retry-After`).

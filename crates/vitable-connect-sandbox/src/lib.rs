@@ -38,6 +38,14 @@
 //! `errors` only on validation failures (`code` `validation_error`). Every response carries an
 //! `x-request-id: req_…` header. Unknown paths are 404 and wrong methods 405 (with `Allow`).
 //!
+//! **Slow and oversized requests.** A body over 1 MiB is a 413 (declared or chunked), a body
+//! that does not arrive within [`SandboxOptions::body_read_timeout`] a 408, a URI or headers
+//! over the [`limits`] a 414 or 431, all in JSON and with their connection closed; a connection
+//! that does not send a whole request head within [`SandboxOptions::header_read_timeout`] is
+//! closed. A request hyper cannot parse at all (a malformed request line) or whose head is over
+//! hyper's own limits gets hyper's bare 400/414/431, without JSON or `x-request-id` (see
+//! [`limits`]).
+//!
 //! **Validation (400).** Bodies are checked against the spec's tables at any depth (enum values,
 //! `null` only where `nullable`, every limit) and deserialized into the generated request types
 //! of `vitable-connect-api` (required fields, JSON types), with every problem reported at once;
@@ -95,7 +103,9 @@ mod state;
 mod validate;
 
 pub use faults::Faults;
-pub use options::SandboxOptions;
+pub use options::{DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, SandboxOptions};
+
+pub mod limits;
 pub use sandbox::Sandbox;
 pub use seed::{Demo, DemoEmployee};
 

@@ -1,6 +1,17 @@
 //! [`SandboxOptions`]: how a sandbox starts.
 
+use std::time::Duration;
+
 use chrono::NaiveDate;
+
+/// The default of [`SandboxOptions::header_read_timeout`].
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The default of [`SandboxOptions::body_read_timeout`].
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest timeout taken: longer ones (up to `Duration::MAX`) are cut to this.
+pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// How a [`Sandbox`](crate::Sandbox) starts: seeded or empty, which tokens it accepts, which day
 /// it takes for today, and whether it logs requests.
@@ -13,12 +24,27 @@ use chrono::NaiveDate;
 ///     .today(chrono::NaiveDate::from_ymd_opt(2026, 5, 20).unwrap());
 /// assert!(options.is_seeded());
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct SandboxOptions {
     pub(crate) seed: bool,
     pub(crate) tokens: Option<Vec<String>>,
     pub(crate) today: Option<NaiveDate>,
     pub(crate) log_requests: bool,
+    pub(crate) header_read_timeout: Duration,
+    pub(crate) body_read_timeout: Duration,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        Self {
+            seed: false,
+            tokens: None,
+            today: None,
+            log_requests: false,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+        }
+    }
 }
 
 impl SandboxOptions {
@@ -69,6 +95,26 @@ impl SandboxOptions {
         self
     }
 
+    /// How long a connection may take to send a request's head (request line and headers),
+    /// counted from the moment the server waits for it: a connection that sends part of a head
+    /// and falls silent, or stays idle between requests, is closed after this long (without a
+    /// response: there is no request to answer). Default [`DEFAULT_HEADER_READ_TIMEOUT`] (5 s);
+    /// anything over a year is taken as a year.
+    #[must_use]
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout.min(MAX_TIMEOUT);
+        self
+    }
+
+    /// How long a request's whole body may take to arrive once its head has: a request whose
+    /// body is not complete in time gets a 408 `request_timeout` and its connection is closed.
+    /// Default [`DEFAULT_BODY_READ_TIMEOUT`] (10 s); anything over a year is taken as a year.
+    #[must_use]
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout.min(MAX_TIMEOUT);
+        self
+    }
+
     /// Whether the sandbox starts seeded.
     pub fn is_seeded(&self) -> bool {
         self.seed
@@ -87,6 +133,8 @@ impl std::fmt::Debug for SandboxOptions {
             .field("tokens", &self.tokens.as_ref().map(|t| format!("<{} redacted>", t.len())))
             .field("today", &self.today)
             .field("log_requests", &self.log_requests)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
             .finish()
     }
 }

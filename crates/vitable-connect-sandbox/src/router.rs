@@ -116,13 +116,44 @@ async fn method_not_allowed(request: Request) -> ApiError {
     )
 }
 
+/// Refuses a request whose URI or headers are over the sandbox's limits ([`crate::limits`]),
+/// before anything else looks at it.
+fn check_head(request: &Request) -> Result<(), ApiError> {
+    use crate::limits::{MAX_HEADER_BYTES, MAX_HEADERS, MAX_URI_BYTES};
+    let uri = request.uri();
+    let target = uri.path_and_query().map_or(uri.path().len(), |pq| pq.as_str().len());
+    if target > MAX_URI_BYTES {
+        return Err(ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("The request's path and query may be at most {MAX_URI_BYTES} bytes long."),
+        )
+        .with_header(http::header::CONNECTION, HeaderValue::from_static("close")));
+    }
+    let headers = request.headers();
+    let bytes: usize = headers.iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!("A request may have at most {MAX_HEADERS} header lines and {MAX_HEADER_BYTES} bytes of headers."),
+        )
+        .with_header(http::header::CONNECTION, HeaderValue::from_static("close")));
+    }
+    Ok(())
+}
+
 /// Gives every response an `x-request-id: req_…` and logs the request when asked to (method,
-/// path without query, status and request ID: never a header or a body).
+/// path without query, status and request ID: never a header or a body). Refuses a request over
+/// the limits on its head first.
 async fn request_id(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let id = format!("req_{}", uuid::Uuid::new_v4().simple());
     let started = Instant::now();
     let (method, path) = (request.method().clone(), request.uri().path().to_owned());
-    let mut response = next.run(request).await.into_response();
+    let mut response = match check_head(&request) {
+        Ok(()) => next.run(request).await.into_response(),
+        Err(refused) => refused.into_response(),
+    };
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }

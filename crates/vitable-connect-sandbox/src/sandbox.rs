@@ -48,10 +48,11 @@ impl Sandbox {
             if options.seed { Some(seed(&mut state).map_err(|e| io::Error::other(e.detail))?) } else { None };
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let app = Arc::new(App::new(state, Faults::default(), options.tokens, options.log_requests));
+        let header_read_timeout = options.header_read_timeout;
+        let app = Arc::new(App::new(state, Faults::default(), &options));
         let router = crate::router::build(Arc::clone(&app));
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(crate::server::serve(listener, router, stopped));
+        let task = tokio::spawn(crate::server::serve(listener, router, header_read_timeout, stopped));
         Ok(Sandbox { addr, app, demo, stop, task: Some(task) })
     }
 

@@ -6,13 +6,18 @@
 //! the service returns an error instead of the response: hyper then closes the connection without
 //! writing a single byte of the response, and the client sees the connection closed before a
 //! response arrived.
+//!
+//! hyper enforces the header read timeout (a connection that does not finish sending a request
+//! head in time, including a keep-alive connection idle between requests, is closed) and its own
+//! hard limits on a request head ([`crate::limits`]). These are set wider than the limits the
+//! sandbox answers in JSON, so that a request just over them still reaches the router.
 
 use std::time::Duration;
 
 use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -37,13 +42,23 @@ impl std::error::Error for ConnectionDropped {}
 
 /// Accepts connections until `shutdown` turns true (or its sender is dropped), then lets open
 /// connections finish their current request (up to [`GRACE`]) and closes them.
-pub(crate) async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    header_read_timeout: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .max_headers(crate::limits::HARD_MAX_HEADERS)
+        .max_buf_size(crate::limits::MAX_HEAD_BUFFER);
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, router.clone(), shutdown.clone()));
+                    connections.spawn(serve_connection(stream, http.clone(), router.clone(), shutdown.clone()));
                 }
                 // Out of file descriptors and the like: back off a little instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -65,7 +80,12 @@ async fn stopped(shutdown: &mut watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stop| *stop).await;
 }
 
-async fn serve_connection(stream: TcpStream, router: Router, mut shutdown: watch::Receiver<bool>) {
+async fn serve_connection(
+    stream: TcpStream,
+    http: http1::Builder,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let _ = stream.set_nodelay(true);
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
         let router = router.clone();
@@ -80,7 +100,7 @@ async fn serve_connection(stream: TcpStream, router: Router, mut shutdown: watch
             Ok(response)
         }
     });
-    let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let connection = http.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => {}
