@@ -14,7 +14,7 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use crate::error::ApiError;
 use crate::faults::{Failure, Faults};
 use crate::handlers::{Call, Handler, Reply};
-use crate::idempotency::{Lookup, StoredResponse};
+use crate::idempotency::{Fingerprint, Lookup, StoredResponse};
 use crate::options::SandboxOptions;
 use crate::query::Query;
 use crate::state::State;
@@ -131,6 +131,7 @@ async fn process(
 }
 
 /// The handler and the idempotency bookkeeping, with the state locked (no `.await` in here).
+/// The request's fingerprint is taken before the lock.
 fn run_locked(
     app: &App,
     op: &'static str,
@@ -139,19 +140,20 @@ fn run_locked(
     path: &str,
     call: &Call,
 ) -> Result<Response, ApiError> {
+    let keyed = key.map(|key| (key, Fingerprint::of(op, path, &call.body)));
     let mut state = app.lock();
-    if let Some(key) = key {
-        match state.idempotency.lookup(key, op, path, &call.body) {
+    if let Some((key, fingerprint)) = &keyed {
+        match state.idempotency.lookup(key, fingerprint) {
             Lookup::Replay(stored) => return Ok(respond(stored.status, stored.body, true)),
             Lookup::Conflict(message) => return Err(ApiError::conflict("idempotency_key_reused", message)),
             Lookup::New => {}
         }
     }
     let Reply { status, body } = handler(&mut state, call)?;
-    if let Some(key) = key
+    if let Some((key, fingerprint)) = keyed
         && status.is_success()
     {
-        state.idempotency.store(key, op, path, &call.body, StoredResponse { status, body: body.clone() });
+        state.idempotency.store(key, fingerprint, StoredResponse { status, body: body.clone() });
     }
     drop(state);
     Ok(respond(status, body, false))
@@ -204,9 +206,9 @@ fn authorize(headers: &HeaderMap, tokens: Option<&[String]>) -> Result<(), ApiEr
     }
 }
 
-/// The `Idempotency-Key` of a POST (ignored on other methods).
+/// The `Idempotency-Key` of a write (`POST`, `PUT`, `PATCH`, `DELETE`; ignored on reads).
 fn idempotency_key(parts: &Parts) -> Result<Option<String>, ApiError> {
-    if parts.method != Method::POST {
+    if !matches!(parts.method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
         return Ok(None);
     }
     let Some(value) = parts.headers.get("idempotency-key") else { return Ok(None) };

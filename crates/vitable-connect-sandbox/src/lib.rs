@@ -77,9 +77,11 @@
 //!
 //! **Terminate** sets `active` false and `termination_date` today; again is a no-op 204.
 //!
-//! **Idempotency.** A POST with an `Idempotency-Key` seen before with the same operation, path
-//! and body gets the first (2xx) response again, with no second side effect; with a different
-//! request it is a 409.
+//! **Idempotency.** A write (`POST`, `PUT`, `DELETE`) with an `Idempotency-Key` seen before with
+//! the same operation, path and body gets the first (2xx) response again, with no second side
+//! effect; with a different request it is a 409. Per key, only digests of the request and the
+//! response are kept, and the store is bounded by keys and bytes
+//! ([`SandboxOptions::idempotency_max_keys`], [`SandboxOptions::idempotency_max_bytes`]).
 //!
 //! See the README for every rule, the demo seed and the admin routes.
 

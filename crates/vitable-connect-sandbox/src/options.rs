@@ -32,6 +32,8 @@ pub struct SandboxOptions {
     pub(crate) log_requests: bool,
     pub(crate) header_read_timeout: Duration,
     pub(crate) body_read_timeout: Duration,
+    pub(crate) idempotency_max_keys: usize,
+    pub(crate) idempotency_max_bytes: usize,
 }
 
 impl Default for SandboxOptions {
@@ -43,6 +45,8 @@ impl Default for SandboxOptions {
             log_requests: false,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            idempotency_max_keys: crate::idempotency::DEFAULT_MAX_KEYS,
+            idempotency_max_bytes: crate::idempotency::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -115,6 +119,23 @@ impl SandboxOptions {
         self
     }
 
+    /// How many `Idempotency-Key`s are remembered at most (default 10,000); past it, the oldest
+    /// are forgotten first.
+    #[must_use]
+    pub fn idempotency_max_keys(mut self, keys: usize) -> Self {
+        self.idempotency_max_keys = keys;
+        self
+    }
+
+    /// How many bytes the remembered `Idempotency-Key`s may take at most (default 32 MiB),
+    /// counting each key, its path and the response kept for it; past it, the oldest are
+    /// forgotten first.
+    #[must_use]
+    pub fn idempotency_max_bytes(mut self, bytes: usize) -> Self {
+        self.idempotency_max_bytes = bytes;
+        self
+    }
+
     /// Whether the sandbox starts seeded.
     pub fn is_seeded(&self) -> bool {
         self.seed
@@ -135,6 +156,8 @@ impl std::fmt::Debug for SandboxOptions {
             .field("log_requests", &self.log_requests)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
+            .field("idempotency_max_keys", &self.idempotency_max_keys)
+            .field("idempotency_max_bytes", &self.idempotency_max_bytes)
             .finish()
     }
 }

@@ -13,6 +13,7 @@ use vitable_connect_api::types::QualifyingLifeEventStatus;
 
 use crate::dispatch::App;
 use crate::faults::Faults;
+use crate::idempotency::IdempotencyStore;
 use crate::options::SandboxOptions;
 use crate::seed::{Demo, seed};
 use crate::state::State;
@@ -44,6 +45,8 @@ impl Sandbox {
     /// Starts a sandbox on `addr` (port 0 picks a free port).
     pub async fn start_on(addr: SocketAddr, options: SandboxOptions) -> io::Result<Sandbox> {
         let mut state = State::new(options.today);
+        state.idempotency =
+            IdempotencyStore::new(options.idempotency_max_keys, options.idempotency_max_bytes);
         let demo =
             if options.seed { Some(seed(&mut state).map_err(|e| io::Error::other(e.detail))?) } else { None };
         let listener = TcpListener::bind(addr).await?;

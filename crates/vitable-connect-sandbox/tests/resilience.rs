@@ -70,6 +70,69 @@ async fn a_failed_request_does_not_burn_its_idempotency_key() {
     assert_eq!(res.expect(400).body["code"], "invalid_idempotency_key");
 }
 
+/// The store covers every write: a `PUT` or `DELETE` with a key seen before is replayed (no
+/// second change, not even `updated_at`), and the key with another request is a 409.
+#[tokio::test]
+async fn put_and_delete_with_an_idempotency_key_are_replayed_or_refused() {
+    let api = Api::seeded().await;
+    let employer = format!("/v1/employers/{}", api.demo().employer_id);
+    let put = |key: &'static str, body: Value| {
+        api.send(api.request(Method::PUT, &employer).header("idempotency-key", key).json(&body))
+    };
+    let first = put("put-1", json!({ "name": "Acme Two" })).await.expect(200);
+    let again = put("put-1", json!({ "name": "Acme Two" })).await.expect(200);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(first.body, again.body, "the first response again: updated_at did not move");
+    assert_eq!(api.get(&employer).await.expect(200).body["updated_at"], first.body["updated_at"]);
+    let conflict = put("put-1", json!({ "name": "Acme Three" })).await.expect(409);
+    assert_eq!(conflict.body["code"], "idempotency_key_reused");
+    assert_eq!(api.get(&employer).await.expect(200).body["name"], "Acme Two");
+
+    let terminate = |employee: String, key: &'static str| {
+        api.send(
+            api.request(Method::DELETE, &format!("/v1/employees/{employee}")).header("idempotency-key", key),
+        )
+    };
+    let dana = api.employee(0).employee_id.to_string();
+    let first = terminate(dana.clone(), "delete-1").await.expect(204);
+    assert!(first.header("idempotent-replayed").is_none());
+    let again = terminate(dana.clone(), "delete-1").await.expect(204);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let sam = api.employee(1).employee_id.to_string();
+    terminate(sam.clone(), "delete-1").await.expect(409);
+    assert_eq!(api.get(&format!("/v1/employees/{sam}")).await.expect(200).body["active"], true);
+    // One key space for every write: a POST's key on a PUT is another request.
+    api.record_with_key("shared", &qle_body("2026-05-01")).await.expect(201);
+    put("shared", json!({ "name": "Acme Four" })).await.expect(409);
+}
+
+/// With a small byte bound, the oldest keys are forgotten first: a request with a forgotten key
+/// is applied again, a recent one is still replayed.
+#[tokio::test]
+async fn the_idempotency_store_forgets_the_oldest_keys_past_its_byte_bound() {
+    let api = Api::with(
+        vitable_connect_sandbox::SandboxOptions::new()
+            .seed(true)
+            .today(common::today())
+            .idempotency_max_bytes(8 * 1024),
+    )
+    .await;
+    let count = async || {
+        let all = api.get(&format!("{}?limit=100", api.qle_path())).await.expect(200);
+        all.body.as_array().map_or(0, Vec::len)
+    };
+    for i in 0..20 {
+        api.record_with_key(&format!("key-{i}"), &qle_body("2026-05-01")).await.expect(201);
+    }
+    assert_eq!(count().await, 20);
+    let recent = api.record_with_key("key-19", &qle_body("2026-05-01")).await.expect(201);
+    assert_eq!(recent.header("idempotent-replayed"), Some("true"));
+    assert_eq!(api.record_with_key("key-19", &qle_body("2026-05-02")).await.status, 409);
+    let forgotten = api.record_with_key("key-0", &qle_body("2026-05-01")).await.expect(201);
+    assert!(forgotten.header("idempotent-replayed").is_none());
+    assert_eq!(count().await, 21, "a forgotten key's request is applied again");
+}
+
 #[tokio::test]
 async fn fail_next_fails_before_any_work_with_retry_after() {
     let api = Api::seeded().await;
