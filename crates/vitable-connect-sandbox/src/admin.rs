@@ -4,14 +4,14 @@
 //! | method and path | body | does |
 //! |---|---|---|
 //! | `GET /_sandbox/requests` | | request counts by operation |
-//! | `POST /_sandbox/faults/fail-next` | `{"operation_id", "count", "status", "retry_after_seconds"?}` | [`Faults::fail_next`] |
+//! | `POST /_sandbox/faults/fail-next` | `{"operation_id", "count", "status", "retry_after_seconds"?}` | [`Faults::try_fail_next`] (`status` 400 to 599, else a 400) |
 //! | `POST /_sandbox/faults/delay` | `{"operation_id"?, "milliseconds"}` | [`Faults::delay`] |
 //! | `POST /_sandbox/faults/drop-connection` | `{"operation_id", "count"}` | [`Faults::drop_connection_after_write`] |
 //! | `DELETE /_sandbox/faults` | | [`Faults::clear`] |
 //! | `PUT /_sandbox/today` | `{"today": "YYYY-MM-DD" or null}` | pins today |
 //! | `PUT /_sandbox/qualifying-life-events/{qle_id}/status` | `{"status"}` | reviews a QLE |
 //!
-//! [`Faults::fail_next`]: crate::Faults::fail_next
+//! [`Faults::try_fail_next`]: crate::Faults::try_fail_next
 //! [`Faults::delay`]: crate::Faults::delay
 //! [`Faults::drop_connection_after_write`]: crate::Faults::drop_connection_after_write
 //! [`Faults::clear`]: crate::Faults::clear
@@ -31,7 +31,7 @@ use vitable_connect_api::types::QualifyingLifeEventStatus;
 
 use crate::dispatch::{App, read_body};
 use crate::error::ApiError;
-use crate::faults::is_known;
+use crate::faults::{ERROR_STATUSES, FaultError, is_known};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -88,10 +88,19 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
     let a = Arc::clone(&app);
     let fail_next = move |request: Request| async move {
         let body: FailNext = body(&a, request).await?;
-        known(&body.operation_id)?;
         let retry_after = body.retry_after_seconds.map(Duration::from_secs);
-        a.faults.fail_next(&body.operation_id, body.count, body.status, retry_after);
-        Ok::<_, ApiError>(StatusCode::NO_CONTENT)
+        match a.faults.try_fail_next(&body.operation_id, body.count, body.status, retry_after) {
+            Ok(()) => Ok(StatusCode::NO_CONTENT),
+            Err(FaultError::NotAnErrorStatus(status)) => Err(ApiError::field(
+                "status",
+                format!(
+                    "{status} is not an error status: inject a status from {} to {}.",
+                    ERROR_STATUSES.start(),
+                    ERROR_STATUSES.end()
+                ),
+            )),
+            Err(FaultError::UnknownOperation(op)) => Err(unknown_operation(&op)),
+        }
     };
     let a = Arc::clone(&app);
     let delay = move |request: Request| async move {
@@ -146,14 +155,14 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
 }
 
 fn known(operation_id: &str) -> Result<(), ApiError> {
-    if is_known(operation_id) {
-        Ok(())
-    } else {
-        Err(ApiError::field(
-            "operation_id",
-            format!("`{}` is not an operationId of the API.", crate::error::shown(operation_id)),
-        ))
-    }
+    if is_known(operation_id) { Ok(()) } else { Err(unknown_operation(operation_id)) }
+}
+
+fn unknown_operation(operation_id: &str) -> ApiError {
+    ApiError::field(
+        "operation_id",
+        format!("`{}` is not an operationId of the API.", crate::error::shown(operation_id)),
+    )
 }
 
 /// The JSON body of an admin request, read with the same limits as the API's.

@@ -83,14 +83,23 @@ pub(crate) async fn dispatch(
 }
 
 fn injected(failure: Failure) -> ApiError {
-    let status = StatusCode::from_u16(failure.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut err = ApiError::new(
-        status,
-        "injected_fault",
-        format!("The sandbox was told to fail this request with status {}.", status.as_u16()),
-    );
+    let mut err = match StatusCode::from_u16(failure.status) {
+        Ok(status) if crate::faults::is_error_status(failure.status) => ApiError::new(
+            status,
+            "injected_fault",
+            format!("The sandbox was told to fail this request with status {}.", status.as_u16()),
+        ),
+        _ => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "injected_fault",
+            format!(
+                "The sandbox was told to fail this request with status {}, which is not an error status (400 to 599), so it answers 500.",
+                failure.status
+            ),
+        ),
+    };
     if let Some(after) = failure.retry_after {
-        let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+        let seconds = after.as_secs().saturating_add(u64::from(after.subsec_nanos() > 0));
         err = err.with_header(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     err
@@ -314,5 +323,6 @@ mod tests {
         assert_eq!(retry_after_of(Duration::from_secs(2)).as_deref(), Some("2"));
         assert_eq!(retry_after_of(Duration::from_millis(1500)).as_deref(), Some("2"));
         assert_eq!(retry_after_of(Duration::ZERO).as_deref(), Some("0"));
+        assert_eq!(retry_after_of(Duration::MAX).as_deref(), Some(u64::MAX.to_string().as_str()));
     }
 }

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderName, HeaderValue, StatusCode, header};
 
+use crate::redact::mask_ssns;
+
 /// Per-field validation messages, keyed by the field's path (`elections[0].decision`).
 pub(crate) type FieldErrors = BTreeMap<String, Vec<String>>;
 
@@ -68,11 +70,19 @@ impl ApiError {
         self
     }
 
-    /// The JSON body.
+    /// The JSON body. SSN-shaped text is masked everywhere in it (`***-**-****`): messages may
+    /// quote what the caller sent (an ID, a filter value, a value of the wrong type).
     pub fn body(&self) -> serde_json::Value {
-        let mut body = serde_json::json!({ "detail": self.detail, "code": self.code });
+        let mut body = serde_json::json!({ "detail": mask_ssns(&self.detail), "code": self.code });
         if let (Some(errors), Some(map)) = (&self.errors, body.as_object_mut()) {
-            map.insert("errors".to_owned(), serde_json::json!(errors));
+            let masked: FieldErrors = errors
+                .iter()
+                .map(|(field, messages)| {
+                    let messages = messages.iter().map(|m| mask_ssns(m).into_owned()).collect();
+                    (mask_ssns(field).into_owned(), messages)
+                })
+                .collect();
+            map.insert("errors".to_owned(), serde_json::json!(masked));
         }
         body
     }
@@ -137,6 +147,15 @@ mod tests {
         let field = ApiError::field("reason", "too long").body();
         assert_eq!(field["errors"]["reason"][0], "too long");
         assert_eq!(field["code"], "validation_error");
+    }
+
+    #[test]
+    fn ssn_shaped_text_is_masked_in_every_part_of_the_body() {
+        let mut err = ApiError::field("ids[123-45-6789]", "`123456789` is not a valid choice.");
+        err.detail = "No employee with ID `123-45-6789` exists.".to_owned();
+        let text = err.body().to_string();
+        assert!(!text.contains("123-45-6789") && !text.contains("123456789"), "{text}");
+        assert!(text.contains("***-**-****"), "{text}");
     }
 
     #[test]

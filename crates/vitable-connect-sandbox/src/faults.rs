@@ -73,16 +73,54 @@ pub(crate) fn is_known(operation_id: &str) -> bool {
     vitable_connect_api::spec::operation(operation_id).is_some()
 }
 
+/// The statuses a failure can be injected with: client and server errors, 400 to 599.
+pub(crate) const ERROR_STATUSES: std::ops::RangeInclusive<u16> = 400..=599;
+
+/// Whether `status` is one of [`ERROR_STATUSES`].
+pub(crate) fn is_error_status(status: u16) -> bool {
+    ERROR_STATUSES.contains(&status)
+}
+
+/// Why [`Faults::try_fail_next`] refused a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FaultError {
+    /// The operation ID is not one of [`operation_ids`](crate::operation_ids).
+    UnknownOperation(String),
+    /// The status is not an error status (400 to 599): a 1xx, 2xx or 3xx response would not
+    /// be a failure, and other numbers are not HTTP statuses.
+    NotAnErrorStatus(u16),
+}
+
+impl std::fmt::Display for FaultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::UnknownOperation(op) => write!(
+                f,
+                "`{}` is not an operationId of the Vitable Connect API (see openapi.yaml)",
+                crate::error::shown(op)
+            ),
+            Self::NotAnErrorStatus(status) => {
+                write!(f, "{status} is not an error status; inject a status from 400 to 599")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FaultError {}
+
 impl Faults {
     fn lock(&self) -> MutexGuard<'_, FaultState> {
         self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Fails the next `n` requests of `operation_id` with `status` and a JSON error body
-    /// (`code` `injected_fault`), plus `Retry-After` in whole seconds (rounded up) when
-    /// `retry_after` is given. Nothing of the request is applied. Calls queue up: after the
-    /// first `n` requests, the next call's failures take over. A `status` that is not a valid
-    /// HTTP status code is sent as 500.
+    /// (`code` `injected_fault`), plus `Retry-After` in whole seconds (rounded up, and at most
+    /// `u64::MAX`, so `Duration::MAX` is fine) when `retry_after` is given. Nothing of the
+    /// request is applied. Calls queue up: after the first `n` requests, the next call's
+    /// failures take over. A `status` that is not an error status (400 to 599: a 1xx, 2xx or
+    /// 3xx, or not an HTTP status at all) is sent as 500, with a `detail` that says so; use
+    /// [`try_fail_next`](Self::try_fail_next) to have it refused instead.
     pub fn fail_next(&self, operation_id: &str, n: u32, status: u16, retry_after: Option<Duration>) {
         let op = known(operation_id);
         if n > 0 {
@@ -92,6 +130,26 @@ impl Faults {
                 retry_after,
             });
         }
+    }
+
+    /// [`fail_next`](Self::fail_next) without a panic: an operation ID that is not one of
+    /// [`operation_ids`](crate::operation_ids), or a status outside 400 to 599, is refused
+    /// with an error, and nothing is queued.
+    pub fn try_fail_next(
+        &self,
+        operation_id: &str,
+        n: u32,
+        status: u16,
+        retry_after: Option<Duration>,
+    ) -> Result<(), FaultError> {
+        if !is_known(operation_id) {
+            return Err(FaultError::UnknownOperation(operation_id.to_owned()));
+        }
+        if !is_error_status(status) {
+            return Err(FaultError::NotAnErrorStatus(status));
+        }
+        self.fail_next(operation_id, n, status, retry_after);
+        Ok(())
     }
 
     /// Holds back every response of `operation_id` (of all operations with `None`) for `d`.

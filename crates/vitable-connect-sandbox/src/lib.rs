@@ -31,7 +31,9 @@
 //!
 //! **Auth.** Every `/v1` request needs `Authorization: Bearer <token>`. Any non-empty token is
 //! accepted unless [`SandboxOptions::token`] configured a list. A missing or malformed header,
-//! or a token not on the list, is a 401. Tokens and SSNs are never echoed, in responses or logs.
+//! or a token not on the list, is a 401. Tokens and SSNs are never echoed, in responses or logs:
+//! SSN-shaped text in an error message (an SSN sent where an ID belongs) or in a logged path is
+//! masked as `***-**-****`.
 //!
 //! **Errors.** Every error is `application/json`:
 //! `{"detail": "a sentence", "code": "machine_code", "errors": {"field": ["message"]}}`, with
@@ -97,6 +99,7 @@ mod ids;
 mod options;
 mod patch;
 mod query;
+mod redact;
 mod router;
 mod sandbox;
 mod seed;
@@ -104,7 +107,7 @@ mod server;
 mod state;
 mod validate;
 
-pub use faults::Faults;
+pub use faults::{FaultError, Faults};
 pub use options::{DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, SandboxOptions};
 
 pub mod limits;

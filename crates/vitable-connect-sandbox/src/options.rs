@@ -91,8 +91,9 @@ impl SandboxOptions {
         self
     }
 
-    /// Prints one line per request to stderr: method, path (without query), status, time taken
-    /// and request ID. Never a header, a query or a body, so never a token or an SSN.
+    /// Prints one line per request to stderr: method, path (without query, percent-decoded, with
+    /// SSN-shaped text masked as `***-**-****`), status, time taken and request ID. Never a
+    /// header, a query or a body, so never a token or an SSN.
     #[must_use]
     pub fn log_requests(mut self, log: bool) -> Self {
         self.log_requests = log;

@@ -144,12 +144,15 @@ fn check_head(request: &Request) -> Result<(), ApiError> {
 }
 
 /// Gives every response an `x-request-id: req_…` and logs the request when asked to (method,
-/// path without query, status and request ID: never a header or a body). Refuses a request over
+/// path without query with SSN-shaped text masked, status and request ID: never a header or a
+/// body). Refuses a request over
 /// the limits on its head first.
 async fn request_id(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let id = format!("req_{}", uuid::Uuid::new_v4().simple());
     let started = Instant::now();
-    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let method = request.method().clone();
+    let path =
+        if app.log_requests { crate::redact::loggable_path(request.uri().path()) } else { String::new() };
     let mut response = match check_head(&request) {
         Ok(()) => next.run(request).await.into_response(),
         Err(refused) => refused.into_response(),

@@ -461,3 +461,38 @@ async fn plan_years_can_change_only_before_open_enrollment() {
     assert_eq!(api.post(&inactive, &body).await.expect(400).body["code"], "product_inactive");
     api.post("/v1/benefit-products/bprd_00000999zzzz/plan-years", &body).await.expect(404);
 }
+
+/// An update's `contribution_classes` may be an empty list when the spec gives it no
+/// `minItems` (it replaces every class); a create's needs the spec's `minItems`.
+#[tokio::test]
+async fn a_plan_year_update_takes_as_few_contribution_classes_as_the_spec_allows() {
+    let api = Api::seeded().await;
+    let demo = api.demo();
+    let class = json!({ "employment": "full_time", "family_status": "EE", "employee_contribution_cents": 3000, "employer_contribution_cents": 20000 });
+    let body = json!({
+        "employer_id": demo.employer_id, "coverage_start": "2027-01-01", "coverage_end": "2027-12-31",
+        "open_enrollment_start": "2026-11-01", "open_enrollment_end": "2026-11-30",
+        "contribution_classes": [class]
+    });
+    let path = format!("/v1/benefit-products/{}/plan-years", demo.medical_product_id);
+    let created = api.post(&path, &body).await.expect(201).body;
+    let year = format!("/v1/plan-years/{}", created["id"].as_str().unwrap());
+    let min = limits("PlanYearUpdateRequest", "contribution_classes").min_items.unwrap_or(0);
+    let fewest = Value::Array(vec![class; usize::try_from(min).expect("a count")]);
+    let updated = api.put(&year, &json!({ "contribution_classes": fewest })).await.expect(200);
+    assert_eq!(
+        updated.body["contribution_classes"].as_array().map_or(0, Vec::len),
+        fewest.as_array().unwrap().len()
+    );
+    assert_eq!(
+        api.get(&year).await.expect(200).body["contribution_classes"],
+        updated.body["contribution_classes"]
+    );
+    // The same through the SDK.
+    if min == 0 {
+        let id: vitable_connect_api::ids::PlanYearId = created["id"].as_str().unwrap().parse().unwrap();
+        let sent =
+            api.sandbox.client().plan_years().update(&id).contribution_classes(Vec::new()).send().await;
+        assert!(sent.expect("the SDK's update with no classes").contribution_classes.is_empty());
+    }
+}

@@ -175,6 +175,73 @@ async fn ssns_are_never_echoed() {
     assert!(!res.text.contains("987654321"), "{}", res.text);
 }
 
+/// SSN-shaped text sent where an ID, a filter value, a header or another field belongs is never
+/// echoed back (the request log is checked in `tests/request_log.rs`).
+#[tokio::test]
+async fn ssn_shaped_text_is_never_echoed_in_an_error() {
+    let api = Api::seeded().await;
+    let ssns = ["123-45-6789", "123456789"];
+    let employer = api.demo().employer_id.to_string();
+    for ssn in ssns {
+        let mut responses = vec![
+            (format!("an employee ID {ssn}"), api.get(&format!("/v1/employees/{ssn}")).await),
+            (format!("an enrollment ID enrl_{ssn}"), api.get(&format!("/v1/enrollments/enrl_{ssn}")).await),
+            (
+                format!("a filter value {ssn}"),
+                api.get(&format!("/v1/employers/{employer}/employees?employee_class={ssn}")).await,
+            ),
+            (
+                format!("a content type with {ssn}"),
+                api.send(
+                    api.request(Method::POST, "/v1/employers")
+                        .header("content-type", format!("application/x-{ssn}"))
+                        .body("{}"),
+                )
+                .await,
+            ),
+            (
+                format!("{ssn} as a number where a string belongs"),
+                api.post("/v1/employers", &json!({ "name": ssn.replace('-', "").parse::<u64>().unwrap() })).await,
+            ),
+            (
+                format!("{ssn} as a string where a number belongs"),
+                api.post(
+                    &format!("/v1/benefit-products/{}/plan-years", api.demo().medical_product_id),
+                    &json!({
+                        "employer_id": employer, "coverage_start": "2027-01-01", "coverage_end": "2027-12-31",
+                        "open_enrollment_start": "2026-11-01", "open_enrollment_end": "2026-11-30",
+                        "contribution_classes": [{ "employment": ssn, "family_status": "EE", "employee_contribution_cents": ssn, "employer_contribution_cents": 1 }]
+                    }),
+                )
+                .await,
+            ),
+            (
+                format!("{ssn} as an operation ID"),
+                Res::from(
+                    api.client
+                        .post(api.url("/_sandbox/faults/fail-next"))
+                        .json(&json!({ "operation_id": ssn, "count": 1, "status": 503 }))
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await,
+            ),
+        ];
+        let dana = api.employee(0);
+        let elections =
+            json!({ "elections": [{ "enrollment_id": format!("enrl_{ssn}"), "decision": "Waived" }] });
+        responses.push((
+            format!("an election of enrl_{ssn}"),
+            api.post(&format!("/v1/employees/{}/enrollments/elect", dana.employee_id), &elections).await,
+        ));
+        for (what, res) in responses {
+            assert!(res.status >= 400, "{what}: {}", res.text);
+            assert!(!res.text.contains(ssn), "{what} is echoed: {}", res.text);
+        }
+    }
+}
+
 #[tokio::test]
 async fn query_parameters_are_validated() {
     let api = Api::seeded().await;

@@ -161,6 +161,86 @@ async fn fail_next_fails_before_any_work_with_retry_after() {
     api.get("/v1/employers").await.expect(200);
 }
 
+/// An injected status must be an error status (400 to 599): over HTTP anything else is a 400
+/// naming `status`; from Rust, `try_fail_next` refuses it and `fail_next` sends a JSON 500.
+#[tokio::test]
+async fn fail_next_takes_error_statuses_only() {
+    let api = Api::seeded().await;
+    let faults = api.sandbox.faults();
+    for status in [100, 101, 199, 200, 204, 302, 399, 600, 999, 0] {
+        let res = api
+            .client
+            .post(api.url("/_sandbox/faults/fail-next"))
+            .json(&json!({ "operation_id": "employers_list", "count": 1, "status": status }))
+            .send()
+            .await
+            .unwrap();
+        let res = Res::from(res).await.expect(400);
+        assert!(!res.field_errors("status").is_empty(), "{status}: {}", res.text);
+        api.get("/v1/employers").await.expect(200);
+
+        assert!(faults.try_fail_next("employers_list", 1, status, None).is_err(), "{status}");
+        api.get("/v1/employers").await.expect(200);
+
+        faults.fail_next("employers_list", 1, status, None);
+        let res = api.get("/v1/employers").await.expect(500);
+        assert_eq!(res.body["code"], "injected_fault", "{status}");
+        assert_eq!(res.header("content-type"), Some("application/json"));
+        assert!(res.header("x-request-id").is_some());
+        api.get("/v1/employers").await.expect(200);
+    }
+    for status in [400, 409, 429, 500, 599] {
+        faults.try_fail_next("employers_list", 1, status, None).expect("an error status");
+        api.get("/v1/employers").await.expect(status);
+    }
+    assert!(faults.try_fail_next("employers_lisp", 1, 503, None).is_err(), "an unknown operation");
+}
+
+/// `Duration::MAX` anywhere a duration is taken neither panics nor overflows: `Retry-After`
+/// saturates, a delay holds the response (the client gives up), timeouts are cut to a year.
+#[tokio::test]
+async fn the_longest_durations_do_not_panic() {
+    let api = Api::with(
+        vitable_connect_sandbox::SandboxOptions::new()
+            .seed(true)
+            .header_read_timeout(Duration::MAX)
+            .body_read_timeout(Duration::MAX),
+    )
+    .await;
+    let faults = api.sandbox.faults();
+    faults.fail_next("employers_list", 1, 503, Some(Duration::MAX));
+    let res = api.get("/v1/employers").await.expect(503);
+    assert_eq!(res.header("retry-after"), Some(u64::MAX.to_string().as_str()));
+    let res = api
+        .client
+        .post(api.url("/_sandbox/faults/fail-next"))
+        .json(&json!({ "operation_id": "employers_list", "count": 1, "status": 503, "retry_after_seconds": u64::MAX }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let res = api.get("/v1/employers").await.expect(503);
+    assert_eq!(res.header("retry-after"), Some(u64::MAX.to_string().as_str()));
+
+    let impatient = common::client(Some(Duration::from_millis(300)));
+    faults.delay(Some("employers_list"), Duration::MAX);
+    let err = impatient.get(api.url("/v1/employers")).bearer_auth("t").send().await.expect_err("held");
+    assert!(err.is_timeout(), "{err}");
+    faults.clear();
+    let res = api
+        .client
+        .post(api.url("/_sandbox/faults/delay"))
+        .json(&json!({ "operation_id": null, "milliseconds": u64::MAX }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let err = impatient.get(api.url("/v1/employers")).bearer_auth("t").send().await.expect_err("held");
+    assert!(err.is_timeout(), "{err}");
+    faults.clear();
+    api.get("/v1/employers").await.expect(200);
+}
+
 #[tokio::test]
 async fn a_delayed_response_times_the_client_out_after_the_request_was_applied() {
     let api = Api::seeded().await;
