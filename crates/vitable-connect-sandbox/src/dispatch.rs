@@ -140,7 +140,12 @@ async fn process(
 }
 
 /// The handler and the idempotency bookkeeping, with the state locked (no `.await` in here).
-/// The request's fingerprint is taken before the lock.
+/// The request's fingerprint is taken under the lock too, like the handler's parse of the body,
+/// so that only one request at a time holds a parsed body (parsed JSON can take many times the
+/// memory of its text).
+///
+/// A handler that panics (a bug a request found) is a 500 `internal_error` rather than a
+/// connection cut off; the state is left as the handler left it.
 fn run_locked(
     app: &App,
     op: &'static str,
@@ -149,8 +154,8 @@ fn run_locked(
     path: &str,
     call: &Call,
 ) -> Result<Response, ApiError> {
-    let keyed = key.map(|key| (key, Fingerprint::of(op, path, &call.body)));
     let mut state = app.lock();
+    let keyed = key.map(|key| (key, Fingerprint::of(op, path, &call.body)));
     if let Some((key, fingerprint)) = &keyed {
         match state.idempotency.lookup(key, fingerprint) {
             Lookup::Replay(stored) => return Ok(respond(stored.status, stored.body, true)),
@@ -158,7 +163,12 @@ fn run_locked(
             Lookup::New => {}
         }
     }
-    let Reply { status, body } = handler(&mut state, call)?;
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&mut state, call)));
+    let Reply { status, body } = run.unwrap_or_else(|_| {
+        Err(ApiError::internal(format!(
+            "The sandbox failed while handling {op}; this is a bug in the sandbox."
+        )))
+    })?;
     if let Some((key, fingerprint)) = keyed
         && status.is_success()
     {
@@ -316,6 +326,34 @@ mod tests {
         assert!(authorize(&headers("Bearer good"), Some(&allowed)).is_ok());
         let err = authorize(&headers("Bearer sekrit"), Some(&allowed)).unwrap_err();
         assert!(!err.detail.contains("sekrit"));
+    }
+
+    fn boom(_: &mut State, _: &Call) -> Result<Reply, ApiError> {
+        panic!("a handler bug");
+    }
+
+    fn quiet(_: &mut State, _: &Call) -> Result<Reply, ApiError> {
+        Ok(Reply { status: StatusCode::OK, body: None })
+    }
+
+    /// A handler that panics (a bug a hostile request found) is a JSON 500, and the sandbox
+    /// goes on serving.
+    #[tokio::test]
+    async fn a_panicking_handler_is_a_json_500() {
+        let app = App::new(State::new(None), Faults::default(), &SandboxOptions::new());
+        let op = vitable_connect_api::spec::OPERATIONS[0].id;
+        let call = Call {
+            op: &vitable_connect_api::spec::OPERATIONS[0],
+            params: Vec::new(),
+            query: Query::default(),
+            body: Bytes::new(),
+            content_type: None,
+        };
+        let err = run_locked(&app, op, boom, Some("k"), "/p", &call).expect_err("a 500");
+        assert_eq!(err.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(err.code, "internal_error");
+        let ok = run_locked(&app, op, quiet, Some("k"), "/p", &call).expect("served again");
+        assert_eq!(ok.status(), StatusCode::OK);
     }
 
     #[test]

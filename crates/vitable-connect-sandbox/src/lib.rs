@@ -44,7 +44,8 @@
 //! that does not arrive within [`SandboxOptions::body_read_timeout`] a 408, a URI or headers
 //! over the [`limits`] a 414 or 431, all in JSON and with their connection closed; a connection
 //! that does not send a whole request head within [`SandboxOptions::header_read_timeout`] is
-//! closed. A request hyper cannot parse at all (a malformed request line) or whose head is over
+//! closed, and at most [`SandboxOptions::max_connections`] connections are served at once. A
+//! handler that panics answers a 500. A request hyper cannot parse at all (a malformed request line) or whose head is over
 //! hyper's own limits gets hyper's bare 400/414/431, without JSON or `x-request-id` (see
 //! [`limits`]).
 //!
@@ -108,7 +109,9 @@ mod state;
 mod validate;
 
 pub use faults::{FaultError, Faults};
-pub use options::{DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, SandboxOptions};
+pub use options::{
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, SandboxOptions,
+};
 
 pub mod limits;
 pub use sandbox::Sandbox;

@@ -10,6 +10,9 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default of [`SandboxOptions::body_read_timeout`].
 pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The default of [`SandboxOptions::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
 /// The longest timeout taken: longer ones (up to `Duration::MAX`) are cut to this.
 pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
@@ -34,6 +37,7 @@ pub struct SandboxOptions {
     pub(crate) body_read_timeout: Duration,
     pub(crate) idempotency_max_keys: usize,
     pub(crate) idempotency_max_bytes: usize,
+    pub(crate) max_connections: usize,
 }
 
 impl Default for SandboxOptions {
@@ -47,6 +51,7 @@ impl Default for SandboxOptions {
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
             idempotency_max_keys: crate::idempotency::DEFAULT_MAX_KEYS,
             idempotency_max_bytes: crate::idempotency::DEFAULT_MAX_BYTES,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -137,6 +142,15 @@ impl SandboxOptions {
         self
     }
 
+    /// How many connections are served at once (default [`DEFAULT_MAX_CONNECTIONS`], 512; at
+    /// least 1). Past it, new connections wait in the listen queue until one closes, so that
+    /// clients opening connections without end cannot grow the sandbox's memory without bound.
+    #[must_use]
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
     /// Whether the sandbox starts seeded.
     pub fn is_seeded(&self) -> bool {
         self.seed
@@ -159,6 +173,7 @@ impl std::fmt::Debug for SandboxOptions {
             .field("body_read_timeout", &self.body_read_timeout)
             .field("idempotency_max_keys", &self.idempotency_max_keys)
             .field("idempotency_max_bytes", &self.idempotency_max_bytes)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }

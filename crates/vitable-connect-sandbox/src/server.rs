@@ -40,12 +40,14 @@ impl std::fmt::Display for ConnectionDropped {
 
 impl std::error::Error for ConnectionDropped {}
 
-/// Accepts connections until `shutdown` turns true (or its sender is dropped), then lets open
-/// connections finish their current request (up to [`GRACE`]) and closes them.
+/// Accepts connections (at most `max_connections` served at once) until `shutdown` turns true
+/// (or its sender is dropped), then lets open connections finish their current request (up to
+/// [`GRACE`]) and closes them.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     header_read_timeout: Duration,
+    max_connections: usize,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut http = http1::Builder::new();
@@ -56,7 +58,8 @@ pub(crate) async fn serve(
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => match accepted {
+            // At the cap, new connections wait in the listen queue until one of these ends.
+            accepted = listener.accept(), if connections.len() < max_connections => match accepted {
                 Ok((stream, _)) => {
                     connections.spawn(serve_connection(stream, http.clone(), router.clone(), shutdown.clone()));
                 }

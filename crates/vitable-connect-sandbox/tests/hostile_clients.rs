@@ -179,6 +179,34 @@ async fn three_hundred_half_open_connections_are_all_closed() {
     assert_eq!(closed.len(), 301);
 }
 
+/// Connections past `max_connections` wait in the listen queue, unserved, until one closes.
+#[tokio::test]
+async fn connections_past_the_cap_wait_until_one_closes() {
+    let sandbox = start(SandboxOptions::new().max_connections(2).header_read_timeout(GUARD * 3)).await;
+    let request = b"GET /v1/employers HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer k\r\nConnection: close\r\n\r\n";
+    // Two connections that are served: each gets an answer, and then stays open, idle.
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut stream = connect(&sandbox).await;
+        stream
+            .write_all(b"GET /v1/employers HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer k\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = vec![0; 64 * 1024];
+        let n = tokio::time::timeout(GUARD, stream.read(&mut buf)).await.expect("answered").unwrap();
+        assert_eq!(Raw::parse(&buf[..n], "a served connection").status, 200);
+        held.push(stream);
+    }
+    let mut waiting = connect(&sandbox).await;
+    waiting.write_all(request).await.unwrap();
+    let mut buf = [0; 1024];
+    let early = tokio::time::timeout(Duration::from_millis(300), waiting.read(&mut buf)).await;
+    assert!(early.is_err(), "a third connection is not served while two are open: {early:?}");
+    drop(held.pop());
+    let sent = read_until_closed(&mut waiting, "the third connection").await;
+    assert_eq!(Raw::parse(&sent, "the third connection").status, 200);
+}
+
 /// A chunked body of `len` bytes, without the last (empty) chunk: everything it sends is read
 /// by the server before it answers, so the answer is never lost to a reset connection.
 fn chunked(head: &str, len: usize) -> Vec<u8> {

@@ -2,17 +2,30 @@
 //! never an SSN, even one sent as an ID in the path.
 
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+
+/// The sandbox process this test started: stopped when the test ends, even by a failure.
+struct Started(Child);
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
 
 #[tokio::test]
 async fn the_request_log_never_shows_an_ssn() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vitable-connect-sandbox"))
-        .args(["--port", "0", "--log"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the sandbox binary starts");
+    let mut started = Started(
+        Command::new(env!("CARGO_BIN_EXE_vitable-connect-sandbox"))
+            .args(["--port", "0", "--log"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the sandbox binary starts"),
+    );
+    let child = &mut started.0;
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut base = String::new();
     stdout.read_line(&mut base).expect("the base URL");
@@ -29,8 +42,7 @@ async fn the_request_log_never_shows_an_ssn() {
         let res = client.get(format!("{base}{path}")).bearer_auth("k").send().await.expect("answered");
         assert_eq!(res.status(), 404, "{path}");
     }
-    // The log line is written once the response is; give the last one a moment, then stop.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Each log line is written before its response is sent; stop the process to close stderr.
     child.kill().expect("stopped");
     child.wait().expect("exited");
     let mut log = String::new();
