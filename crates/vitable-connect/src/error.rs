@@ -7,14 +7,48 @@
 //! does not match the API's types ([`Error::Decode`]), and configuration problems
 //! ([`Error::Config`]). No message ever contains the API key, and SSN-shaped numbers in
 //! server text are masked.
+//!
+//! What a server sends is kept bounded: see [`Error`].
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
 use crate::redact::mask_ssns;
+
+/// Longest `detail` kept, in characters (before the cut marker).
+pub(crate) const MAX_DETAIL_CHARS: usize = 2048;
+/// Longest `code` kept, in characters.
+pub(crate) const MAX_CODE_CHARS: usize = 256;
+/// Most fields of `errors` kept; the rest are counted in `ApiError::omitted_field_errors`.
+pub(crate) const MAX_FIELD_ERRORS: usize = 20;
+/// Longest field name (a key of `errors`) kept, in characters.
+pub(crate) const MAX_FIELD_NAME_CHARS: usize = 128;
+/// Most messages kept per field; more are replaced by one `… and N more messages`.
+pub(crate) const MAX_MESSAGES_PER_FIELD: usize = 3;
+/// Longest field message kept, in characters.
+pub(crate) const MAX_FIELD_MESSAGE_CHARS: usize = 256;
+/// Longest `x-request-id` kept, in characters.
+pub(crate) const MAX_REQUEST_ID_CHARS: usize = 128;
+/// Longest decode message kept, in characters.
+pub(crate) const MAX_DECODE_MESSAGE_CHARS: usize = 1024;
+/// Longest JSON path of a decode error kept, in characters.
+pub(crate) const MAX_DECODE_PATH_CHARS: usize = 256;
+/// Longest response header value an [`ApiError`] keeps, in bytes.
+pub(crate) const MAX_HEADER_VALUE_BYTES: usize = 512;
+
+/// Response headers whose values are credentials: always marked sensitive in an
+/// [`ApiError`], so that its `Debug` does not show them.
+const CREDENTIAL_HEADERS: [&str; 6] = [
+    "authorization",
+    "cookie",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "set-cookie",
+    "www-authenticate",
+];
 
 pub use vitable_connect_api::ids::{IdError, IdProblem};
 
@@ -22,6 +56,23 @@ pub use vitable_connect_api::ids::{IdError, IdProblem};
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Anything that can go wrong when calling the Vitable Connect API.
+///
+/// What a server sends is kept bounded, so that a hostile or broken server cannot make an
+/// error huge: the `detail` keeps at most 2,048 characters, a `code` 256, a request id 128, a
+/// decode message 1,024 and its JSON path 256; at most 20 field errors are kept, each name
+/// cut to 128 characters, with at most 3 messages of 256 characters each; a header value keeps
+/// at most 512 bytes. A cut text ends with `…` and how much was left out, e.g.
+/// `… (49,997,952 more characters)` or `… and 199,980 more fields`. SSNs are masked before
+/// anything is cut, so no part of one is left at a cut. The `Display` of an API or decode
+/// error is one line of at most about 24,000 characters (most of it field errors), whatever
+/// the server sent.
+///
+/// Nor can a server make an error show a secret: the API key, wherever the server echoed it
+/// (message, code, field names and messages, body, request id, decode message), is replaced
+/// by `<redacted>`, also when a cut left only its start; response headers holding the key or
+/// an SSN, and credential headers (`set-cookie`, `www-authenticate`, ...), are marked
+/// sensitive, so that `Debug` shows them as `Sensitive`. An [`IdError`] never shows the
+/// rejected value.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -179,6 +230,10 @@ impl ApiErrorKind {
 ///
 /// `Display` is one line: status, operation, the server's message and the request id, e.g.
 /// `404 Not Found from enrollments.reissue: No enrollment matches enrl_8fK2x9 (request id req_123)`.
+///
+/// Everything taken from the response is bounded (see [`Error`]), SSN-shaped
+/// numbers in it are masked, and the API key is replaced by `<redacted>` wherever the server
+/// echoed it.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ApiError {
@@ -188,17 +243,26 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The class of error.
     pub kind: ApiErrorKind,
-    /// The server's human-readable message (`detail`), when the body was JSON with one.
+    /// The server's human-readable message (`detail`, else `message` or `error`), when the body
+    /// was JSON with one: at most 2,048 characters, then `… (N more characters)`.
     pub detail: Option<String>,
-    /// The server's machine-readable `code`, when present.
+    /// The server's machine-readable `code`, when present: at most 256 characters.
     pub code: Option<String>,
-    /// Per-field validation messages (`errors`), when present.
+    /// Per-field validation messages (`errors`), when present: at most 20 fields, each name at
+    /// most 128 characters, each with at most 3 messages of at most 256 characters (then one
+    /// `… and N more messages`).
     pub field_errors: BTreeMap<String, Vec<String>>,
+    /// How many fields of `errors` were left out of `field_errors` (beyond the first 20).
+    pub omitted_field_errors: usize,
     /// The start of the body (at most 512 characters), when it was not the expected JSON.
     pub body_snippet: Option<String>,
-    /// The `x-request-id` response header, when present.
+    /// The `x-request-id` response header, when present: at most 128 characters.
     pub request_id: Option<String>,
-    /// All response headers.
+    /// The response headers. A value longer than 512 bytes is cut (ending in
+    /// `... (N more bytes)`). Values that are credentials (`set-cookie`, `www-authenticate`,
+    /// `authorization`, ...) or that hold the API key or an SSN are marked
+    /// [sensitive](http::HeaderValue::is_sensitive), so that `Debug` does not show them; a
+    /// header whose name holds the API key or an SSN is left out.
     pub headers: HeaderMap,
 }
 
@@ -222,25 +286,22 @@ impl ApiError {
             detail: None,
             code: None,
             field_errors: BTreeMap::new(),
+            omitted_field_errors: 0,
             body_snippet: None,
             request_id: request_id(&headers),
-            headers,
+            headers: guarded_headers(headers),
         };
         let parsed = serde_json::from_slice::<serde_json::Value>(body).ok();
         let object = parsed.as_ref().and_then(serde_json::Value::as_object);
         if let Some(object) = object {
             let text =
-                |key: &str| object.get(key).and_then(|v| v.as_str()).map(|s| mask_ssns(s).into_owned());
-            error.detail = text("detail").or_else(|| text("message")).or_else(|| text("error"));
-            error.code = text("code");
+                |key: &str, max: usize| object.get(key).and_then(|v| v.as_str()).map(|s| bounded(s, max));
+            error.detail = text("detail", MAX_DETAIL_CHARS)
+                .or_else(|| text("message", MAX_DETAIL_CHARS))
+                .or_else(|| text("error", MAX_DETAIL_CHARS));
+            error.code = text("code", MAX_CODE_CHARS);
             if let Some(fields) = object.get("errors").and_then(|v| v.as_object()) {
-                for (field, messages) in fields {
-                    let messages = match messages {
-                        serde_json::Value::Array(items) => items.iter().map(value_text).collect(),
-                        other => vec![value_text(other)],
-                    };
-                    error.field_errors.insert(field.clone(), messages);
-                }
+                (error.field_errors, error.omitted_field_errors) = field_errors(fields);
             }
         }
         if error.detail.is_none() && error.field_errors.is_empty() {
@@ -258,12 +319,157 @@ impl ApiError {
     }
 }
 
+/// The fields of `errors`, bounded (see [`MAX_FIELD_ERRORS`] and the constants after it),
+/// and how many fields were left out. Field names are masked and cut like any text; two names
+/// that become the same keep their messages together.
+fn field_errors(
+    fields: &serde_json::Map<String, serde_json::Value>,
+) -> (BTreeMap<String, Vec<String>>, usize) {
+    // Per field: the messages kept and how many more there were.
+    let mut kept: BTreeMap<String, (Vec<String>, usize)> = BTreeMap::new();
+    let mut omitted = 0;
+    for (name, messages) in fields {
+        let name = bounded(name, MAX_FIELD_NAME_CHARS);
+        if kept.len() == MAX_FIELD_ERRORS && !kept.contains_key(&name) {
+            omitted += 1;
+            continue;
+        }
+        let (list, more) = kept.entry(name).or_default();
+        let messages = match messages {
+            serde_json::Value::Array(items) => items.as_slice(),
+            other => std::slice::from_ref(other),
+        };
+        for message in messages {
+            if list.len() < MAX_MESSAGES_PER_FIELD {
+                list.push(value_text(message));
+            } else {
+                *more += 1;
+            }
+        }
+    }
+    let fields = kept
+        .into_iter()
+        .map(|(name, (mut list, more))| {
+            if more > 0 {
+                list.push(format!("… and {} more message{}", thousands(more), plural(more)));
+            }
+            (name, list)
+        })
+        .collect();
+    (fields, omitted)
+}
+
+/// A field message as text (a string as it is, anything else as JSON), masked and cut.
 fn value_text(value: &serde_json::Value) -> String {
-    let text = match value {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+    match value {
+        serde_json::Value::String(s) => bounded(s, MAX_FIELD_MESSAGE_CHARS),
+        other => bounded(&other.to_string(), MAX_FIELD_MESSAGE_CHARS),
+    }
+}
+
+/// `text` with its SSNs masked, then cut after `max` characters (at a character boundary),
+/// ending with `… (N more characters)`. Masking comes first, so that no part of an SSN is
+/// left at the cut.
+pub(crate) fn bounded(text: &str, max: usize) -> String {
+    let masked = mask_ssns(text);
+    match masked.char_indices().nth(max) {
+        None => masked.into_owned(),
+        Some((cut, _)) => {
+            let more = masked[cut..].chars().count();
+            format!("{}{CUT_MARK} ({} more character{})", &masked[..cut], thousands(more), plural(more))
+        }
+    }
+}
+
+/// What ends the kept part of a cut text.
+const CUT_MARK: &str = "…";
+
+/// What ends the kept part of a cut header value (ASCII, as a header value wants).
+const HEADER_CUT_MARK: &str = "...";
+
+/// The part of `text` kept before a cut, when it was cut by [`bounded`], [`snippet`] or
+/// [`guarded_headers`] (as far as the text shows: a server can end a text with the same
+/// marker, which only makes this answer more often).
+pub(crate) fn kept_before_cut(text: &str) -> Option<&str> {
+    let counted = |marker: &str, unit: &str| {
+        let rest = text.strip_suffix(')')?;
+        let at = rest.rfind(marker)?;
+        let count = rest[at + marker.len()..].strip_prefix(" (")?.strip_suffix(unit)?;
+        let count = count.strip_suffix(' ').unwrap_or(count);
+        count.bytes().all(|b| b.is_ascii_digit() || b == b',').then_some(&text[..at])
     };
-    mask_ssns(&text).into_owned()
+    counted(CUT_MARK, "more characters")
+        .or_else(|| counted(CUT_MARK, "more character"))
+        .or_else(|| counted(HEADER_CUT_MARK, "more bytes"))
+        .or_else(|| counted(HEADER_CUT_MARK, "more byte"))
+        .or_else(|| text.strip_suffix(CUT_MARK))
+}
+
+/// `n` with a comma between thousands, e.g. `49,997,952`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The response headers as an [`ApiError`] keeps them: credentials and values holding an SSN
+/// marked sensitive, a header whose name holds an SSN left out, values longer than
+/// [`MAX_HEADER_VALUE_BYTES`] cut (after the check for SSNs, so a cut one is still marked).
+fn guarded_headers(headers: HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::with_capacity(headers.len());
+    let mut current: Option<HeaderName> = None;
+    for (name, mut value) in headers {
+        if let Some(name) = name {
+            current = Some(name);
+        }
+        let Some(name) = &current else { continue };
+        if mask_ssns(name.as_str()) != name.as_str() {
+            continue;
+        }
+        if CREDENTIAL_HEADERS.contains(&name.as_str()) || shows_ssn(value.as_bytes()) {
+            value.set_sensitive(true);
+        }
+        if value.len() > MAX_HEADER_VALUE_BYTES {
+            value = cut_header_value(&value);
+        }
+        out.append(name.clone(), value);
+    }
+    out
+}
+
+/// Whether `bytes`, read as text, hold an SSN.
+fn shows_ssn(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    mask_ssns(&text) != text
+}
+
+/// A header value cut to [`MAX_HEADER_VALUE_BYTES`] (not inside a UTF-8 character), ending
+/// with `... (N more bytes)`, sensitive if `value` was.
+fn cut_header_value(value: &HeaderValue) -> HeaderValue {
+    let bytes = value.as_bytes();
+    let mut cut = MAX_HEADER_VALUE_BYTES;
+    while cut > 0 && bytes[cut] & 0xC0 == 0x80 {
+        cut -= 1;
+    }
+    let more = bytes.len() - cut;
+    let mut kept = bytes[..cut].to_vec();
+    kept.extend_from_slice(
+        format!("{HEADER_CUT_MARK} ({} more byte{})", thousands(more), plural(more)).as_bytes(),
+    );
+    let mut cut =
+        HeaderValue::from_bytes(&kept).expect("part of a header value and ASCII are a header value");
+    cut.set_sensitive(value.is_sensitive());
+    cut
 }
 
 /// The first [`SNIPPET_CHARS`] characters of a body, lossily decoded, with SSNs masked.
@@ -277,29 +483,34 @@ pub(crate) fn snippet(body: &[u8]) -> Option<String> {
     let masked = mask_ssns(trimmed);
     let mut out: String = masked.chars().take(SNIPPET_CHARS).collect();
     if masked.chars().count() > SNIPPET_CHARS {
-        out.push('…');
+        out.push_str(CUT_MARK);
     }
     Some(out)
 }
 
-/// The `x-request-id` header, if present and readable.
+/// The `x-request-id` header, if present and readable: SSNs masked, at most
+/// [`MAX_REQUEST_ID_CHARS`] characters.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(|id| bounded(id, MAX_REQUEST_ID_CHARS))
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} from {}: {}", self.status, self.operation, one_line(self.message()))?;
-        if !self.field_errors.is_empty() {
-            let fields: Vec<String> = self
+        if !self.field_errors.is_empty() || self.omitted_field_errors > 0 {
+            let mut fields: Vec<String> = self
                 .field_errors
                 .iter()
                 .map(|(field, messages)| format!("{field}: {}", messages.join("; ")))
                 .collect();
+            if self.omitted_field_errors > 0 {
+                let more = self.omitted_field_errors;
+                fields.push(format!("… and {} more field{}", thousands(more), plural(more)));
+            }
             write!(f, " [{}]", one_line(&fields.join(", ")))?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", one_line(id))?;
         }
         Ok(())
     }
@@ -307,9 +518,13 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// Characters that end a line somewhere: CR, LF, vertical tab, form feed, NEL and the Unicode
+/// line and paragraph separators.
+const LINE_BREAKS: [char; 7] = ['\r', '\n', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
+
 /// `text` with line breaks turned into spaces, so that a `Display` stays one line.
 fn one_line(text: &str) -> String {
-    text.replace(['\r', '\n'], " ")
+    text.replace(LINE_BREAKS, " ")
 }
 
 /// A success response whose body does not match the API's types.
@@ -325,13 +540,13 @@ pub struct DecodeError {
     /// The HTTP status of the response.
     pub status: StatusCode,
     /// JSON path of the value that failed, e.g. `enrolled_dependents[0].relationship`
-    /// (`.` for the whole document).
+    /// (`.` for the whole document): at most 256 characters.
     pub path: String,
-    /// What the decoder said.
+    /// What the decoder said: at most 1,024 characters, then `… (N more characters)`.
     pub message: String,
     /// The start of the body (at most 512 characters).
     pub body_snippet: Option<String>,
-    /// The `x-request-id` response header, when present.
+    /// The `x-request-id` response header, when present: at most 128 characters.
     pub request_id: Option<String>,
 }
 
@@ -353,8 +568,8 @@ impl DecodeError {
         DecodeError {
             operation,
             status,
-            path,
-            message: mask_ssns(&message).into_owned(),
+            path: bounded(&path, MAX_DECODE_PATH_CHARS),
+            message: bounded(&message, MAX_DECODE_MESSAGE_CHARS),
             body_snippet: snippet(body),
             request_id: request_id(headers),
         }
@@ -367,11 +582,11 @@ impl fmt::Display for DecodeError {
             f,
             "cannot decode the response of {} at `{}`: {}",
             self.operation,
-            self.path,
+            one_line(&self.path),
             one_line(&self.message)
         )?;
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", one_line(id))?;
         }
         if let Some(body) = &self.body_snippet {
             write!(f, "; body starts: {}", one_line(body))?;
@@ -396,7 +611,68 @@ impl From<DecodeError> for Error {
 
 #[cfg(test)]
 mod tests {
-    use super::{SNIPPET_CHARS, snippet};
+    use http::{HeaderMap, HeaderValue};
+
+    use super::{
+        MAX_HEADER_VALUE_BYTES, SNIPPET_CHARS, bounded, guarded_headers, kept_before_cut, snippet, thousands,
+    };
+
+    #[test]
+    fn counts_have_commas_between_thousands() {
+        let shown: Vec<String> =
+            [0, 7, 999, 1000, 12_345, 999_999, 1_000_000, 49_997_952].map(thousands).into();
+        assert_eq!(shown, ["0", "7", "999", "1,000", "12,345", "999,999", "1,000,000", "49,997,952"]);
+    }
+
+    #[test]
+    fn bounded_text_is_whole_up_to_the_limit_and_cut_after_it() {
+        assert_eq!(bounded("abc", 3), "abc");
+        assert_eq!(bounded("abcd", 3), "abc… (1 more character)");
+        assert_eq!(bounded(&"é".repeat(1005), 5), "ééééé… (1,000 more characters)");
+        // Masked first: the cut falls inside the mask, not inside the SSN.
+        assert_eq!(bounded("ssn 123-45-6789", 8), "ssn ***-… (7 more characters)");
+    }
+
+    #[test]
+    fn the_kept_part_of_a_cut_text_is_found() {
+        assert_eq!(kept_before_cut("abc… (1 more character)"), Some("abc"));
+        assert_eq!(kept_before_cut("a…b… (1,234 more characters)"), Some("a…b"));
+        assert_eq!(kept_before_cut("abc... (12 more bytes)"), Some("abc"));
+        assert_eq!(kept_before_cut("snippet…"), Some("snippet"));
+        for whole in ["abc", "abc (3 more characters)", "abc… (many more characters)", ""] {
+            assert_eq!(kept_before_cut(whole), None, "{whole:?}");
+        }
+    }
+
+    #[test]
+    fn long_header_values_are_cut_and_credentials_and_ssns_marked_sensitive() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-long", HeaderValue::from_str(&"v".repeat(MAX_HEADER_VALUE_BYTES + 10)).unwrap());
+        headers.insert("x-exact", HeaderValue::from_str(&"v".repeat(MAX_HEADER_VALUE_BYTES)).unwrap());
+        let mut utf8 = "v".repeat(MAX_HEADER_VALUE_BYTES - 1).into_bytes();
+        utf8.extend_from_slice("éé".as_bytes());
+        headers.insert("x-utf8", HeaderValue::from_bytes(&utf8).unwrap());
+        let ssn_at_end = format!("{}123-45-6789", "v".repeat(MAX_HEADER_VALUE_BYTES));
+        headers.insert("x-ssn", HeaderValue::from_str(&ssn_at_end).unwrap());
+        headers.append("set-cookie", HeaderValue::from_static("a=1"));
+        headers.append("set-cookie", HeaderValue::from_static("b=2"));
+        headers.insert("x-123456789", HeaderValue::from_static("dropped"));
+
+        let guarded = guarded_headers(headers);
+
+        assert_eq!(
+            guarded["x-long"],
+            format!("{}... (10 more bytes)", "v".repeat(MAX_HEADER_VALUE_BYTES)).as_str()
+        );
+        assert_eq!(guarded["x-exact"].len(), MAX_HEADER_VALUE_BYTES);
+        let cut = guarded["x-utf8"].as_bytes();
+        assert!(cut.starts_with(&utf8[..MAX_HEADER_VALUE_BYTES - 1]) && cut.ends_with(b"... (4 more bytes)"));
+        assert!(guarded["x-ssn"].is_sensitive(), "an SSN beyond the cut still marks the value");
+        assert!(guarded.get_all("set-cookie").iter().all(|v| v.is_sensitive()));
+        assert_eq!(guarded.get_all("set-cookie").iter().count(), 2);
+        assert!(!guarded["x-long"].is_sensitive());
+        assert!(!guarded.contains_key("x-123456789"));
+    }
 
     #[test]
     fn a_body_of_exactly_the_limit_is_whole_and_unmarked() {
