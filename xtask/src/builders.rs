@@ -479,7 +479,7 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     .unwrap();
     writeln!(out, "    #[allow(clippy::too_many_arguments)]").unwrap();
     writeln!(out, "    pub(crate) fn new(client: Client, {}) -> Self {{", args.join(", ")).unwrap();
-    writeln!(out, "        Self {{ client, options: RequestOptions::default(),").unwrap();
+    writeln!(out, "        Self {{ client, options: RequestOptions::new(Self::OPERATION),").unwrap();
     emit_field_inits(api, out, &fields, false);
     writeln!(out, "        }}").unwrap();
     writeln!(out, "    }}").unwrap();
@@ -566,13 +566,25 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
             "    /// when the previous one is used up and stopping after a short page. An error ends the"
         )
         .unwrap();
-        writeln!(out, "    /// stream as its last item. Every other parameter applies to every page.")
-            .unwrap();
+        writeln!(
+            out,
+            "    /// stream as its last item, and so does a page longer than the limit (a fault of the"
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page."
+        )
+        .unwrap();
         deprecated_attr(out, deprecation);
         writeln!(out, "    pub fn stream(self) -> crate::pagination::ItemStream<{item}> {{").unwrap();
         writeln!(out, "        let limit = self.limit.unwrap_or({default_limit});").unwrap();
         writeln!(out, "        let first = self.page.unwrap_or(1);").unwrap();
-        writeln!(out, "        crate::pagination::paginate(first, limit, move |page| {{").unwrap();
+        writeln!(
+            out,
+            "        crate::pagination::paginate(Self::OPERATION.name, first, limit, move |page| {{"
+        )
+        .unwrap();
         writeln!(out, "            #[allow(deprecated)]").unwrap();
         writeln!(out, "            self.clone().page(page).limit(limit).send()").unwrap();
         writeln!(out, "        }})").unwrap();

@@ -16,8 +16,13 @@ pub const BASE_URL_ENV: &str = "VITABLE_CONNECT_BASE_URL";
 /// The `User-Agent` every request carries.
 pub const USER_AGENT_VALUE: &str = concat!("vitable-connect-rust/", env!("CARGO_PKG_VERSION"));
 
-/// Default time allowed for a whole request (per attempt).
+/// Default time allowed for each attempt of a request, from sending it to the last byte of
+/// the response.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default largest response body read, in bytes (a larger one is
+/// [`Error::ResponseTooLarge`]): far above any answer of the API, a list page of 100 items
+/// included.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 16 * 1024 * 1024;
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default number of retries after a failed attempt.
@@ -55,9 +60,9 @@ pub(crate) struct Config {
     /// Headers added to every request (`User-Agent` and the user's defaults).
     pub(crate) default_headers: HeaderMap,
     pub(crate) timeout: Duration,
-    /// Whether `http` was built here with `timeout` already set (not a user's client), so a
-    /// request without its own timeout needs no per-request one.
-    pub(crate) http_has_timeout: bool,
+    /// The time allowed for a whole call, attempts and waits included, if limited.
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) max_response_size: u64,
     pub(crate) max_retries: u32,
 }
 
@@ -138,6 +143,16 @@ impl Client {
     pub fn max_retries(&self) -> u32 {
         self.config.max_retries
     }
+
+    /// The time allowed for a whole call, if limited, unless a request overrides it.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.config.deadline
+    }
+
+    /// The largest response body read, in bytes.
+    pub fn max_response_size(&self) -> u64 {
+        self.config.max_response_size
+    }
 }
 
 impl fmt::Debug for Client {
@@ -146,7 +161,9 @@ impl fmt::Debug for Client {
             .field("base_url", &self.config.base_url)
             .field("api_key", &"<redacted>")
             .field("timeout", &self.config.timeout)
+            .field("deadline", &self.config.deadline)
             .field("max_retries", &self.config.max_retries)
+            .field("max_response_size", &self.config.max_response_size)
             .finish_non_exhaustive()
     }
 }
@@ -173,7 +190,9 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    deadline: Option<Duration>,
     max_retries: Option<u32>,
+    max_response_size: Option<u64>,
     default_headers: Vec<(String, String)>,
     http_client: Option<reqwest::Client>,
 }
@@ -183,10 +202,12 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("environment", &self.environment)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(without_credentials))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
             .field("max_retries", &self.max_retries)
+            .field("max_response_size", &self.max_response_size)
             .field("default_headers", &self.default_headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
             .field("custom_http_client", &self.http_client.is_some())
             .finish()
@@ -212,8 +233,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for each attempt of a request, from sending to the last byte of the
-    /// response (default 60 s).
+    /// Time allowed for each attempt of a request, from sending it to the last byte of the
+    /// response (default 60 s). Must be longer than zero.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -226,9 +247,32 @@ impl ClientBuilder {
         self
     }
 
+    /// Time allowed for a whole call: every attempt and every wait between attempts (none by
+    /// default). No attempt runs and no wait lasts past it; a wait that would end after it is
+    /// not begun, and the call returns the last attempt's error. When it runs out during an
+    /// attempt, the call fails with [`Error::Timeout`] whose `deadline` is `true`.
+    ///
+    /// Without a deadline, a call can take up to `(max_retries + 1) × timeout` plus the
+    /// waits between attempts, each at most 60 s when the server asks with `Retry-After`
+    /// (8 s otherwise): with the defaults, 3 × 60 s + 2 × 60 s = 5 minutes at worst.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
     /// How many times a failed request is retried (default 2; 0 disables retries).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
+        self
+    }
+
+    /// The largest response body read, in bytes (default [`DEFAULT_MAX_RESPONSE_SIZE`]). A
+    /// success response with a larger body fails with [`Error::ResponseTooLarge`] as soon as
+    /// its announced length or the bytes read so far pass the limit, so a call never holds
+    /// more than about this much. The body of an error response is read only as far as its
+    /// message needs.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = Some(bytes);
         self
     }
 
@@ -239,7 +283,10 @@ impl ClientBuilder {
     }
 
     /// Uses your own `reqwest::Client` (proxies, TLS roots, pools...). The API key,
-    /// `User-Agent`, default headers and request timeout are still added to every request.
+    /// `User-Agent`, default headers, timeout and deadline still apply to every request.
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: the API never redirects,
+    /// and a response reached through a redirect is refused ([`Error::Redirect`]) after the
+    /// fact, when your client may already have re-sent the request elsewhere.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -250,18 +297,17 @@ impl ClientBuilder {
         let key = self.api_key.filter(|k| !k.trim().is_empty()).ok_or_else(|| {
             Error::Config(format!("an API key is required (set {API_KEY_ENV} or call api_key)"))
         })?;
+        if !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::Config(
+                "the API key may only hold visible ASCII characters (no spaces or line breaks)".into(),
+            ));
+        }
         let mut authorization = HeaderValue::from_str(&format!("Bearer {key}"))
             .map_err(|_| Error::Config("the API key contains characters not allowed in a header".into()))?;
         authorization.set_sensitive(true);
 
         let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_owned());
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("the base URL `{base_url}` is not a valid URL: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-            return Err(Error::Config(format!(
-                "the base URL `{base_url}` must be an http(s) URL with a host"
-            )));
-        }
+        let parsed = parse_base_url(&base_url)?;
         let base_url = base_url.trim_end_matches('/').to_owned();
 
         let mut default_headers = HeaderMap::new();
@@ -275,16 +321,33 @@ impl ClientBuilder {
             if header == AUTHORIZATION {
                 return Err(Error::Config("set the API key with api_key, not as a default header".into()));
             }
+            if crate::request::RESERVED_HEADERS.contains(&header) {
+                return Err(Error::Config(format!(
+                    "`{header}` is set by the client and cannot be a default header"
+                )));
+            }
             default_headers.append(header, value);
         }
 
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let http_has_timeout = self.http_client.is_none();
+        let positive = |name: &str, value: Option<Duration>| match value {
+            Some(d) if d.is_zero() => Err(Error::Config(format!("the {name} must be longer than zero"))),
+            _ => Ok(value),
+        };
+        let timeout = positive("timeout", self.timeout)?.unwrap_or(DEFAULT_TIMEOUT);
+        let connect_timeout =
+            positive("connect timeout", self.connect_timeout)?.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let deadline = positive("deadline", self.deadline)?;
+        let max_response_size = match self.max_response_size {
+            Some(0) => return Err(Error::Config("the maximum response size must be above zero".into())),
+            size => size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
+        };
         let http = match self.http_client {
             Some(client) => client,
+            // The transport bounds each attempt itself (the timeout covers the whole body);
+            // the API never redirects, so a redirect is an error, not followed.
             None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .timeout(timeout)
+                .connect_timeout(connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
@@ -296,10 +359,48 @@ impl ClientBuilder {
                 authorization,
                 default_headers,
                 timeout,
-                http_has_timeout,
+                deadline,
+                max_response_size,
                 max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
             }),
         })
+    }
+}
+
+/// Parses and checks a base URL: an http(s) URL with a host, and nothing that would change
+/// where requests go (credentials, a query, a fragment, or the API's own version segment,
+/// which every operation's path already starts with).
+fn parse_base_url(base_url: &str) -> Result<reqwest::Url> {
+    let shown = without_credentials(base_url);
+    let bad = |problem: &str| Error::Config(format!("the base URL `{shown}` {problem}"));
+    let parsed = reqwest::Url::parse(base_url).map_err(|e| bad(&format!("is not a valid URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(bad("must be an http(s) URL with a host"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad("may not hold credentials (`user:password@`); the API key is sent by the client"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(bad("may not have a query (`?`) or a fragment (`#`)"));
+    }
+    let last = parsed.path_segments().and_then(|mut segments| segments.rfind(|s| !s.is_empty()));
+    if let Some(last) = last
+        && crate::operations::ALL.iter().any(|op| op.path.split('/').nth(1) == Some(last))
+    {
+        return Err(bad(&format!(
+            "ends with `/{last}`, which every operation's path already starts with; leave it out"
+        )));
+    }
+    Ok(parsed)
+}
+
+/// `url` with any `user:password@` replaced, for messages and `Debug`.
+fn without_credentials(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..].find(['/', '?', '#']).map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}<redacted>@{}", &url[..start], &url[start + at + 1..]),
+        None => url.to_owned(),
     }
 }
 

@@ -85,29 +85,94 @@ pub enum Error {
     InvalidId(#[from] IdError),
 
     /// The API answered with an error status (4xx or 5xx, or another non-success status).
-    #[error(transparent)]
+    #[error("{}{}", .0, write_note(.0.write.as_ref()))]
     Api(Box<ApiError>),
 
-    /// No complete answer arrived within the configured timeout (after any retries).
-    #[error("{operation} timed out{}", after.map(|d| format!(" after {d:?}")).unwrap_or_default())]
+    /// No complete answer arrived in time: within the timeout of an attempt (after any
+    /// retries), or before the deadline of the whole call.
+    #[error(
+        "{operation} timed out{}{}{}",
+        after.map(|d| format!(" after {d:?}")).unwrap_or_default(),
+        if *deadline { " (the deadline of the call)" } else { "" },
+        write_note(write.as_ref())
+    )]
+    #[non_exhaustive]
     Timeout {
         /// The operation, e.g. `enrollments.reissue`.
         operation: &'static str,
-        /// The timeout in force, when known.
+        /// The timeout or deadline in force, when known.
         after: Option<Duration>,
+        /// Whether the deadline of the whole call ran out, rather than one attempt's timeout.
+        deadline: bool,
+        /// For a write: its idempotency key and whether it may have been applied.
+        write: Option<WriteAttempt>,
+        /// The underlying error, when the HTTP client raised it.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+
+    /// The request could not be delivered or the connection broke before a full answer.
+    #[error("{operation} failed to reach the API: {}{}", error_chain(source), write_note(write.as_ref()))]
+    #[non_exhaustive]
+    Connection {
+        /// The operation, e.g. `enrollments.reissue`.
+        operation: &'static str,
+        /// For a write: its idempotency key and whether it may have been applied.
+        write: Option<WriteAttempt>,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
     },
 
-    /// The request could not be delivered or the connection broke before a full answer.
-    #[error("{operation} failed to reach the API: {}", error_chain(source))]
-    Connection {
+    /// The server answered with a redirect. The API never redirects, so it is not followed:
+    /// following it could send a write to another host, or turn it into a read.
+    #[error(
+        "{operation} was answered with a redirect ({status}) to {}; redirects are not followed",
+        location.as_deref().map_or_else(|| "no location".to_owned(), |l| format!("`{l}`"))
+    )]
+    #[non_exhaustive]
+    Redirect {
         /// The operation, e.g. `enrollments.reissue`.
         operation: &'static str,
-        /// The underlying error.
-        #[source]
-        source: reqwest::Error,
+        /// The redirect's status (or, when a caller's own HTTP client followed redirects, the
+        /// status of the response it ended at).
+        status: StatusCode,
+        /// Where the server pointed (its `Location`, or the URL a caller's HTTP client ended
+        /// at), masked like every text from the server.
+        location: Option<String>,
+        /// For a write: its idempotency key and whether it may have been applied.
+        write: Option<WriteAttempt>,
+    },
+
+    /// The response's body was larger than the client's maximum response size
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)); the
+    /// rest of it was not read.
+    #[error("the response of {operation} ({status}) is larger than the limit of {limit} bytes{}", write_note(write.as_ref()))]
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// The operation, e.g. `employers.list`.
+        operation: &'static str,
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The limit in force, in bytes.
+        limit: u64,
+        /// For a write: its idempotency key and whether it may have been applied.
+        write: Option<WriteAttempt>,
+    },
+
+    /// A page of a [stream](crate::pagination) held more items than the `limit` it was asked
+    /// for: a fault of the server, so the stream ends here instead of trusting the page.
+    #[error("page {page} of {operation} held {items} items, more than the limit of {limit} it was asked for")]
+    #[non_exhaustive]
+    PageTooLong {
+        /// The list operation, e.g. `employers.list`.
+        operation: &'static str,
+        /// The page number.
+        page: u64,
+        /// The `limit` sent.
+        limit: u64,
+        /// How many items the page held.
+        items: usize,
     },
 
     /// A success response whose body does not match the API's types.
@@ -146,14 +211,81 @@ impl Error {
         }
     }
 
-    /// `true` for a timeout, a connection failure, 408, 409, 429 and 5xx: the kinds of
-    /// failure the client retries automatically.
+    /// Whether sending the same request again may succeed: a timeout, a connection failure,
+    /// 408, 429 and 5xx, unless the server said otherwise with `x-should-retry`. These are the
+    /// failures the client retries by itself. A conflict (409) is not: it does not go away
+    /// by itself, unless the server sends `x-should-retry: true`.
+    ///
+    /// To send a write again, send a clone of its builder, or a new one with the same
+    /// [`idempotency_key`](Self::idempotency_key): the API then applies it at most once.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::Connection { .. } => true,
-            Error::Api(e) => crate::retry::status_is_retryable(e.status),
+            Error::Api(e) => crate::retry::response_is_retryable(e.status, &e.headers),
             _ => false,
         }
+    }
+
+    /// The `Idempotency-Key` that every attempt of a failed write carried (`None` for a read,
+    /// or when nothing was sent). Send the write again with this key, and the API applies it
+    /// at most once, however many of the attempts reached it.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.write().map(|w| w.idempotency_key.as_str())
+    }
+
+    /// `true` when a write failed but may have been applied: an attempt reached the server
+    /// and its answer was lost (a timeout, a broken connection) or was a server error (5xx).
+    /// Do not treat such a write as not done: send it again with the same
+    /// [`idempotency_key`](Self::idempotency_key) (a clone of the builder does), and the API
+    /// either applies it or returns the first result.
+    pub fn outcome_unknown(&self) -> bool {
+        self.write().is_some_and(|w| w.outcome_unknown)
+    }
+
+    fn write(&self) -> Option<&WriteAttempt> {
+        match self {
+            Error::Api(e) => e.write.as_ref(),
+            Error::Timeout { write, .. }
+            | Error::Connection { write, .. }
+            | Error::Redirect { write, .. }
+            | Error::ResponseTooLarge { write, .. } => write.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Attaches what is known of the write to an error of its call.
+    pub(crate) fn with_write(mut self, attempt: Option<WriteAttempt>) -> Self {
+        match &mut self {
+            Error::Api(e) => e.write = attempt,
+            Error::Timeout { write, .. }
+            | Error::Connection { write, .. }
+            | Error::Redirect { write, .. }
+            | Error::ResponseTooLarge { write, .. } => *write = attempt,
+            _ => {}
+        }
+        self
+    }
+}
+
+/// What is known of a write (`POST`, `PUT`, `PATCH`, `DELETE`) that failed; see
+/// [`Error::idempotency_key`] and [`Error::outcome_unknown`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WriteAttempt {
+    /// The `Idempotency-Key` every attempt carried.
+    pub idempotency_key: String,
+    /// Whether an attempt may have been applied although no success arrived.
+    pub outcome_unknown: bool,
+}
+
+/// The end of an error's `Display` for a write that may have been applied.
+fn write_note(write: Option<&WriteAttempt>) -> String {
+    match write {
+        Some(w) if w.outcome_unknown => format!(
+            "; the write may have been applied: send it again with idempotency key `{}`",
+            w.idempotency_key
+        ),
+        _ => String::new(),
     }
 }
 
@@ -264,6 +396,9 @@ pub struct ApiError {
     /// [sensitive](http::HeaderValue::is_sensitive), so that `Debug` does not show them; a
     /// header whose name holds the API key or an SSN is left out.
     pub headers: HeaderMap,
+    /// For a write: its idempotency key and whether it may have been applied (see
+    /// [`Error::outcome_unknown`]).
+    pub write: Option<WriteAttempt>,
 }
 
 /// How much of an unexpected body an error keeps.
@@ -290,6 +425,7 @@ impl ApiError {
             body_snippet: None,
             request_id: request_id(&headers),
             headers: guarded_headers(headers),
+            write: None,
         };
         let parsed = serde_json::from_slice::<serde_json::Value>(body).ok();
         let object = parsed.as_ref().and_then(serde_json::Value::as_object);
@@ -486,6 +622,12 @@ pub(crate) fn snippet(body: &[u8]) -> Option<String> {
         out.push_str(CUT_MARK);
     }
     Some(out)
+}
+
+/// Text from outside (a URL, an HTTP client's message) as an error may show it: SSNs masked,
+/// one line, at most [`SNIPPET_CHARS`] characters.
+pub(crate) fn shown_text(text: &str) -> String {
+    one_line(&snippet(text.as_bytes()).unwrap_or_default())
 }
 
 /// The `x-request-id` header, if present and readable: SSNs masked, at most

@@ -38,7 +38,7 @@ impl BenefitEligibilityPolicyRetrieveBuilder {
     ) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             policy_id: policy_id.clone(),
         }
     }
@@ -88,7 +88,7 @@ impl BenefitProductsListBuilder {
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             active_in: None,
             category: None,
             limit: None,
@@ -163,11 +163,13 @@ impl BenefitProductsListBuilder {
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item. Every other parameter applies to every page.
+    /// stream as its last item, and so does a page longer than the limit (a fault of the
+    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::BenefitProduct> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
         crate::pagination::paginate(
+            Self::OPERATION.name,
             first,
             limit,
             move |page| {
@@ -214,7 +216,7 @@ impl BenefitProductsPlanYearsCreateBuilder {
     ) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             benefit_product_id: benefit_product_id.clone(),
             employer_id: employer_id.clone(),
             coverage_start: coverage_start,
@@ -298,7 +300,7 @@ impl BenefitProductsPlanYearsListBuilder {
     ) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             benefit_product_id: benefit_product_id.clone(),
             employer_id: None,
             limit: None,
@@ -366,11 +368,13 @@ impl BenefitProductsPlanYearsListBuilder {
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item. Every other parameter applies to every page.
+    /// stream as its last item, and so does a page longer than the limit (a fault of the
+    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::PlanYear> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
         crate::pagination::paginate(
+            Self::OPERATION.name,
             first,
             limit,
             move |page| {
@@ -400,7 +404,7 @@ impl DependentsRetrieveBuilder {
     pub(crate) fn new(client: Client, dependent_id: &crate::ids::DependentId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             dependent_id: dependent_id.clone(),
         }
     }
@@ -449,7 +453,7 @@ impl DependentsUpdateBuilder {
     pub(crate) fn new(client: Client, dependent_id: &crate::ids::DependentId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             dependent_id: dependent_id.clone(),
             active: None,
             gender: Update::Keep,
@@ -533,7 +537,7 @@ impl EmployeesEnrollmentsListBuilder {
     pub(crate) fn new(client: Client, employee_id: &crate::ids::EmployeeId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             employee_id: employee_id.clone(),
             coverage_effective_start_year: None,
             limit: None,
@@ -610,11 +614,13 @@ impl EmployeesEnrollmentsListBuilder {
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item. Every other parameter applies to every page.
+    /// stream as its last item, and so does a page longer than the limit (a fault of the
+    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Enrollment> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
         crate::pagination::paginate(
+            Self::OPERATION.name,
             first,
             limit,
             move |page| {
@@ -649,7 +655,7 @@ impl EmployeesEnrollmentsSubmitElectionsBuilder {
     ) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             employee_id: employee_id.clone(),
             elections: elections.into_iter().collect(),
         }
@@ -709,7 +715,7 @@ impl EmployeesRetrieveBuilder {
     pub(crate) fn new(client: Client, employee_id: &crate::ids::EmployeeId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             employee_id: employee_id.clone(),
         }
     }
@@ -755,7 +761,7 @@ impl EmployeesTerminateBuilder {
     pub(crate) fn new(client: Client, employee_id: &crate::ids::EmployeeId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             employee_id: employee_id.clone(),
         }
     }
@@ -805,7 +811,7 @@ impl EmployeesUpdateBuilder {
     pub(crate) fn new(client: Client, employee_id: &crate::ids::EmployeeId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             employee_id: employee_id.clone(),
             email: Update::Keep,
             phone: Update::Keep,
@@ -964,7 +970,7 @@ impl EmployersCreateBuilder {
     ) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             name: name.into(),
             legal_name: legal_name.into(),
             ein: ein.into(),
@@ -1033,7 +1039,7 @@ impl EmployersCreateEligibilityPolicyBuilder {
     ) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             employer_id: employer_id.clone(),
             policy_to_replace_id: None,
             name: name.into(),
@@ -1143,7 +1149,7 @@ impl EmployersEmployeesCreateBuilder {
     ) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             employer_id: employer_id.clone(),
             first_name: first_name.into(),
             last_name: last_name.into(),
@@ -1260,7 +1266,7 @@ impl EmployersEmployeesListBuilder {
     pub(crate) fn new(client: Client, employer_id: &crate::ids::EmployerId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             employer_id: employer_id.clone(),
             active_in: None,
             employee_class: None,
@@ -1328,11 +1334,13 @@ impl EmployersEmployeesListBuilder {
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item. Every other parameter applies to every page.
+    /// stream as its last item, and so does a page longer than the limit (a fault of the
+    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Employee> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
         crate::pagination::paginate(
+            Self::OPERATION.name,
             first,
             limit,
             move |page| {
@@ -1365,7 +1373,7 @@ impl EmployersListBuilder {
     pub(crate) fn new(client: Client) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             active_in: None,
             limit: None,
             name: None,
@@ -1431,11 +1439,13 @@ impl EmployersListBuilder {
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item. Every other parameter applies to every page.
+    /// stream as its last item, and so does a page longer than the limit (a fault of the
+    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Employer> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
         crate::pagination::paginate(
+            Self::OPERATION.name,
             first,
             limit,
             move |page| {
@@ -1465,7 +1475,7 @@ impl EmployersRetrieveBuilder {
     pub(crate) fn new(client: Client, employer_id: &crate::ids::EmployerId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             employer_id: employer_id.clone(),
         }
     }
@@ -1515,7 +1525,7 @@ impl EmployersUpdateBuilder {
     pub(crate) fn new(client: Client, employer_id: &crate::ids::EmployerId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             employer_id: employer_id.clone(),
             name: None,
             legal_name: None,
@@ -1613,7 +1623,7 @@ impl EnrollmentsListPlansBuilder {
     pub(crate) fn new(client: Client, enrollment_id: &crate::ids::EnrollmentId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             enrollment_id: enrollment_id.clone(),
         }
     }
@@ -1665,7 +1675,7 @@ impl EnrollmentsReissueBuilder {
     ) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             enrollment_id: enrollment_id.clone(),
             qle_id: qle_id.clone(),
             reason: None,
@@ -1729,7 +1739,7 @@ impl EnrollmentsRetrieveBuilder {
     pub(crate) fn new(client: Client, enrollment_id: &crate::ids::EnrollmentId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             enrollment_id: enrollment_id.clone(),
         }
     }
@@ -1791,7 +1801,7 @@ impl MembersDependentsCreateBuilder {
     ) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             member_id: member_id.clone(),
             first_name: first_name.into(),
             last_name: last_name.into(),
@@ -1883,7 +1893,7 @@ impl MembersDependentsListBuilder {
     pub(crate) fn new(client: Client, member_id: &crate::ids::MemberId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             member_id: member_id.clone(),
             active_in: None,
             limit: None,
@@ -1951,11 +1961,13 @@ impl MembersDependentsListBuilder {
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item. Every other parameter applies to every page.
+    /// stream as its last item, and so does a page longer than the limit (a fault of the
+    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Dependent> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
         crate::pagination::paginate(
+            Self::OPERATION.name,
             first,
             limit,
             move |page| {
@@ -1989,7 +2001,7 @@ impl MembersQualifyingLifeEventsListBuilder {
     pub(crate) fn new(client: Client, member_id: &crate::ids::MemberId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             member_id: member_id.clone(),
             event_type: None,
             limit: None,
@@ -2057,13 +2069,15 @@ impl MembersQualifyingLifeEventsListBuilder {
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item. Every other parameter applies to every page.
+    /// stream as its last item, and so does a page longer than the limit (a fault of the
+    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
     pub fn stream(
         self,
     ) -> crate::pagination::ItemStream<crate::types::QualifyingLifeEvent> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
         crate::pagination::paginate(
+            Self::OPERATION.name,
             first,
             limit,
             move |page| {
@@ -2101,7 +2115,7 @@ impl MembersQualifyingLifeEventsRecordBuilder {
     ) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             member_id: member_id.clone(),
             event_type: event_type,
             event_date: event_date,
@@ -2167,7 +2181,7 @@ impl PlanYearsRetrieveBuilder {
     pub(crate) fn new(client: Client, plan_year_id: &crate::ids::PlanYearId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             plan_year_id: plan_year_id.clone(),
         }
     }
@@ -2217,7 +2231,7 @@ impl PlanYearsUpdateBuilder {
     pub(crate) fn new(client: Client, plan_year_id: &crate::ids::PlanYearId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             plan_year_id: plan_year_id.clone(),
             open_enrollment_start: None,
             open_enrollment_end: None,
@@ -2314,7 +2328,7 @@ impl QualifyingLifeEventsRetrieveBuilder {
     pub(crate) fn new(client: Client, qle_id: &crate::ids::QleId) -> Self {
         Self {
             client,
-            options: RequestOptions::default(),
+            options: RequestOptions::new(Self::OPERATION),
             qle_id: qle_id.clone(),
         }
     }

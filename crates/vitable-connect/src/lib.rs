@@ -93,10 +93,12 @@ pub mod ids {
 }
 
 pub use client::{
-    API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT, Environment, USER_AGENT_VALUE,
+    API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Environment, USER_AGENT_VALUE,
 };
-pub use error::{ApiError, ApiErrorKind, DecodeError, Error, IdError, IdProblem, InvalidInput, Result};
+pub use error::{
+    ApiError, ApiErrorKind, DecodeError, Error, IdError, IdProblem, InvalidInput, Result, WriteAttempt,
+};
 pub use ids::*;
 pub use input::{AddressInput, ContributionClassInput, Election, RuleInput};
 pub use request::ApiResponse;

@@ -11,13 +11,20 @@ use std::future::Future;
 
 use futures::stream::{self, BoxStream, StreamExt};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A stream of the items of every page, one page fetched at a time.
 pub type ItemStream<T> = BoxStream<'static, Result<T>>;
 
 /// Streams items from `fetch(page)` starting at `first_page`, each page holding up to `limit`.
-pub(crate) fn paginate<T, F, Fut>(first_page: u64, limit: u64, fetch: F) -> ItemStream<T>
+/// A page holding more than `limit` items is a fault of the server: the stream ends with
+/// [`Error::PageTooLong`] instead of trusting it.
+pub(crate) fn paginate<T, F, Fut>(
+    operation: &'static str,
+    first_page: u64,
+    limit: u64,
+    fetch: F,
+) -> ItemStream<T>
 where
     T: Send + 'static,
     F: FnMut(u64) -> Fut + Send + 'static,
@@ -34,6 +41,10 @@ where
             buffer = VecDeque::new();
             match fetch(page).await {
                 Err(error) => return Some((Err(error), (fetch, None, buffer))),
+                Ok(items) if items.len() as u64 > limit => {
+                    let error = Error::PageTooLong { operation, page, limit, items: items.len() };
+                    return Some((Err(error), (fetch, None, buffer)));
+                }
                 Ok(items) => {
                     let last = (items.len() as u64) < limit;
                     next_page = if last { None } else { page.checked_add(1) };

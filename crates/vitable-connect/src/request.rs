@@ -22,6 +22,7 @@ pub(crate) struct RequestOptions(pub(crate) Option<Box<Options>>);
 #[derive(Clone, Default)]
 pub(crate) struct Options {
     pub(crate) timeout: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) headers: HeaderMap,
     pub(crate) idempotency_key: Option<HeaderValue>,
@@ -34,6 +35,7 @@ impl fmt::Debug for RequestOptions {
         let options = self.0.as_deref();
         f.debug_struct("RequestOptions")
             .field("timeout", &options.and_then(|o| o.timeout))
+            .field("deadline", &options.and_then(|o| o.deadline))
             .field("max_retries", &options.and_then(|o| o.max_retries))
             .field("headers", &options.map(|o| o.headers.keys().collect::<Vec<_>>()).unwrap_or_default())
             .field("idempotency_key", &options.and_then(|o| o.idempotency_key.as_ref()))
@@ -42,6 +44,19 @@ impl fmt::Debug for RequestOptions {
 }
 
 impl RequestOptions {
+    /// The options a builder of `operation` starts with: none for a read; for a write, a fresh
+    /// idempotency key, so that the builder and its clones are one logical write (see
+    /// [`Error::outcome_unknown`](crate::Error::outcome_unknown)).
+    pub(crate) fn new(operation: &'static Operation) -> Self {
+        if operation.method == "GET" {
+            return Self::default();
+        }
+        Self(Some(Box::new(Options {
+            idempotency_key: Some(crate::transport::new_key()),
+            ..Options::default()
+        })))
+    }
+
     /// The settings, to change one.
     pub(crate) fn set(&mut self) -> &mut Options {
         self.0.get_or_insert_with(Box::default)
@@ -49,21 +64,43 @@ impl RequestOptions {
 
     pub(crate) fn header(&mut self, operation: &'static Operation, name: &str, value: &str) {
         match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-            (Ok(name), Ok(value)) => {
-                self.set().headers.append(name, value);
+            (Ok(header), _) if RESERVED_HEADERS.contains(&header) => self.reject(
+                operation,
+                "header",
+                format!("`{header}` is set by the client and cannot be given per request"),
+            ),
+            (Ok(header), _) if header.as_str() == crate::transport::IDEMPOTENCY_KEY => {
+                self.idempotency_key(operation, value)
+            }
+            (Ok(header), Ok(value)) => {
+                self.set().headers.append(header, value);
             }
             _ => self.reject(operation, "header", format!("`{name}` is not a valid header name and value")),
         }
     }
 
     pub(crate) fn idempotency_key(&mut self, operation: &'static Operation, key: &str) {
+        let visible = |b: &u8| (0x21..=0x7e).contains(b);
         match HeaderValue::from_str(key) {
-            Ok(value) if !key.is_empty() && key.len() <= 255 => self.set().idempotency_key = Some(value),
+            Ok(value) if !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| visible(&b)) => {
+                self.set().idempotency_key = Some(value)
+            }
             _ => self.reject(
                 operation,
                 "idempotency_key",
-                "must be 1 to 255 visible ASCII characters".to_owned(),
+                "must be 1 to 255 visible ASCII characters (no spaces)".to_owned(),
             ),
+        }
+    }
+
+    pub(crate) fn timeout(&mut self, operation: &'static Operation, field: &'static str, value: Duration) {
+        if value.is_zero() {
+            return self.reject(operation, field, "must be longer than zero".to_owned());
+        }
+        let options = self.set();
+        match field {
+            "deadline" => options.deadline = Some(value),
+            _ => options.timeout = Some(value),
         }
     }
 
@@ -76,14 +113,34 @@ impl RequestOptions {
     }
 }
 
+/// Headers the client sets itself, which a request may not replace: the credentials, and
+/// what framing and routing depend on.
+pub(crate) const RESERVED_HEADERS: [HeaderName; 7] = [
+    http::header::AUTHORIZATION,
+    http::header::HOST,
+    http::header::CONTENT_LENGTH,
+    http::header::TRANSFER_ENCODING,
+    http::header::CONNECTION,
+    http::header::TE,
+    http::header::UPGRADE,
+];
+
 /// Adds the per-request setters every operation builder has: `timeout`, `max_retries`,
 /// `header` and `idempotency_key`.
 macro_rules! request_options {
     ($builder:ty) => {
         impl $builder {
-            /// Overrides the client's timeout for each attempt of this request.
+            /// Overrides the client's timeout for each attempt of this request (it covers
+            /// sending the request and reading the whole response). Zero is refused by `send`.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options.set().timeout = Some(timeout);
+                self.options.timeout(Self::OPERATION, "timeout", timeout);
+                self
+            }
+
+            /// Overrides the client's deadline for the whole call: every attempt and every wait
+            /// between attempts end by then. Zero is refused by `send`.
+            pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+                self.options.timeout(Self::OPERATION, "deadline", deadline);
                 self
             }
 
@@ -93,15 +150,21 @@ macro_rules! request_options {
                 self
             }
 
-            /// Adds a header to this request. An invalid name or value is reported by `send`.
+            /// Adds a header to this request. An invalid name or value, or a header the client
+            /// sets itself (`authorization`, `host`, `content-length`, ...), is reported by
+            /// `send`. An `idempotency-key` header is the same as
+            /// [`idempotency_key`](Self::idempotency_key).
             pub fn header(mut self, name: &str, value: &str) -> Self {
                 self.options.header(Self::OPERATION, name, value);
                 self
             }
 
-            /// Sets the `Idempotency-Key` of this request (by default writes get a fresh
-            /// random key, the same on every retry). Reuse a key to make a write safe to repeat
-            /// across processes.
+            /// Sets the `Idempotency-Key` of this request: 1 to 255 visible ASCII characters.
+            /// By default a write's builder gets a fresh random key when it is made, which its
+            /// clones share and every retry sends: one builder is one logical write. Set your
+            /// own key (e.g. from an ID of yours) to make a write safe to repeat across
+            /// processes, or the one of [`Error::idempotency_key`](crate::Error::idempotency_key)
+            /// to resend a failed write.
             pub fn idempotency_key(mut self, key: &str) -> Self {
                 self.options.idempotency_key(Self::OPERATION, key);
                 self

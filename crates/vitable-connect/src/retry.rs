@@ -2,7 +2,8 @@
 //!
 //! Rules, in order:
 //! 1. A response header `x-should-retry: true` or `false` decides whether to retry.
-//! 2. Otherwise connection errors, timeouts, 408, 409, 429 and 5xx are retried.
+//! 2. Otherwise connection errors, timeouts, 408, 429 and 5xx are retried. A conflict (409)
+//!    is not: a duplicate, a locked resource or a reused idempotency key stays so.
 //! 3. The wait is `retry-after-ms`, else `Retry-After` (seconds or an HTTP date), when that
 //!    is at most [`MAX_SERVER_DELAY`]; otherwise exponential backoff from
 //!    [`INITIAL_BACKOFF`] doubling up to [`MAX_BACKOFF`], less up to 25% jitter.
@@ -20,7 +21,7 @@ pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(60);
 
 /// Statuses retried when the server does not say otherwise.
 pub(crate) fn status_is_retryable(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 409 | 429 | 500..=599)
+    matches!(status.as_u16(), 408 | 429 | 500..=599)
 }
 
 /// Whether a response with this status and these headers should be retried.
@@ -89,10 +90,10 @@ mod tests {
 
     #[test]
     fn retried_statuses() {
-        for s in [408, 409, 429, 500, 502, 503, 504, 599] {
+        for s in [408, 429, 500, 502, 503, 504, 599] {
             assert!(status_is_retryable(StatusCode::from_u16(s).unwrap()), "{s}");
         }
-        for s in [200, 201, 400, 401, 403, 404, 422] {
+        for s in [200, 201, 400, 401, 403, 404, 409, 422] {
             assert!(!status_is_retryable(StatusCode::from_u16(s).unwrap()), "{s}");
         }
     }

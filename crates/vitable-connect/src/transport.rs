@@ -10,18 +10,21 @@
 
 use std::borrow::Cow;
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use bytes::Bytes;
 
 use futures::future::Either;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
 use http::{HeaderMap, Method};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
 use tracing::Instrument as _;
 use vitable_connect_api as api;
 
 use crate::client::Config;
-use crate::error::{ApiError, DecodeError, Error, InvalidInput, Result};
+use crate::error::{ApiError, DecodeError, Error, InvalidInput, Result, WriteAttempt};
 use crate::operations::Operation;
 use crate::request::{ApiResponse, Options};
 use crate::retry;
@@ -89,80 +92,111 @@ impl<'a> Call<'a> {
         T: DeserializeOwned,
     {
         async move {
-            let max_retries =
-                self.options.as_ref().and_then(|o| o.max_retries).unwrap_or(self.config.max_retries);
+            let options = self.options.as_deref();
+            let max_retries = options.and_then(|o| o.max_retries).unwrap_or(self.config.max_retries);
+            let deadline = options.and_then(|o| o.deadline).or(self.config.deadline);
+            let until = deadline.and_then(|d| Instant::now().checked_add(d));
+            let write = self.operation.method != "GET";
+            // Whether an attempt of a write may have been applied without a success arriving.
+            let mut unknown = false;
             let mut retry = 0;
             // In a block, so that nothing of the attempts is kept while the body is read.
-            let read = {
-                let result = loop {
-                    let response = self.start(&describe)?;
-                    // Timed only for the debug events.
-                    let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-                    let result = response.await;
-                    let elapsed = started.map(|at| at.elapsed().as_millis() as u64);
-                    let delay = match &result {
-                        Ok(response) => {
-                            let status = response.status();
-                            // The fields are only evaluated when the event is enabled.
-                            tracing::debug!(
-                                attempt = retry + 1,
-                                status = status.as_u16(),
-                                duration_ms = elapsed,
-                                request_id = crate::error::request_id(response.headers()).as_deref(),
-                                "vitable_connect attempt finished"
-                            );
-                            (!status.is_success() && retry::response_is_retryable(status, response.headers()))
-                                .then(|| retry::delay_after_response(response.headers(), retry))
+            let (result, end, sent) = loop {
+                let (sent, request) = self.start(&describe)?;
+                let started = Instant::now();
+                let end = Ending::of(started, self.timeout(), until);
+                let result = match tokio::time::timeout_at(end.at, request).await {
+                    Ok(Ok(response)) => Ok(response),
+                    Ok(Err(error)) => Err(Failure::Http(error)),
+                    Err(_) => Err(Failure::Timeout),
+                };
+                let elapsed = started.elapsed().as_millis() as u64;
+                let delay = match &result {
+                    Ok(response) => {
+                        let status = response.status();
+                        // The fields are only evaluated when the event is enabled.
+                        tracing::debug!(
+                            attempt = retry + 1,
+                            status = status.as_u16(),
+                            duration_ms = elapsed,
+                            request_id = crate::error::request_id(response.headers()).as_deref(),
+                            "vitable_connect attempt finished"
+                        );
+                        if response.url() != &sent || status.is_redirection() {
+                            break (result, end, sent);
                         }
-                        Err(error) => {
-                            tracing::debug!(
-                                attempt = retry + 1,
-                                duration_ms = elapsed,
-                                error = %error,
-                                "vitable_connect attempt failed"
-                            );
-                            retry::error_is_retryable(error).then(|| retry::backoff(retry))
+                        unknown |= write && status.is_server_error();
+                        (!status.is_success() && retry::response_is_retryable(status, response.headers()))
+                            .then(|| retry::delay_after_response(response.headers(), retry))
+                    }
+                    Err(failure) => {
+                        tracing::debug!(
+                            attempt = retry + 1,
+                            duration_ms = elapsed,
+                            error = %failure,
+                            "vitable_connect attempt failed"
+                        );
+                        // Only a connection that was never made certainly carried nothing.
+                        unknown |= write && !matches!(failure, Failure::Http(e) if e.is_connect());
+                        match failure {
+                            Failure::Http(error) => {
+                                retry::error_is_retryable(error).then(|| retry::backoff(retry))
+                            }
+                            Failure::Timeout if end.by_deadline => None,
+                            Failure::Timeout => Some(retry::backoff(retry)),
                         }
-                    };
-                    match delay {
-                        Some(delay) if retry < max_retries => {
-                            tracing::debug!(
-                                retry = retry + 1,
-                                delay_ms = delay.as_millis() as u64,
-                                "vitable_connect retrying"
-                            );
-                            drop(result);
-                            tokio::time::sleep(delay).await;
-                            retry += 1;
-                        }
-                        _ => break result,
                     }
                 };
-                // The span records the outcome once: the final attempt's.
-                if !span.is_disabled() {
-                    span.record("attempts", retry + 1);
-                    if let Ok(response) = &result {
-                        span.record("status", response.status().as_u16());
-                        if let Some(id) = crate::error::request_id(response.headers()) {
-                            span.record("request_id", id.as_str());
-                        }
+                match delay {
+                    // A wait that would end past the deadline is not begun.
+                    Some(delay)
+                        if retry < max_retries && until.is_none_or(|u| Instant::now() + delay < u) =>
+                    {
+                        tracing::debug!(
+                            retry = retry + 1,
+                            delay_ms = delay.as_millis() as u64,
+                            "vitable_connect retrying"
+                        );
+                        drop(result);
+                        tokio::time::sleep(delay).await;
+                        retry += 1;
                     }
-                }
-                match result {
-                    Ok(response) => self.read(response),
-                    Err(error) => return Err(self.transport_error(error)),
+                    _ => break (result, end, sent),
                 }
             };
-            read.await.map_err(|error| crate::redact::hide_api_key(error, self.config.api_key()))
+            // The span records the outcome once: the final attempt's.
+            if !span.is_disabled() {
+                span.record("attempts", retry + 1);
+                if let Ok(response) = &result {
+                    span.record("status", response.status().as_u16());
+                    if let Some(id) = crate::error::request_id(response.headers()) {
+                        span.record("request_id", id.as_str());
+                    }
+                }
+            }
+            let outcome = match result {
+                Ok(response) => self.read(response, end, &sent).await,
+                Err(failure) => Err(self.failure(failure, end)),
+            };
+            outcome.map_err(|error| {
+                // A failed write says which key it carried, and whether it may have been applied.
+                let key =
+                    write.then(|| self.options.as_ref()?.idempotency_key.as_ref()?.to_str().ok()).flatten();
+                let attempt = key.map(|key| WriteAttempt {
+                    idempotency_key: key.to_owned(),
+                    outcome_unknown: unknown || error_is_unknown(&error),
+                });
+                crate::redact::hide_api_key(error.with_write(attempt), self.config.api_key())
+            })
         }
     }
 
-    /// Builds the request of an attempt from `describe` and starts executing it. (Not
-    /// `async`: what it builds is not kept in the call's future.)
+    /// Builds the request of an attempt from `describe` and starts executing it; also returns
+    /// the URL it is sent to. (Not `async`: what it builds is not kept in the call's future.)
     fn start<'s, F>(
         &mut self,
         describe: &F,
-    ) -> Result<impl Future<Output = reqwest::Result<reqwest::Response>> + use<'s, F>>
+    ) -> Result<(reqwest::Url, impl Future<Output = reqwest::Result<reqwest::Response>> + use<'s, F>)>
     where
         'a: 's,
         F: Fn(&mut RequestParts<'s>),
@@ -175,10 +209,10 @@ impl<'a> Call<'a> {
         describe(&mut parts);
         let mut request = parts.finish(method).map_err(|problem| self.invalid(problem))?;
         self.prepare(&mut request);
-        Ok(config.http.execute(request))
+        Ok((request.url().clone(), config.http.execute(request)))
     }
 
-    /// Adds the client's and the request's headers, the idempotency key and the timeout.
+    /// Adds the client's and the request's headers and the idempotency key.
     fn prepare(&mut self, request: &mut reqwest::Request) {
         let write = request.method() != Method::GET;
         let config = self.config;
@@ -189,33 +223,49 @@ impl<'a> Call<'a> {
             overlay(headers, &options.headers);
         }
         if write && !headers.contains_key(IDEMPOTENCY_KEY) {
+            // Builders of writes are made with a key (see `RequestOptions::new`); this one is for
+            // a call made without a builder.
             let key =
-                self.options.get_or_insert_with(Box::default).idempotency_key.get_or_insert_with(|| {
-                    HeaderValue::from_str(&format!("vitable-rs-{}", uuid::Uuid::new_v4()))
-                        .expect("a UUID is a valid header value")
-                });
+                self.options.get_or_insert_with(Box::default).idempotency_key.get_or_insert_with(new_key);
             headers.insert(const { HeaderName::from_static(IDEMPOTENCY_KEY) }, key.clone());
-        }
-        // The client's own timeout already applies unless the request overrides it or the
-        // reqwest client is the user's.
-        match self.options.as_ref().and_then(|o| o.timeout) {
-            Some(timeout) => *request.timeout_mut() = Some(timeout),
-            None if !config.http_has_timeout => *request.timeout_mut() = Some(config.timeout),
-            None => {}
         }
     }
 
-    /// Reads the final response: a success decodes into `T`; any other status is an error,
-    /// with the server's message.
-    fn read<T: DeserializeOwned>(
-        &self,
+    /// Reads the final response, until `end`: a success decodes into `T`; any other status is
+    /// an error, with the server's message.
+    fn read<'r, T: DeserializeOwned>(
+        &'r self,
         mut response: reqwest::Response,
-    ) -> impl Future<Output = Result<ApiResponse<T>>> + use<'_, 'a, T> {
+        end: Ending,
+        sent: &'r reqwest::Url,
+    ) -> impl Future<Output = Result<ApiResponse<T>>> + use<'r, 'a, T> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         async move {
             let op = self.operation.name;
-            let body = response.bytes().await.map_err(|e| self.transport_error(e))?;
+            if status.is_redirection() || response.url() != sent {
+                let location = if status.is_redirection() {
+                    headers.get(LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned())
+                } else {
+                    // The caller's own HTTP client followed a redirect.
+                    Some(response.url().to_string())
+                };
+                let location = location.map(|l| crate::error::shown_text(&l));
+                return Err(Error::Redirect { operation: op, status, location, write: None });
+            }
+            // An error needs no more of its body than its message.
+            let (limit, cut) = match status.is_success() {
+                true => (self.config.max_response_size, false),
+                false => (ERROR_BODY_LIMIT.min(self.config.max_response_size), true),
+            };
+            let body = match tokio::time::timeout_at(end.at, read_body(response, limit, cut)).await {
+                Err(_) => return Err(self.failure(Failure::Timeout, end)),
+                Ok(Err(BodyError::Http(e))) => return Err(self.failure(Failure::Http(e), end)),
+                Ok(Err(BodyError::TooLarge)) => {
+                    return Err(Error::ResponseTooLarge { operation: op, status, limit, write: None });
+                }
+                Ok(Ok(body)) => body,
+            };
             if !status.is_success() {
                 return Err(ApiError::from_parts(op, status, headers, &body).into());
             }
@@ -231,7 +281,6 @@ impl<'a> Call<'a> {
             }
         }
     }
-
     /// A request that cannot be built from what the builder gave.
     fn invalid(&self, problem: String) -> Error {
         InvalidInput { operation: self.operation.name, field: "request".to_owned(), problem }.into()
@@ -242,15 +291,145 @@ impl<'a> Call<'a> {
         self.options.as_ref().and_then(|o| o.timeout).unwrap_or(self.config.timeout)
     }
 
-    fn transport_error(&self, error: reqwest::Error) -> Error {
+    /// The error of an attempt that got no (complete) answer.
+    fn failure(&self, failure: Failure, end: Ending) -> Error {
         let operation = self.operation.name;
-        if error.is_timeout() {
-            Error::Timeout { operation, after: Some(self.timeout()), source: error }
-        } else {
-            Error::Connection { operation, source: error }
+        match failure {
+            Failure::Timeout => Error::Timeout {
+                operation,
+                after: Some(end.after),
+                deadline: end.by_deadline,
+                write: None,
+                source: None,
+            },
+            Failure::Http(error) if error.is_timeout() => Error::Timeout {
+                operation,
+                after: Some(self.timeout()),
+                deadline: false,
+                write: None,
+                source: Some(error),
+            },
+            // The request could not be made from what was given: nothing was sent.
+            Failure::Http(error) if error.is_builder() => self.invalid(format!(
+                "the request cannot be sent: {}",
+                crate::error::shown_text(&error.without_url().to_string())
+            )),
+            Failure::Http(error) => Error::Connection { operation, write: None, source: error },
         }
     }
 }
+
+/// How an attempt ended without a response.
+enum Failure {
+    /// The HTTP client's error.
+    Http(reqwest::Error),
+    /// The attempt's timeout or the call's deadline passed.
+    Timeout,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Http(error) => error.fmt(f),
+            Failure::Timeout => f.write_str("timed out"),
+        }
+    }
+}
+
+/// When an attempt must be over: its timeout, or the call's deadline if that comes first.
+#[derive(Clone, Copy)]
+struct Ending {
+    at: Instant,
+    /// The time allowed from the start of the attempt (or of the call, for a deadline).
+    after: Duration,
+    by_deadline: bool,
+}
+
+impl Ending {
+    fn of(started: Instant, timeout: Duration, until: Option<Instant>) -> Self {
+        let at = started.checked_add(timeout);
+        match (at, until) {
+            (Some(at), Some(until)) if at < until => Ending { at, after: timeout, by_deadline: false },
+            (_, Some(until)) => {
+                Ending { at: until, after: until.saturating_duration_since(started), by_deadline: true }
+            }
+            (Some(at), None) => Ending { at, after: timeout, by_deadline: false },
+            // A timeout too long to add to the clock: in effect none.
+            (None, None) => Ending { at: far_future(started), after: timeout, by_deadline: false },
+        }
+    }
+}
+
+/// About 30 years from `now`: what tokio itself uses for "never".
+fn far_future(now: Instant) -> Instant {
+    now + Duration::from_secs(86400 * 365 * 30)
+}
+
+/// Whether a failed attempt, ending the call with `error`, may have been applied.
+fn error_is_unknown(error: &Error) -> bool {
+    match error {
+        Error::Timeout { .. } => true,
+        Error::Connection { source, .. } => !source.is_connect(),
+        Error::Api(e) => e.status.is_server_error(),
+        // The server answered a write with a redirect or an oversized body: it did something.
+        Error::Redirect { .. } | Error::ResponseTooLarge { .. } => true,
+        _ => false,
+    }
+}
+
+/// A fresh idempotency key: `vitable-rs-` and a random UUID.
+pub(crate) fn new_key() -> HeaderValue {
+    HeaderValue::from_str(&format!("vitable-rs-{}", uuid::Uuid::new_v4()))
+        .expect("a UUID is a valid header value")
+}
+
+/// How much of an error response's body is read: enough for any message of the API; the
+/// rest is not read.
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+
+/// Why a body was not read whole.
+enum BodyError {
+    Http(reqwest::Error),
+    TooLarge,
+}
+
+/// Reads a body of at most `limit` bytes, refusing a longer one as soon as its length is
+/// announced or its bytes go past the limit (or, with `cut`, keeping only the first `limit`
+/// bytes). Memory held: the body read so far, never more than `limit` plus one chunk.
+async fn read_body(mut response: reqwest::Response, limit: u64, cut: bool) -> Result<Bytes, BodyError> {
+    if !cut && response.content_length().is_some_and(|n| n > limit) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut total: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Http)? {
+        let room = limit - total;
+        if chunk.len() as u64 > room {
+            if !cut {
+                return Err(BodyError::TooLarge);
+            }
+            chunks.push(chunk.slice(..room as usize));
+            total = limit;
+            break;
+        }
+        total += chunk.len() as u64;
+        chunks.push(chunk);
+    }
+    Ok(match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.pop().expect("one chunk"),
+        _ => {
+            let mut body = Vec::with_capacity(total as usize);
+            for chunk in chunks {
+                body.extend_from_slice(&chunk);
+            }
+            body.into()
+        }
+    })
+}
+
+/// The longest URL a request can have (the `http` crate's limit on a URI).
+const MAX_URL_LEN: usize = u16::MAX as usize - 1;
 
 /// Path parameters a request can have.
 const MAX_PATH_PARAMS: usize = 4;
@@ -404,6 +583,13 @@ impl<'s> RequestParts<'s> {
             return Err(problem);
         }
         let url = self.url.expect("a URL when there is no problem");
+        if url.as_str().len() > MAX_URL_LEN {
+            return Err(format!(
+                "the URL would be {} bytes long, more than the {MAX_URL_LEN} an HTTP request can carry \
+                 (shorten the query parameters)",
+                url.as_str().len()
+            ));
+        }
         let mut request = reqwest::Request::new(method, url);
         let headers = request.headers_mut();
         headers.insert(ACCEPT, JSON);

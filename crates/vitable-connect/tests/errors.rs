@@ -57,7 +57,7 @@ async fn each_error_status_maps_to_its_kind_with_the_servers_details() {
         (401, ApiErrorKind::Unauthorized, false),
         (403, ApiErrorKind::Forbidden, false),
         (404, ApiErrorKind::NotFound, false),
-        (409, ApiErrorKind::Conflict, true),
+        (409, ApiErrorKind::Conflict, false),
         (422, ApiErrorKind::Unprocessable, false),
         (429, ApiErrorKind::RateLimited, true),
         (500, ApiErrorKind::Server, true),

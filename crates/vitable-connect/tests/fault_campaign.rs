@@ -1,0 +1,158 @@
+//! The fault campaign: hundreds of concurrent writes against a server that loses responses
+//! after applying them, fails with 500/503, rate-limits with `Retry-After`, and answers after
+//! the client's (tight) timeout. An application following the documented pattern (re-send a
+//! clone of the builder while the error is retryable) must end with exactly one applied write
+//! per logical write: none lost, none duplicated.
+
+mod raw_server;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use raw_server::Act;
+use serde_json::json;
+use vitable_connect::{Client, EnrollmentId, QleId};
+
+/// Logical writes, all sent at once.
+const WRITES: usize = 500;
+/// Per-attempt timeout of the client; the slow answers take twice as long.
+const TIMEOUT: Duration = Duration::from_millis(400);
+
+fn enrollment() -> serde_json::Value {
+    json!({
+        "id": "enrl_8fK2x9",
+        "benefit_product_id": "bprd_M3dK7q",
+        "employee_id": "empl_5Nq1Zt",
+        "plan_year_id": "plyr_2027aa",
+        "status": "pending",
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z"
+    })
+}
+
+/// What the server has done.
+#[derive(Default)]
+struct Ledger {
+    /// Responses of applied writes, by idempotency key (what a replay sends back).
+    by_key: HashMap<String, serde_json::Value>,
+    /// How many times each logical write (its `reason`) was applied.
+    applied: HashMap<String, usize>,
+    /// Attempts answered with each kind of fault.
+    faults: HashMap<&'static str, usize>,
+}
+
+/// A server that applies each keyed write once, with faults before and after applying.
+async fn faulty_server(ledger: Arc<Mutex<Ledger>>) -> raw_server::Server {
+    raw_server::start(move |request, n| {
+        let mut ledger = ledger.lock().unwrap();
+        // A fixed pseudo-random fault per request number: the campaign is reproducible.
+        let roll = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17) % 100;
+        let fault = |ledger: &mut Ledger, name: &'static str| *ledger.faults.entry(name).or_default() += 1;
+        // Faults in front of the application: nothing is applied.
+        match roll {
+            0..10 => {
+                fault(&mut ledger, "500 before applying");
+                return raw_server::json(500, &json!({ "detail": "internal error" }));
+            }
+            10..20 => {
+                fault(&mut ledger, "429 with Retry-After");
+                return raw_server::response(429, &[("retry-after", "1")], b"{\"detail\":\"slow down\"}");
+            }
+            20..27 => {
+                fault(&mut ledger, "503 before applying");
+                return raw_server::json(503, &json!({ "detail": "unavailable" }));
+            }
+            _ => {}
+        }
+        let key = request.header("idempotency-key").unwrap_or_default().to_owned();
+        let reason = serde_json::from_slice::<serde_json::Value>(&request.body)
+            .ok()
+            .and_then(|body| body.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
+            .unwrap_or_default();
+        let response = match ledger.by_key.get(&key) {
+            Some(first) => first.clone(),
+            None => {
+                *ledger.applied.entry(reason).or_default() += 1;
+                let mut body = enrollment();
+                body["id"] = json!(format!("enrl_{n:06}"));
+                if !key.is_empty() {
+                    ledger.by_key.insert(key, body.clone());
+                }
+                body
+            }
+        };
+        // Faults after applying: the client does not learn that the write happened.
+        match roll {
+            27..40 => {
+                fault(&mut ledger, "applied, connection dropped");
+                Act::Drop
+            }
+            40..52 => {
+                fault(&mut ledger, "applied, answered after the timeout");
+                Act::After(TIMEOUT * 2, Box::new(raw_server::json(200, &response)))
+            }
+            52..58 => {
+                fault(&mut ledger, "applied, then 500");
+                raw_server::json(500, &json!({ "detail": "failed after commit" }))
+            }
+            _ => raw_server::json(200, &response),
+        }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn following_the_documented_pattern_applies_every_write_exactly_once() {
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    let server = faulty_server(ledger.clone()).await;
+    let client =
+        Client::builder().api_key("sk_test_campaign").base_url(&server.uri).timeout(TIMEOUT).build().unwrap();
+    let enrollment: EnrollmentId = "enrl_8fK2x9".parse().unwrap();
+    let qle: QleId = "qle_3Jd82k".parse().unwrap();
+
+    let writes = (0..WRITES).map(|i| {
+        let client = client.clone();
+        let (enrollment, qle) = (enrollment.clone(), qle.clone());
+        async move {
+            // The pattern of the README ("Errors"): one builder per logical write; while the
+            // error is retryable, send a clone of it again. A clone carries the builder's
+            // idempotency key, so a write the server already applied is not applied twice.
+            let reissue = client.enrollments().reissue(&enrollment, &qle).reason(format!("write {i}"));
+            let mut resends = 0;
+            loop {
+                match reissue.clone().send().await {
+                    Ok(_) => return Ok(resends),
+                    Err(error) if error.is_retryable() && resends < 30 => {
+                        resends += 1;
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+    });
+    let outcomes = futures::future::join_all(writes).await;
+
+    let ledger = ledger.lock().unwrap();
+    let failed: Vec<String> =
+        outcomes.iter().filter_map(|o| o.as_ref().err()).map(|e| e.to_string()).collect();
+    let resends: usize = outcomes.iter().filter_map(|o| o.as_ref().ok()).sum();
+    let lost = (0..WRITES).filter(|i| !ledger.applied.contains_key(&format!("write {i}"))).count();
+    let duplicated: usize = ledger.applied.values().map(|n| n.saturating_sub(1)).sum();
+    let mut faults: Vec<_> = ledger.faults.iter().collect();
+    faults.sort();
+    println!(
+        "fault campaign: {WRITES} logical writes, {} requests, {resends} resends by the application, \
+         {} failed, {lost} lost, {duplicated} duplicated; faults: {faults:?}",
+        server.requests().len(),
+        failed.len(),
+    );
+    assert!(failed.is_empty(), "writes that never succeeded: {failed:?}");
+    assert_eq!(lost, 0, "writes never applied");
+    assert_eq!(duplicated, 0, "writes applied more than once");
+    assert!(
+        ledger.faults.values().sum::<usize>() >= WRITES,
+        "the campaign injected too few faults to mean anything: {faults:?}"
+    );
+}
