@@ -443,3 +443,115 @@ async fn ids_from_the_server_cannot_change_the_path_they_are_sent_in() {
         assert_eq!(server.requests().len(), 1, "nothing sent for {dots:?}");
     }
 }
+
+// --- Generated answers ----------------------------------------------------------------------
+
+mod generated {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Header names the SDK reads, and one it does not.
+    const NAMES: [&str; 8] = [
+        "retry-after",
+        "retry-after-ms",
+        "x-should-retry",
+        "x-request-id",
+        "location",
+        "content-type",
+        "content-encoding",
+        "x-other",
+    ];
+
+    /// Bytes a server can put in a header value (no CR or LF).
+    fn value() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::collection::vec(prop_oneof![Just(b'\t'), 0x20u8..0x7f, 0x80u8..=0xff], 0..64),
+            any::<f64>().prop_map(|n| n.to_string().into_bytes()),
+            any::<u64>().prop_map(|n| n.to_string().into_bytes()),
+            Just(API_KEY.as_bytes().to_vec()),
+            Just(b"123-45-6789".to_vec()),
+        ]
+    }
+
+    /// A body: random bytes, or JSON shaped like the API's errors and models with random parts.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        let text = "[ -~]{0,40}|123-45-6789|sk_test_hostile_key";
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..512),
+            (text, text, proptest::collection::btree_map(text, proptest::collection::vec(text, 0..3), 0..4))
+                .prop_map(|(detail, code, errors)| {
+                    json!({ "detail": detail, "code": code, "errors": errors }).to_string().into_bytes()
+                }),
+            (text, any::<i64>(), any::<bool>()).prop_map(|(s, n, b)| {
+                json!({ "id": s, "status": s, "name": n, "active": b, "created_at": s })
+                    .to_string()
+                    .into_bytes()
+            }),
+            Just(b"[".repeat(10_000)),
+        ]
+    }
+
+    fn answer(status: u16, headers: &[(usize, Vec<u8>)], body: &[u8], chunked: bool) -> Vec<u8> {
+        let mut out = format!("HTTP/1.1 {status} X\r\nconnection: close\r\n").into_bytes();
+        for (name, value) in headers {
+            out.extend_from_slice(NAMES[*name].as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value);
+            out.extend_from_slice(b"\r\n");
+        }
+        if chunked {
+            out.extend_from_slice(
+                format!("transfer-encoding: chunked\r\n\r\n{:x}\r\n", body.len()).as_bytes(),
+            );
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\r\n0\r\n\r\n");
+        } else {
+            out.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
+            out.extend_from_slice(body);
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// Any status, headers and body, for a read and for a write: no panic, the call ends
+        /// by its deadline, and no error shows the API key or an SSN.
+        #[test]
+        fn any_answer_is_a_result_within_the_deadline(
+            status in 200u16..600,
+            headers in proptest::collection::vec((0..NAMES.len(), value()), 0..6),
+            body in body(),
+            chunked in any::<bool>(),
+            write in any::<bool>(),
+        ) {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap();
+            runtime.block_on(async {
+                let raw = answer(status, &headers, &body, chunked);
+                let server = raw_server::start(move |_, _| Act::Send(raw.clone())).await;
+                let client = Client::builder()
+                    .api_key(API_KEY)
+                    .base_url(&server.uri)
+                    .deadline(Duration::from_secs(120))
+                    .build()
+                    .unwrap();
+                let started = tokio::time::Instant::now();
+                let shown = if write {
+                    let result = client.enrollments().reissue(&enrollment_id(), &qle_id()).send().await;
+                    result.err().map(|e| format!("{e} {e:?}"))
+                } else {
+                    let result = client.employers().list().send().await;
+                    result.err().map(|e| format!("{e} {e:?}"))
+                };
+                prop_assert!(started.elapsed() <= Duration::from_secs(120));
+                if let Some(shown) = shown {
+                    prop_assert!(!shown.contains(API_KEY), "{}", shown);
+                    prop_assert!(!shown.contains("123-45-6789"), "{}", shown);
+                }
+                Ok(())
+            })?;
+        }
+    }
+}
