@@ -97,9 +97,18 @@ pub(crate) fn hide_api_key(mut error: Error, key: &str) -> Error {
             [&mut e.message, &mut e.path].into_iter().for_each(hide);
             e.body_snippet.iter_mut().chain(&mut e.request_id).for_each(hide);
         }
+        Error::Redirect { location, .. } => location.iter_mut().for_each(hide),
         _ => {}
     }
     error
+}
+
+/// `text` with the API key hidden, for text from the server that is logged (a request id).
+pub(crate) fn without_api_key(mut text: String, key: &str) -> String {
+    if key.len() >= 8 {
+        KeyForms::new(key).hide(&mut text);
+    }
+    text
 }
 
 /// The forms in which the key can appear in an error's text: as it is, and as SSN masking

@@ -119,7 +119,7 @@ impl<'a> Call<'a> {
                             attempt = retry + 1,
                             status = status.as_u16(),
                             duration_ms = elapsed,
-                            request_id = crate::error::request_id(response.headers()).as_deref(),
+                            request_id = self.request_id(response.headers()).as_deref(),
                             "vitable_connect attempt finished"
                         );
                         if response.url() != &sent || status.is_redirection() {
@@ -169,7 +169,7 @@ impl<'a> Call<'a> {
                 span.record("attempts", retry + 1);
                 if let Ok(response) = &result {
                     span.record("status", response.status().as_u16());
-                    if let Some(id) = crate::error::request_id(response.headers()) {
+                    if let Some(id) = self.request_id(response.headers()) {
                         span.record("request_id", id.as_str());
                     }
                 }
@@ -284,6 +284,12 @@ impl<'a> Call<'a> {
     /// A request that cannot be built from what the builder gave.
     fn invalid(&self, problem: String) -> Error {
         InvalidInput { operation: self.operation.name, field: "request".to_owned(), problem }.into()
+    }
+
+    /// The `x-request-id` of a response as it may be logged: SSNs masked, bounded, and the
+    /// API key hidden should the server echo it there.
+    fn request_id(&self, headers: &HeaderMap) -> Option<String> {
+        crate::error::request_id(headers).map(|id| crate::redact::without_api_key(id, self.config.api_key()))
     }
 
     /// The timeout of each attempt.

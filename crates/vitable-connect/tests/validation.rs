@@ -685,7 +685,7 @@ fn an_id_of_another_kind_names_both_kinds() {
 
     assert_eq!(
         error.to_string(),
-        "expected an enrollment ID (enrl_…), got `empl_9x`: that is an employee ID"
+        "expected an enrollment ID (enrl_…), got `empl_…` (7 characters): that is an employee ID"
     );
     assert_eq!(error.problem(), IdProblem::OtherKind("employee"));
     assert_eq!((error.expected_kind(), error.expected_prefix()), ("enrollment", "enrl_"));
@@ -703,7 +703,7 @@ fn the_question_mark_turns_an_id_error_into_error_invalid_id() {
     assert_eq!(id_error.problem(), IdProblem::OtherKind("employee"));
     assert_eq!(
         error.to_string(),
-        "expected an enrollment ID (enrl_…), got `empl_9x`: that is an employee ID"
+        "expected an enrollment ID (enrl_…), got `empl_…` (7 characters): that is an employee ID"
     );
     assert_eq!(error.status(), None);
     assert!(!error.is_retryable());
