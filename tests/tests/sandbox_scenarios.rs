@@ -376,3 +376,41 @@ async fn a_rehire_clears_the_termination_date_and_other_fields_are_kept() {
     let cleared = client.employees().update(id).clear_phone().send().await.unwrap();
     assert_eq!(cleared.member.phone, None);
 }
+
+#[tokio::test]
+async fn raw_requests_reach_the_sandbox_with_the_clients_auth_keys_and_errors() {
+    let (sandbox, client) = seeded().await;
+    let employer = demo(&sandbox).employer_id.clone();
+    // An operation the SDK has, sent raw: the same answer as the typed call.
+    let raw: vitable_connect::Employer = client
+        .raw(vitable_connect::Method::GET, "/v1/employers/{employer_id}")
+        .path_param("employer_id", employer.as_str())
+        .send()
+        .await
+        .unwrap();
+    let typed = client.employers().retrieve(&employer).send().await.unwrap();
+    assert_eq!((raw.id, raw.name, raw.updated_at), (typed.id, typed.name, typed.updated_at));
+
+    // A raw write carries an idempotency key: sent twice from one builder, applied once.
+    let update = client
+        .raw(vitable_connect::Method::PUT, "/v1/employers/{employer_id}")
+        .path_param("employer_id", employer.as_str())
+        .json(&serde_json::json!({ "name": "Acme Coffee & Tea" }));
+    let first = update.clone().send_raw().await.unwrap();
+    let again = update.send_raw().await.unwrap();
+    assert_eq!(first.body(), again.body(), "the second send is a replay");
+    assert_eq!(client.employers().retrieve(&employer).send().await.unwrap().name, "Acme Coffee & Tea");
+
+    // An endpoint the sandbox does not have: the SDK's API error, named after the request.
+    let error = client
+        .raw(vitable_connect::Method::GET, "/v1/employers/{employer_id}/documents")
+        .name("employers.documents.list")
+        .path_param("employer_id", employer.as_str())
+        .send_raw()
+        .await
+        .unwrap_err();
+    let api = api_error::<()>(Err(error));
+    assert_eq!(api.status.as_u16(), 404);
+    assert_eq!(api.operation, "employers.documents.list");
+    assert!(api.request_id.is_some(), "{api:?}");
+}

@@ -8,6 +8,8 @@ use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 
 use crate::error::{Error, Result};
+use crate::interceptor::Interceptor;
+use crate::retry::RetryPolicy;
 
 /// Environment variable holding the API key, read by [`Client::from_env`].
 pub const API_KEY_ENV: &str = "VITABLE_CONNECT_API_KEY";
@@ -63,7 +65,9 @@ pub(crate) struct Config {
     /// The time allowed for a whole call, attempts and waits included, if limited.
     pub(crate) deadline: Option<Duration>,
     pub(crate) max_response_size: u64,
-    pub(crate) max_retries: u32,
+    pub(crate) retry: RetryPolicy,
+    /// Called around every attempt, in order.
+    pub(crate) interceptors: Arc<[Arc<dyn Interceptor>]>,
 }
 
 impl Config {
@@ -141,7 +145,12 @@ impl Client {
 
     /// How many times a failed request is retried, unless a request overrides it.
     pub fn max_retries(&self) -> u32 {
-        self.config.max_retries
+        self.config.retry.max_retries()
+    }
+
+    /// How a failed request is retried, unless a request overrides it.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.config.retry
     }
 
     /// The time allowed for a whole call, if limited, unless a request overrides it.
@@ -162,8 +171,9 @@ impl fmt::Debug for Client {
             .field("api_key", &"<redacted>")
             .field("timeout", &self.config.timeout)
             .field("deadline", &self.config.deadline)
-            .field("max_retries", &self.config.max_retries)
+            .field("retry_policy", &self.config.retry)
             .field("max_response_size", &self.config.max_response_size)
+            .field("interceptors", &self.config.interceptors.len())
             .finish_non_exhaustive()
     }
 }
@@ -191,8 +201,9 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     deadline: Option<Duration>,
-    max_retries: Option<u32>,
+    retry: RetryPolicy,
     max_response_size: Option<u64>,
+    interceptors: Vec<Arc<dyn Interceptor>>,
     default_headers: Vec<(String, String)>,
     http_client: Option<reqwest::Client>,
 }
@@ -206,8 +217,9 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("deadline", &self.deadline)
-            .field("max_retries", &self.max_retries)
+            .field("retry_policy", &self.retry)
             .field("max_response_size", &self.max_response_size)
+            .field("interceptors", &self.interceptors.len())
             .field("default_headers", &self.default_headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
             .field("custom_http_client", &self.http_client.is_some())
             .finish()
@@ -260,9 +272,26 @@ impl ClientBuilder {
         self
     }
 
-    /// How many times a failed request is retried (default 2; 0 disables retries).
+    /// How many times a failed request is retried (default 2; 0 disables retries): the
+    /// number of retries of the [retry policy](Self::retry_policy).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = Some(retries);
+        self.retry = self.retry.with_max_retries(retries);
+        self
+    }
+
+    /// How failed requests are retried: how often, and the backoff between attempts when the
+    /// server does not say how long to wait (default [`RetryPolicy::default`]: 2 retries, 0.5 s
+    /// doubling to 8 s, 25% jitter). A request can override it with `.retry_policy(..)` or
+    /// `.max_retries(..)`. `build` refuses a policy that cannot be used.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Adds an [`Interceptor`], called before and after every attempt of every request (see
+    /// [`crate::interceptor`]). Several run in the order they were added.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
         self
     }
 
@@ -337,6 +366,9 @@ impl ClientBuilder {
         let connect_timeout =
             positive("connect timeout", self.connect_timeout)?.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let deadline = positive("deadline", self.deadline)?;
+        if let Some(problem) = self.retry.problem() {
+            return Err(Error::Config(format!("the retry policy cannot be used: {problem}")));
+        }
         let max_response_size = match self.max_response_size {
             Some(0) => return Err(Error::Config("the maximum response size must be above zero".into())),
             size => size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
@@ -361,7 +393,8 @@ impl ClientBuilder {
                 timeout,
                 deadline,
                 max_response_size,
-                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+                retry: self.retry,
+                interceptors: self.interceptors.into(),
             }),
         })
     }

@@ -39,17 +39,6 @@ pub(crate) const MAX_DECODE_PATH_CHARS: usize = 256;
 /// Longest response header value an [`ApiError`] keeps, in bytes.
 pub(crate) const MAX_HEADER_VALUE_BYTES: usize = 512;
 
-/// Response headers whose values are credentials: always marked sensitive in an
-/// [`ApiError`], so that its `Debug` does not show them.
-const CREDENTIAL_HEADERS: [&str; 6] = [
-    "authorization",
-    "cookie",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "set-cookie",
-    "www-authenticate",
-];
-
 pub use vitable_connect_api::ids::{IdError, IdProblem};
 
 /// The result type of the SDK.
@@ -572,7 +561,7 @@ fn guarded_headers(headers: HeaderMap) -> HeaderMap {
         if mask_ssns(name.as_str()) != name.as_str() {
             continue;
         }
-        if CREDENTIAL_HEADERS.contains(&name.as_str()) || shows_ssn(value.as_bytes()) {
+        if crate::redact::is_secret_header(name) || shows_ssn(value.as_bytes()) {
             value.set_sensitive(true);
         }
         if value.len() > MAX_HEADER_VALUE_BYTES {

@@ -78,8 +78,10 @@ mod client;
 pub mod compatibility;
 mod error;
 pub mod input;
+pub mod interceptor;
 pub mod operations;
 pub mod pagination;
+mod raw;
 mod redact;
 mod request;
 pub mod resources;
@@ -99,10 +101,13 @@ pub use client::{
 pub use error::{
     ApiError, ApiErrorKind, DecodeError, Error, IdError, IdProblem, InvalidInput, Result, WriteAttempt,
 };
+pub use http::Method;
 pub use ids::*;
 pub use input::{AddressInput, ContributionClassInput, Election, RuleInput};
+pub use interceptor::Interceptor;
+pub use raw::{RAW_REQUEST, RawRequestBuilder};
 pub use request::ApiResponse;
-pub use retry::{INITIAL_BACKOFF, MAX_BACKOFF, MAX_SERVER_DELAY};
+pub use retry::{INITIAL_BACKOFF, JITTER, MAX_BACKOFF, MAX_SERVER_DELAY, RetryPolicy};
 pub use transport::IDEMPOTENCY_KEY;
 pub use types::*;
 pub use vitable_connect_api::{ParseEnumError, Ssn, SsnError, UnrecognizedValue};

@@ -103,6 +103,22 @@ pub(crate) fn hide_api_key(mut error: Error, key: &str) -> Error {
     error
 }
 
+/// Headers that carry credentials: their values are always marked sensitive, so `Debug`
+/// never shows them.
+const CREDENTIAL_HEADERS: [&str; 6] = [
+    "authorization",
+    "cookie",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "set-cookie",
+    "www-authenticate",
+];
+
+/// Whether header `name` carries credentials (see [`CREDENTIAL_HEADERS`]).
+pub(crate) fn is_secret_header(name: &http::HeaderName) -> bool {
+    CREDENTIAL_HEADERS.contains(&name.as_str())
+}
+
 /// `text` with the API key hidden, for text from the server that is logged (a request id).
 pub(crate) fn without_api_key(mut text: String, key: &str) -> String {
     if key.len() >= 8 {

@@ -5,11 +5,12 @@ use std::fmt;
 use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue};
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, Method, StatusCode};
 
 use crate::client::Client;
 use crate::error::{DecodeError, InvalidInput, Result};
 use crate::operations::Operation;
+use crate::retry::RetryPolicy;
 use crate::transport::Call;
 
 /// Settings of one request that override the client's; none by default. Boxed, and only
@@ -23,6 +24,7 @@ pub(crate) struct RequestOptions(pub(crate) Option<Box<Options>>);
 pub(crate) struct Options {
     pub(crate) timeout: Option<Duration>,
     pub(crate) deadline: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) headers: HeaderMap,
     pub(crate) idempotency_key: Option<HeaderValue>,
@@ -36,6 +38,7 @@ impl fmt::Debug for RequestOptions {
         f.debug_struct("RequestOptions")
             .field("timeout", &options.and_then(|o| o.timeout))
             .field("deadline", &options.and_then(|o| o.deadline))
+            .field("retry_policy", &options.and_then(|o| o.retry))
             .field("max_retries", &options.and_then(|o| o.max_retries))
             .field("headers", &options.map(|o| o.headers.keys().collect::<Vec<_>>()).unwrap_or_default())
             .field("idempotency_key", &options.and_then(|o| o.idempotency_key.as_ref()))
@@ -48,7 +51,12 @@ impl RequestOptions {
     /// idempotency key, so that the builder and its clones are one logical write (see
     /// [`Error::outcome_unknown`](crate::Error::outcome_unknown)).
     pub(crate) fn new(operation: &'static Operation) -> Self {
-        if operation.method == "GET" {
+        Self::for_method(operation.method)
+    }
+
+    /// The options a request with HTTP method `method` starts with (see [`Self::new`]).
+    pub(crate) fn for_method(method: &str) -> Self {
+        if matches!(method, "GET" | "HEAD") {
             return Self::default();
         }
         Self(Some(Box::new(Options {
@@ -62,40 +70,36 @@ impl RequestOptions {
         self.0.get_or_insert_with(Box::default)
     }
 
-    pub(crate) fn header(&mut self, operation: &'static Operation, name: &str, value: &str) {
+    pub(crate) fn header(&mut self, name: &str, value: &str) {
         match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-            (Ok(header), _) if RESERVED_HEADERS.contains(&header) => self.reject(
-                operation,
-                "header",
-                format!("`{header}` is set by the client and cannot be given per request"),
-            ),
+            (Ok(header), _) if RESERVED_HEADERS.contains(&header) => self
+                .reject("header", format!("`{header}` is set by the client and cannot be given per request")),
             (Ok(header), _) if header.as_str() == crate::transport::IDEMPOTENCY_KEY => {
-                self.idempotency_key(operation, value)
+                self.idempotency_key(value)
             }
             (Ok(header), Ok(value)) => {
                 self.set().headers.append(header, value);
             }
-            _ => self.reject(operation, "header", format!("`{name}` is not a valid header name and value")),
+            _ => self.reject("header", format!("`{name}` is not a valid header name and value")),
         }
     }
 
-    pub(crate) fn idempotency_key(&mut self, operation: &'static Operation, key: &str) {
+    pub(crate) fn idempotency_key(&mut self, key: &str) {
         let visible = |b: &u8| (0x21..=0x7e).contains(b);
         match HeaderValue::from_str(key) {
             Ok(value) if !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| visible(&b)) => {
                 self.set().idempotency_key = Some(value)
             }
             _ => self.reject(
-                operation,
                 "idempotency_key",
                 "must be 1 to 255 visible ASCII characters (no spaces)".to_owned(),
             ),
         }
     }
 
-    pub(crate) fn timeout(&mut self, operation: &'static Operation, field: &'static str, value: Duration) {
+    pub(crate) fn timeout(&mut self, field: &'static str, value: Duration) {
         if value.is_zero() {
-            return self.reject(operation, field, "must be longer than zero".to_owned());
+            return self.reject(field, "must be longer than zero".to_owned());
         }
         let options = self.set();
         match field {
@@ -104,12 +108,17 @@ impl RequestOptions {
         }
     }
 
-    fn reject(&mut self, operation: &'static Operation, field: &'static str, problem: String) {
-        self.set().invalid.get_or_insert(InvalidInput {
-            operation: operation.name,
-            field: field.to_owned(),
-            problem,
-        });
+    pub(crate) fn retry_policy(&mut self, policy: RetryPolicy) {
+        match policy.problem() {
+            Some(problem) => self.reject("retry_policy", problem.to_owned()),
+            None => self.set().retry = Some(policy),
+        }
+    }
+
+    /// Records a problem with a setting, reported by `send` (the operation's name is filled in
+    /// by [`Client::call`]).
+    pub(crate) fn reject(&mut self, field: &'static str, problem: String) {
+        self.set().invalid.get_or_insert(InvalidInput { operation: "", field: field.to_owned(), problem });
     }
 }
 
@@ -125,28 +134,37 @@ pub(crate) const RESERVED_HEADERS: [HeaderName; 7] = [
     http::header::UPGRADE,
 ];
 
-/// Adds the per-request setters every operation builder has: `timeout`, `max_retries`,
-/// `header` and `idempotency_key`.
+/// Adds the per-request setters every operation builder has: `timeout`, `deadline`,
+/// `max_retries`, `retry_policy`, `header` and `idempotency_key`.
 macro_rules! request_options {
     ($builder:ty) => {
         impl $builder {
             /// Overrides the client's timeout for each attempt of this request (it covers
             /// sending the request and reading the whole response). Zero is refused by `send`.
             pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options.timeout(Self::OPERATION, "timeout", timeout);
+                self.options.timeout("timeout", timeout);
                 self
             }
 
             /// Overrides the client's deadline for the whole call: every attempt and every wait
             /// between attempts end by then. Zero is refused by `send`.
             pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-                self.options.timeout(Self::OPERATION, "deadline", deadline);
+                self.options.timeout("deadline", deadline);
                 self
             }
 
-            /// Overrides the client's number of retries for this request (0 disables them).
+            /// Overrides the number of retries of the client's (or this request's) retry policy
+            /// for this request (0 disables them).
             pub fn max_retries(mut self, retries: u32) -> Self {
                 self.options.set().max_retries = Some(retries);
+                self
+            }
+
+            /// Overrides the client's retry policy for this request. A policy that cannot be
+            /// used (a jitter outside 0 to 1, an initial backoff longer than the maximum) is
+            /// reported by `send`.
+            pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+                self.options.retry_policy(policy);
                 self
             }
 
@@ -155,7 +173,7 @@ macro_rules! request_options {
             /// `send`. An `idempotency-key` header is the same as
             /// [`idempotency_key`](Self::idempotency_key).
             pub fn header(mut self, name: &str, value: &str) -> Self {
-                self.options.header(Self::OPERATION, name, value);
+                self.options.header(name, value);
                 self
             }
 
@@ -166,7 +184,7 @@ macro_rules! request_options {
             /// processes, or the one of [`Error::idempotency_key`](crate::Error::idempotency_key)
             /// to resend a failed write.
             pub fn idempotency_key(mut self, key: &str) -> Self {
-                self.options.idempotency_key(Self::OPERATION, key);
+                self.options.idempotency_key(key);
                 self
             }
         }
@@ -287,10 +305,28 @@ impl Client {
     /// Prepares a call of `operation`, failing early on an invalid per-request option. The
     /// generated builder then describes its request to [`Call::send`].
     pub(crate) fn call(&self, operation: &'static Operation, options: RequestOptions) -> Result<Call<'_>> {
+        let method = Method::from_bytes(operation.method.as_bytes()).map_err(|_| InvalidInput {
+            operation: operation.name,
+            field: "request".to_owned(),
+            problem: format!("`{}` is not an HTTP method", operation.method),
+        })?;
+        self.call_to(operation.name, method, operation.path, options)
+    }
+
+    /// Prepares a call of `method path` (a path template, see
+    /// [`RequestParts`](crate::transport::RequestParts)), named `name` in errors and traces.
+    pub(crate) fn call_to<'a>(
+        &'a self,
+        name: &'static str,
+        method: Method,
+        path: &'a str,
+        options: RequestOptions,
+    ) -> Result<Call<'a>> {
         let mut options = options.0;
-        if let Some(invalid) = options.as_mut().and_then(|o| o.invalid.take()) {
+        if let Some(mut invalid) = options.as_mut().and_then(|o| o.invalid.take()) {
+            invalid.operation = name;
             return Err(invalid.into());
         }
-        Ok(Call { config: &self.config, operation, options })
+        Ok(Call { config: &self.config, name, method, path, options })
     }
 }

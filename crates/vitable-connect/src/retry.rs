@@ -1,23 +1,146 @@
-//! When to retry and how long to wait: pure functions, used only by [`crate::transport`].
+//! When to retry and how long to wait: the [`RetryPolicy`] value, and pure functions used
+//! only by [`crate::transport`].
 //!
 //! Rules, in order:
 //! 1. A response header `x-should-retry: true` or `false` decides whether to retry.
 //! 2. Otherwise connection errors, timeouts, 408, 429 and 5xx are retried. A conflict (409)
 //!    is not: a duplicate, a locked resource or a reused idempotency key stays so.
 //! 3. The wait is `retry-after-ms`, else `Retry-After` (seconds or an HTTP date), when that
-//!    is at most [`MAX_SERVER_DELAY`]; otherwise exponential backoff from
-//!    [`INITIAL_BACKOFF`] doubling up to [`MAX_BACKOFF`], less up to 25% jitter.
+//!    is at most [`MAX_SERVER_DELAY`]; otherwise exponential backoff from the policy's
+//!    initial backoff ([`INITIAL_BACKOFF`] by default) doubling up to its maximum
+//!    ([`MAX_BACKOFF`]), less up to its jitter (25%) at random.
 
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
-/// First backoff delay.
+/// First backoff delay of the default policy.
 pub const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
-/// Longest backoff delay.
+/// Longest backoff delay of the default policy.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// Share of a backoff delay the default policy may take off at random.
+pub const JITTER: f64 = 0.25;
 /// Longest delay asked by the server that is honoured; a longer one falls back to backoff.
 pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(60);
+
+/// How a client retries a failed attempt: how often, and how long it waits in between when
+/// the server does not say (`Retry-After`). Set it for a client with
+/// [`ClientBuilder::retry_policy`](crate::ClientBuilder::retry_policy) and for one request with
+/// `.retry_policy(..)` on its builder. Which failures are retried is not part of the policy
+/// (see [`Error::is_retryable`](crate::Error::is_retryable)).
+///
+/// The default is 2 retries, with backoff from 0.5 s doubling up to 8 s, less up to 25% at
+/// random:
+///
+/// ```
+/// use std::time::Duration;
+/// use vitable_connect::RetryPolicy;
+///
+/// let patient = RetryPolicy::default()
+///     .with_max_retries(5)
+///     .with_initial_backoff(Duration::from_secs(1))
+///     .with_max_backoff(Duration::from_secs(30))
+///     .with_jitter(0.5);
+/// assert_eq!(patient.backoff_ceiling(2), Duration::from_secs(4));
+/// assert_eq!(RetryPolicy::none().max_retries(), 0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    jitter: f64,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: crate::client::DEFAULT_MAX_RETRIES,
+            initial_backoff: INITIAL_BACKOFF,
+            max_backoff: MAX_BACKOFF,
+            jitter: JITTER,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: one attempt per call.
+    pub fn none() -> Self {
+        Self::default().with_max_retries(0)
+    }
+
+    /// How many times a failed attempt is retried (0 for none).
+    pub fn with_max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The first backoff delay; each later one doubles, up to [`with_max_backoff`](Self::with_max_backoff).
+    pub fn with_initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_backoff = delay;
+        self
+    }
+
+    /// The longest backoff delay.
+    pub fn with_max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
+        self
+    }
+
+    /// The share of each backoff delay taken off at random, from 0 (none) to 1, so that
+    /// clients that failed together do not retry together.
+    pub fn with_jitter(mut self, share: f64) -> Self {
+        self.jitter = share;
+        self
+    }
+
+    /// The number of retries.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The first backoff delay.
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The longest backoff delay.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// The share of a delay taken off at random.
+    pub fn jitter(&self) -> f64 {
+        self.jitter
+    }
+
+    /// The backoff before retry number `retry` (0 for the first), before jitter.
+    pub fn backoff_ceiling(&self, retry: u32) -> Duration {
+        let factor = 1u32.checked_shl(retry).unwrap_or(u32::MAX);
+        self.initial_backoff.saturating_mul(factor).min(self.max_backoff)
+    }
+
+    /// The backoff before retry number `retry`, less the jitter drawn at random.
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        self.backoff_ceiling(retry).mul_f64(1.0 - self.jitter * fastrand::f64())
+    }
+
+    /// The wait before retrying after a response: what the server asks, or backoff.
+    pub(crate) fn delay_after_response(&self, headers: &HeaderMap, retry: u32) -> Duration {
+        server_delay(headers, SystemTime::now()).unwrap_or_else(|| self.backoff(retry))
+    }
+
+    /// Why the policy cannot be used, if it cannot.
+    pub(crate) fn problem(&self) -> Option<&'static str> {
+        if !(0.0..=1.0).contains(&self.jitter) {
+            Some("the jitter must be a share from 0 to 1")
+        } else if self.initial_backoff > self.max_backoff {
+            Some("the initial backoff must not be longer than the maximum backoff")
+        } else {
+            None
+        }
+    }
+}
 
 /// Statuses retried when the server does not say otherwise.
 pub(crate) fn status_is_retryable(status: StatusCode) -> bool {
@@ -60,19 +183,23 @@ pub(crate) fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Durat
     asked.filter(|d| *d <= MAX_SERVER_DELAY)
 }
 
-/// Backoff before retry number `retry` (0 for the first retry), without jitter.
+/// Backoff of the default policy before retry number `retry` (0 for the first), without
+/// jitter.
+#[cfg(test)]
 pub(crate) fn backoff_ceiling(retry: u32) -> Duration {
-    INITIAL_BACKOFF.saturating_mul(1u32.checked_shl(retry).unwrap_or(u32::MAX)).min(MAX_BACKOFF)
+    RetryPolicy::default().backoff_ceiling(retry)
 }
 
-/// Backoff before retry number `retry`, less up to 25% random jitter.
+/// Backoff of the default policy before retry number `retry`, less jitter.
+#[cfg(test)]
 pub(crate) fn backoff(retry: u32) -> Duration {
-    backoff_ceiling(retry).mul_f64(1.0 - 0.25 * fastrand::f64())
+    RetryPolicy::default().backoff(retry)
 }
 
-/// The wait before retrying after a response.
+/// The default policy's wait before retrying after a response.
+#[cfg(test)]
 pub(crate) fn delay_after_response(headers: &HeaderMap, retry: u32) -> Duration {
-    server_delay(headers, SystemTime::now()).unwrap_or_else(|| backoff(retry))
+    RetryPolicy::default().delay_after_response(headers, retry)
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use vitable_connect_api as api;
 
 use crate::client::Config;
 use crate::error::{ApiError, DecodeError, Error, InvalidInput, Result, WriteAttempt};
-use crate::operations::Operation;
+use crate::interceptor::{AttemptFailure, AttemptOutcome, AttemptRequest};
 use crate::request::{ApiResponse, Options};
 use crate::retry;
 
@@ -42,7 +42,11 @@ const JSON: HeaderValue = HeaderValue::from_static("application/json");
 /// [`Client::call`](crate::Client)). Small: it is kept in the future of every `send()`.
 pub(crate) struct Call<'a> {
     pub(crate) config: &'a Config,
-    pub(crate) operation: &'static Operation,
+    /// The operation's name, for errors and traces (e.g. `enrollments.reissue`).
+    pub(crate) name: &'static str,
+    pub(crate) method: Method,
+    /// The path template, e.g. `/v1/enrollments/{enrollment_id}` (see [`RequestParts`]).
+    pub(crate) path: &'a str,
     /// The request's own settings, if it has any; the idempotency key made for a write is
     /// kept here too, so that every retry sends the same one.
     pub(crate) options: Option<Box<Options>>,
@@ -51,6 +55,11 @@ pub(crate) struct Call<'a> {
 impl<'a> Call<'a> {
     /// Sends the request that `describe` describes (see [`RequestParts`]), retrying as
     /// configured, and decodes the response.
+    ///
+    /// The span follows OpenTelemetry's HTTP client conventions (`http.request.method`,
+    /// `server.address`, `server.port`, `url.full` with query values redacted, `url.template`,
+    /// `http.response.status_code`, `http.request.resend_count`, `error.type`), with the
+    /// SDK's `operation` and the response's `request_id`.
     pub(crate) fn send<'s, T, F>(
         self,
         describe: F,
@@ -60,13 +69,19 @@ impl<'a> Call<'a> {
         F: Fn(&mut RequestParts<'s>),
         T: DeserializeOwned,
     {
+        let base = &self.config.base;
         let span = tracing::info_span!(
             "vitable_connect.request",
-            operation = self.operation.name,
-            method = self.operation.method,
-            path = self.operation.path,
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
+            otel.kind = "client",
+            operation = self.name,
+            http.request.method = self.method.as_str(),
+            server.address = base.host_str(),
+            server.port = base.port_or_known_default(),
+            url.template = self.path,
+            url.full = tracing::field::Empty,
+            http.response.status_code = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
+            error.type = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
         // Without a subscriber for the span, it need not be entered on every poll.
@@ -93,16 +108,23 @@ impl<'a> Call<'a> {
     {
         async move {
             let options = self.options.as_deref();
-            let max_retries = options.and_then(|o| o.max_retries).unwrap_or(self.config.max_retries);
+            let mut policy = options.and_then(|o| o.retry).unwrap_or(self.config.retry);
+            if let Some(retries) = options.and_then(|o| o.max_retries) {
+                policy = policy.with_max_retries(retries);
+            }
             let deadline = options.and_then(|o| o.deadline).or(self.config.deadline);
             let until = deadline.and_then(|d| Instant::now().checked_add(d));
-            let write = self.operation.method != "GET";
+            let write = !matches!(self.method, Method::GET | Method::HEAD);
             // Whether an attempt of a write may have been applied without a success arriving.
             let mut unknown = false;
+            // A token an interceptor put in place of the API key: hidden from errors like it.
+            let mut token = None;
             let mut retry = 0;
-            // In a block, so that nothing of the attempts is kept while the body is read.
             let (result, end, sent) = loop {
-                let (sent, request) = self.start(&describe)?;
+                let (sent, request) = self.start(&describe, retry + 1, &mut token)?;
+                if retry == 0 && !span.is_disabled() {
+                    span.record("url.full", shown_url(&sent).as_str());
+                }
                 let started = Instant::now();
                 let end = Ending::of(started, self.timeout(), until);
                 let result = match tokio::time::timeout_at(end.at, request).await {
@@ -110,48 +132,52 @@ impl<'a> Call<'a> {
                     Ok(Err(error)) => Err(Failure::Http(error)),
                     Err(_) => Err(Failure::Timeout),
                 };
-                let elapsed = started.elapsed().as_millis() as u64;
-                let delay = match &result {
+                let latency = started.elapsed();
+                let (delay, last) = match &result {
                     Ok(response) => {
                         let status = response.status();
                         // The fields are only evaluated when the event is enabled.
                         tracing::debug!(
                             attempt = retry + 1,
                             status = status.as_u16(),
-                            duration_ms = elapsed,
+                            duration_ms = latency.as_millis() as u64,
                             request_id = self.request_id(response.headers()).as_deref(),
                             "vitable_connect attempt finished"
                         );
-                        if response.url() != &sent || status.is_redirection() {
-                            break (result, end, sent);
-                        }
+                        let redirected = response.url() != &sent || status.is_redirection();
                         unknown |= write && status.is_server_error();
-                        (!status.is_success() && retry::response_is_retryable(status, response.headers()))
-                            .then(|| retry::delay_after_response(response.headers(), retry))
+                        let delay = (!redirected
+                            && !status.is_success()
+                            && retry::response_is_retryable(status, response.headers()))
+                        .then(|| policy.delay_after_response(response.headers(), retry));
+                        (delay, redirected)
                     }
                     Err(failure) => {
                         tracing::debug!(
                             attempt = retry + 1,
-                            duration_ms = elapsed,
+                            duration_ms = latency.as_millis() as u64,
                             error = %failure,
                             "vitable_connect attempt failed"
                         );
                         // Only a connection that was never made certainly carried nothing.
                         unknown |= write && !matches!(failure, Failure::Http(e) if e.is_connect());
-                        match failure {
+                        let delay = match failure {
                             Failure::Http(error) => {
-                                retry::error_is_retryable(error).then(|| retry::backoff(retry))
+                                retry::error_is_retryable(error).then(|| policy.backoff(retry))
                             }
                             Failure::Timeout if end.by_deadline => None,
-                            Failure::Timeout => Some(retry::backoff(retry)),
-                        }
+                            Failure::Timeout => Some(policy.backoff(retry)),
+                        };
+                        (delay, false)
                     }
                 };
+                // A wait that would end past the deadline is not begun.
+                let delay = delay.filter(|delay| {
+                    !last && retry < policy.max_retries() && until.is_none_or(|u| Instant::now() + *delay < u)
+                });
+                self.after_attempt(retry + 1, &result, latency, delay.is_some());
                 match delay {
-                    // A wait that would end past the deadline is not begun.
-                    Some(delay)
-                        if retry < max_retries && until.is_none_or(|u| Instant::now() + delay < u) =>
-                    {
+                    Some(delay) => {
                         tracing::debug!(
                             retry = retry + 1,
                             delay_ms = delay.as_millis() as u64,
@@ -161,14 +187,16 @@ impl<'a> Call<'a> {
                         tokio::time::sleep(delay).await;
                         retry += 1;
                     }
-                    _ => break (result, end, sent),
+                    None => break (result, end, sent),
                 }
             };
             // The span records the outcome once: the final attempt's.
             if !span.is_disabled() {
-                span.record("attempts", retry + 1);
+                if retry > 0 {
+                    span.record("http.request.resend_count", retry);
+                }
                 if let Ok(response) = &result {
-                    span.record("status", response.status().as_u16());
+                    span.record("http.response.status_code", response.status().as_u16());
                     if let Some(id) = self.request_id(response.headers()) {
                         span.record("request_id", id.as_str());
                     }
@@ -179,6 +207,9 @@ impl<'a> Call<'a> {
                 Err(failure) => Err(self.failure(failure, end)),
             };
             outcome.map_err(|error| {
+                if !span.is_disabled() {
+                    span.record("error.type", error_type(&error).as_ref());
+                }
                 // A failed write says which key it carried, and whether it may have been applied.
                 let key =
                     write.then(|| self.options.as_ref()?.idempotency_key.as_ref()?.to_str().ok()).flatten();
@@ -186,30 +217,77 @@ impl<'a> Call<'a> {
                     idempotency_key: key.to_owned(),
                     outcome_unknown: unknown || error_is_unknown(&error),
                 });
-                crate::redact::hide_api_key(error.with_write(attempt), self.config.api_key())
+                let error = crate::redact::hide_api_key(error.with_write(attempt), self.config.api_key());
+                match &token {
+                    Some(token) => crate::redact::hide_api_key(error, token),
+                    None => error,
+                }
             })
         }
     }
 
-    /// Builds the request of an attempt from `describe` and starts executing it; also returns
-    /// the URL it is sent to. (Not `async`: what it builds is not kept in the call's future.)
+    /// Builds the request of attempt number `attempt` from `describe`, lets the interceptors
+    /// change it, and starts executing it; also returns the URL it is sent to. A bearer token
+    /// an interceptor set in place of the API key is kept in `token`. (Not `async`: what it
+    /// builds is not kept in the call's future.)
     fn start<'s, F>(
         &mut self,
         describe: &F,
+        attempt: u32,
+        token: &mut Option<String>,
     ) -> Result<(reqwest::Url, impl Future<Output = reqwest::Result<reqwest::Response>> + use<'s, F>)>
     where
         'a: 's,
         F: Fn(&mut RequestParts<'s>),
     {
-        let operation = self.operation;
-        let method = Method::from_bytes(operation.method.as_bytes())
-            .map_err(|_| self.invalid(format!("`{}` is not an HTTP method", operation.method)))?;
         let config: &'a Config = self.config;
-        let mut parts = RequestParts::new(operation.path, &config.base);
+        let mut parts = RequestParts::new(self.path, &config.base);
         describe(&mut parts);
-        let mut request = parts.finish(method).map_err(|problem| self.invalid(problem))?;
+        let mut request = parts.finish(self.method.clone()).map_err(|problem| self.invalid(problem))?;
         self.prepare(&mut request);
+        if !config.interceptors.is_empty() {
+            for interceptor in config.interceptors.iter() {
+                interceptor.before_attempt(&mut AttemptRequest {
+                    operation: self.name,
+                    attempt,
+                    request: &mut request,
+                });
+            }
+            let bearer = request.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+            if let Some(own) =
+                bearer.and_then(|v| v.strip_prefix("Bearer ")).filter(|t| *t != config.api_key())
+            {
+                *token = Some(own.to_owned());
+            }
+        }
         Ok((request.url().clone(), config.http.execute(request)))
+    }
+
+    /// Tells the interceptors how attempt number `attempt` ended.
+    fn after_attempt(
+        &self,
+        attempt: u32,
+        result: &std::result::Result<reqwest::Response, Failure>,
+        latency: Duration,
+        will_retry: bool,
+    ) {
+        if self.config.interceptors.is_empty() {
+            return;
+        }
+        let request_id = result.as_ref().ok().and_then(|r| self.request_id(r.headers()));
+        let outcome = AttemptOutcome {
+            operation: self.name,
+            attempt,
+            method: &self.method,
+            status: result.as_ref().ok().map(reqwest::Response::status),
+            latency,
+            failure: result.as_ref().err().map(Failure::kind),
+            will_retry,
+            request_id: request_id.as_deref(),
+        };
+        for interceptor in self.config.interceptors.iter() {
+            interceptor.after_attempt(&outcome);
+        }
     }
 
     /// Adds the client's and the request's headers and the idempotency key.
@@ -242,7 +320,7 @@ impl<'a> Call<'a> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         async move {
-            let op = self.operation.name;
+            let op = self.name;
             if status.is_redirection() || response.url() != sent {
                 let location = if status.is_redirection() {
                     headers.get(LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned())
@@ -283,7 +361,7 @@ impl<'a> Call<'a> {
     }
     /// A request that cannot be built from what the builder gave.
     fn invalid(&self, problem: String) -> Error {
-        InvalidInput { operation: self.operation.name, field: "request".to_owned(), problem }.into()
+        InvalidInput { operation: self.name, field: "request".to_owned(), problem }.into()
     }
 
     /// The `x-request-id` of a response as it may be logged: SSNs masked, bounded, and the
@@ -299,7 +377,7 @@ impl<'a> Call<'a> {
 
     /// The error of an attempt that got no (complete) answer.
     fn failure(&self, failure: Failure, end: Ending) -> Error {
-        let operation = self.operation.name;
+        let operation = self.name;
         match failure {
             Failure::Timeout => Error::Timeout {
                 operation,
@@ -331,6 +409,45 @@ enum Failure {
     Http(reqwest::Error),
     /// The attempt's timeout or the call's deadline passed.
     Timeout,
+}
+
+impl Failure {
+    /// The failure as interceptors see it.
+    fn kind(&self) -> AttemptFailure {
+        match self {
+            Failure::Timeout => AttemptFailure::Timeout,
+            Failure::Http(error) if error.is_timeout() => AttemptFailure::Timeout,
+            Failure::Http(error) if error.is_connect() => AttemptFailure::Connect,
+            Failure::Http(_) => AttemptFailure::Connection,
+        }
+    }
+}
+
+/// OpenTelemetry's `error.type` of an error of a call: the status code for an error status,
+/// otherwise a short name of the kind of error.
+fn error_type(error: &Error) -> Cow<'static, str> {
+    Cow::Borrowed(match error {
+        Error::Api(e) => return Cow::Owned(e.status.as_str().to_owned()),
+        Error::Timeout { .. } => "timeout",
+        Error::Connection { source, .. } if source.is_connect() => "connect",
+        Error::Connection { .. } => "connection",
+        Error::Redirect { .. } => "redirect",
+        Error::ResponseTooLarge { .. } => "response_too_large",
+        Error::Decode(_) => "decode",
+        Error::InvalidInput(_) | Error::InvalidId(_) => "invalid_input",
+        _ => "_OTHER",
+    })
+}
+
+/// A URL as traces show it: the values of its query replaced, since they may hold personal
+/// data (a name or an email to filter by).
+fn shown_url(url: &reqwest::Url) -> String {
+    let mut shown = url.clone();
+    if url.query().is_some() {
+        let names: Vec<String> = url.query_pairs().map(|(name, _)| name.into_owned()).collect();
+        shown.query_pairs_mut().clear().extend_pairs(names.iter().map(|name| (name.as_str(), "REDACTED")));
+    }
+    shown.to_string()
 }
 
 impl std::fmt::Display for Failure {
@@ -444,9 +561,9 @@ const MAX_PATH_PARAMS: usize = 4;
 /// parameters, then the JSON body (see [`Call::send`]).
 pub(crate) struct RequestParts<'s> {
     /// The operation's path template, e.g. `/v1/enrollments/{enrollment_id}`.
-    template: &'static str,
+    template: &'s str,
     base: &'s reqwest::Url,
-    path: [(&'static str, &'s str); MAX_PATH_PARAMS],
+    path: [(&'s str, &'s str); MAX_PATH_PARAMS],
     path_len: usize,
     /// The URL, once its path is complete (at the first query parameter or at the end).
     url: Option<reqwest::Url>,
@@ -456,7 +573,7 @@ pub(crate) struct RequestParts<'s> {
 }
 
 impl<'s> RequestParts<'s> {
-    fn new(template: &'static str, base: &'s reqwest::Url) -> Self {
+    fn new(template: &'s str, base: &'s reqwest::Url) -> Self {
         Self {
             template,
             base,
@@ -469,7 +586,7 @@ impl<'s> RequestParts<'s> {
     }
 
     /// The path parameter `name` (its segment is percent-encoded).
-    pub(crate) fn path(&mut self, name: &'static str, value: &'s str) {
+    pub(crate) fn path(&mut self, name: &'s str, value: &'s str) {
         if self.url.is_some() || self.path_len == MAX_PATH_PARAMS {
             return self.fail(format!("path parameter `{name}` given too late or one too many"));
         }
@@ -540,7 +657,7 @@ impl<'s> RequestParts<'s> {
             Some((_, value)) => Ok(*value),
             None => Err(format!("{name} was not given")),
         };
-        let segment = |text: &'static str| -> std::result::Result<Cow<'s, str>, String> {
+        let segment = |text: &'s str| -> std::result::Result<Cow<'s, str>, String> {
             let bytes = text.as_bytes();
             if !bytes.contains(&b'{') {
                 return Ok(Cow::Borrowed(text));

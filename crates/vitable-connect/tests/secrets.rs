@@ -402,7 +402,7 @@ async fn tracing_records_requests_and_attempts_but_no_secret_and_no_body() {
         "req_first_503",
         "req_abc123",
         "req_dep456",
-        "attempts=2",
+        "http.request.resend_count=1",
         "retrying",
     ] {
         assert!(logs.contains(expected), "the logs lack `{expected}`:\n{logs}");
