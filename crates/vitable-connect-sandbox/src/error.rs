@@ -125,11 +125,23 @@ pub(crate) fn not_a_choice(value: &str, allowed: &[&str]) -> String {
     format!("`{}` is not a valid choice; expected one of {list}.", shown(value))
 }
 
-/// Shortens a caller-supplied value (an ID from the path) for use in a message.
+/// A caller-supplied value (an ID from the path, a filter value, a content type) as a message
+/// quotes it: SSN-shaped text masked, then cut to 64 characters, control characters escaped.
+///
+/// Masking comes first, so that an SSN the cut goes through is masked whole rather than shown
+/// in part; and when the value is cut, a run of digits and dashes just before the cut goes too,
+/// so that what is left never ends in the first digits of a number.
 pub(crate) fn shown(value: &str) -> String {
     const KEEP: usize = 64;
-    let mut out: String = value.chars().take(KEEP).flat_map(char::escape_debug).collect();
-    if value.chars().count() > KEEP {
+    let masked = mask_ssns(value);
+    let mut kept: String = masked.chars().take(KEEP).collect();
+    let cut = masked.chars().nth(KEEP).is_some();
+    if cut {
+        let end = kept.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-').len();
+        kept.truncate(end);
+    }
+    let mut out: String = kept.chars().flat_map(char::escape_debug).collect();
+    if cut {
         out.push('…');
     }
     out
@@ -156,6 +168,55 @@ mod tests {
         let text = err.body().to_string();
         assert!(!text.contains("123-45-6789") && !text.contains("123456789"), "{text}");
         assert!(text.contains("***-**-****"), "{text}");
+    }
+
+    /// A piece of `ssn` holding 5 or more of its digits that `text` shows (dashes kept or not).
+    fn ssn_piece_in(text: &str, ssn: &str) -> Option<String> {
+        let digits = ssn.replace('-', "");
+        [ssn, digits.as_str()].into_iter().find_map(|form| {
+            (0..form.len()).flat_map(|i| (i + 1..=form.len()).map(move |j| &form[i..j])).find_map(|piece| {
+                let shown = piece.bytes().filter(u8::is_ascii_digit).count() >= 5 && text.contains(piece);
+                shown.then(|| piece.to_owned())
+            })
+        })
+    }
+
+    /// The review's finding: the value was cut before the body masked SSNs, so an SSN cut in
+    /// half was no longer SSN-shaped and 8 of its 9 digits (or `123-45`) were echoed.
+    #[test]
+    fn an_ssn_at_the_cut_is_never_shown_in_part() {
+        for ssn in ["123-45-6789", "123456789", "987-65-4321", "987654321"] {
+            for prefix in ["", "empl_", "x-"] {
+                for tail in ["", "b", "-", "-zz", "\n"] {
+                    for start in prefix.len()..80 {
+                        let value = format!("{prefix}{}{ssn}{tail}", "a".repeat(start - prefix.len()));
+                        let texts = [
+                            shown(&value),
+                            not_a_choice(&value, &["A", "B"]),
+                            ApiError::not_found("employee", &value).body().to_string(),
+                        ];
+                        for text in texts {
+                            let piece = ssn_piece_in(&text, ssn);
+                            assert!(piece.is_none(), "{value:?}: {piece:?} is shown in {text}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn values_are_cut_at_64_characters_without_a_trailing_number() {
+        assert_eq!(shown("empl_abc"), "empl_abc");
+        let exact = "y".repeat(64);
+        assert_eq!(shown(&exact), exact);
+        assert_eq!(shown(&format!("{exact}z")), format!("{exact}…"));
+        // A run of digits and dashes at the cut could be the start of an SSN: it goes.
+        let cut = format!("{}12-3", "y".repeat(60));
+        assert_eq!(shown(&format!("{cut}4")), format!("{}…", "y".repeat(60)));
+        // SSN-shaped text is masked before the cut, whole.
+        assert_eq!(shown("enrl_123-45-6789"), "enrl_***-**-****");
+        assert_eq!(shown("\n123456789"), "\\n***-**-****");
     }
 
     #[test]

@@ -44,10 +44,12 @@
 //! that does not arrive within [`SandboxOptions::body_read_timeout`] a 408, a URI or headers
 //! over the [`limits`] a 414 or 431, all in JSON and with their connection closed; a connection
 //! that does not send a whole request head within [`SandboxOptions::header_read_timeout`] is
+//! closed, a connection whose client reads nothing of a response for
+//! [`SandboxOptions::write_timeout`] (one that pipelines requests and never reads, say) is
 //! closed, and at most [`SandboxOptions::max_connections`] connections are served at once. A
-//! handler that panics answers a 500. A request hyper cannot parse at all (a malformed request line) or whose head is over
-//! hyper's own limits gets hyper's bare 400/414/431, without JSON or `x-request-id` (see
-//! [`limits`]).
+//! handler that panics answers a 500. A request hyper cannot parse at all (a malformed request
+//! line) or whose head is over hyper's own limits gets hyper's bare 400/414/431, without JSON or
+//! `x-request-id` (see [`limits`]).
 //!
 //! **Validation (400).** Bodies are checked against the spec's tables at any depth (enum values,
 //! `null` only where `nullable`, every limit) and deserialized into the generated request types
@@ -107,10 +109,12 @@ mod seed;
 mod server;
 mod state;
 mod validate;
+mod write_timeout;
 
 pub use faults::{FaultError, Faults};
 pub use options::{
-    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, SandboxOptions,
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_WRITE_TIMEOUT,
+    SandboxOptions,
 };
 
 pub mod limits;

@@ -7,6 +7,21 @@
 //! all (a malformed request line or header), hyper answers by itself, before any of the
 //! sandbox's code runs: a bare 400, 414 or 431 with no body and no `x-request-id`, and the
 //! connection is closed.
+//!
+//! Time is bounded too, by [`SandboxOptions`](crate::SandboxOptions), so that a slow or stalled
+//! client cannot hold one of the
+//! [`max_connections`](crate::SandboxOptions::max_connections) slots:
+//!
+//! * [`header_read_timeout`](crate::SandboxOptions::header_read_timeout) (default 5 s): a
+//!   request head not complete in time, or a keep-alive connection idle that long, is closed
+//!   without a response;
+//! * [`body_read_timeout`](crate::SandboxOptions::body_read_timeout) (default 10 s): a body not
+//!   complete in time gets a 408 `request_timeout` and the connection is closed;
+//! * [`write_timeout`](crate::SandboxOptions::write_timeout) (default 5 s): a response the
+//!   client has taken nothing of for that long, its socket buffers full, is given up and the
+//!   connection closed. This is what frees the slot of a client that pipelines requests and never
+//!   reads the responses; a client that reads, however slowly, restarts the clock with every
+//!   part it takes.
 
 /// The largest request body read, in bytes (1 MiB): a body declared (`Content-Length`) or found
 /// (chunked) to be longer gets a 413 `payload_too_large`.

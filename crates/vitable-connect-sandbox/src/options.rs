@@ -10,6 +10,9 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default of [`SandboxOptions::body_read_timeout`].
 pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The default of [`SandboxOptions::write_timeout`].
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The default of [`SandboxOptions::max_connections`].
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
@@ -35,6 +38,7 @@ pub struct SandboxOptions {
     pub(crate) log_requests: bool,
     pub(crate) header_read_timeout: Duration,
     pub(crate) body_read_timeout: Duration,
+    pub(crate) write_timeout: Duration,
     pub(crate) idempotency_max_keys: usize,
     pub(crate) idempotency_max_bytes: usize,
     pub(crate) max_connections: usize,
@@ -49,6 +53,7 @@ impl Default for SandboxOptions {
             log_requests: false,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
             idempotency_max_keys: crate::idempotency::DEFAULT_MAX_KEYS,
             idempotency_max_bytes: crate::idempotency::DEFAULT_MAX_BYTES,
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -125,6 +130,20 @@ impl SandboxOptions {
         self
     }
 
+    /// How long writing a response may wait for the client to make room: a connection whose
+    /// client has read nothing for this long while the sandbox had a response (or part of one)
+    /// to send is closed, and the rest of the response is never sent. Without it, a client that
+    /// sends requests (pipelined, say) and never reads the responses would hold its connection,
+    /// and one of the [`max_connections`](Self::max_connections), for as long as it liked. The
+    /// clock runs only while a write waits, and starts over whenever the client takes some of
+    /// the response, so a client that reads slowly is not cut off. Default
+    /// [`DEFAULT_WRITE_TIMEOUT`] (5 s); anything over a year is taken as a year.
+    #[must_use]
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout.min(MAX_TIMEOUT);
+        self
+    }
+
     /// How many `Idempotency-Key`s are remembered at most (default 10,000); past it, the oldest
     /// are forgotten first.
     #[must_use]
@@ -171,6 +190,7 @@ impl std::fmt::Debug for SandboxOptions {
             .field("log_requests", &self.log_requests)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
+            .field("write_timeout", &self.write_timeout)
             .field("idempotency_max_keys", &self.idempotency_max_keys)
             .field("idempotency_max_bytes", &self.idempotency_max_bytes)
             .field("max_connections", &self.max_connections)

@@ -51,17 +51,15 @@ impl Sandbox {
             if options.seed { Some(seed(&mut state).map_err(|e| io::Error::other(e.detail))?) } else { None };
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let (header_read_timeout, max_connections) = (options.header_read_timeout, options.max_connections);
+        let connections = crate::server::ConnectionLimits {
+            header_read_timeout: options.header_read_timeout,
+            write_timeout: options.write_timeout,
+            max_connections: options.max_connections,
+        };
         let app = Arc::new(App::new(state, Faults::default(), &options));
         let router = crate::router::build(Arc::clone(&app));
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(crate::server::serve(
-            listener,
-            router,
-            header_read_timeout,
-            max_connections,
-            stopped,
-        ));
+        let task = tokio::spawn(crate::server::serve(listener, router, connections, stopped));
         Ok(Sandbox { addr, app, demo, stop, task: Some(task) })
     }
 

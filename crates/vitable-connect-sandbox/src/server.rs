@@ -11,6 +11,11 @@
 //! head in time, including a keep-alive connection idle between requests, is closed) and its own
 //! hard limits on a request head ([`crate::limits`]). These are set wider than the limits the
 //! sandbox answers in JSON, so that a request just over them still reaches the router.
+//!
+//! hyper has no timeout for writing a response, so each stream is wrapped in a
+//! [`WriteTimeout`]: a write the client has made no room for within the write timeout fails,
+//! hyper drops the connection, and a client that pipelines requests without reading the
+//! responses cannot hold its connection slot.
 
 use std::time::Duration;
 
@@ -24,6 +29,7 @@ use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 use crate::dispatch::DropConnection;
+use crate::write_timeout::WriteTimeout;
 
 /// How long a shutdown waits for requests in flight before cutting them off.
 const GRACE: Duration = Duration::from_secs(5);
@@ -40,16 +46,24 @@ impl std::fmt::Display for ConnectionDropped {
 
 impl std::error::Error for ConnectionDropped {}
 
+/// What bounds each connection (from [`SandboxOptions`](crate::SandboxOptions)).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConnectionLimits {
+    pub header_read_timeout: Duration,
+    pub write_timeout: Duration,
+    pub max_connections: usize,
+}
+
 /// Accepts connections (at most `max_connections` served at once) until `shutdown` turns true
 /// (or its sender is dropped), then lets open connections finish their current request (up to
 /// [`GRACE`]) and closes them.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
-    header_read_timeout: Duration,
-    max_connections: usize,
+    limits: ConnectionLimits,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let ConnectionLimits { header_read_timeout, write_timeout, max_connections } = limits;
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(header_read_timeout)
@@ -61,6 +75,8 @@ pub(crate) async fn serve(
             // At the cap, new connections wait in the listen queue until one of these ends.
             accepted = listener.accept(), if connections.len() < max_connections => match accepted {
                 Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    let stream = WriteTimeout::new(stream, write_timeout);
                     connections.spawn(serve_connection(stream, http.clone(), router.clone(), shutdown.clone()));
                 }
                 // Out of file descriptors and the like: back off a little instead of spinning.
@@ -84,12 +100,11 @@ async fn stopped(shutdown: &mut watch::Receiver<bool>) {
 }
 
 async fn serve_connection(
-    stream: TcpStream,
+    stream: WriteTimeout<TcpStream>,
     http: http1::Builder,
     router: Router,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let _ = stream.set_nodelay(true);
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
         let router = router.clone();
         async move {

@@ -207,6 +207,67 @@ async fn connections_past_the_cap_wait_until_one_closes() {
     assert_eq!(Raw::parse(&sent, "the third connection").status, 200);
 }
 
+/// The review's reproduction: with `max_connections(2)`, two connections that pipeline requests
+/// without end and never read a response. Once their responses fill the socket buffers, the
+/// server's writes stall; they are given up after the write timeout and both connections are
+/// closed, so that a third client is served.
+#[tokio::test]
+async fn clients_that_pipeline_requests_and_never_read_are_disconnected() {
+    // Generous, only so that a held connection fails the test instead of hanging it.
+    const HANG_GUARD: Duration = Duration::from_secs(30);
+    let options =
+        SandboxOptions::new().max_connections(2).write_timeout(SHORT).header_read_timeout(GUARD * 3);
+    let sandbox = start(options).await;
+    let requests = "GET /v1/employers?limit=100 HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer k\r\n\r\n"
+        .repeat(1000)
+        .into_bytes();
+    let mut pipelining = Vec::new();
+    for _ in 0..2 {
+        let (reader, mut writer) = connect(&sandbox).await.into_split();
+        let requests = requests.clone();
+        // Sends requests until the connection fails, and never reads.
+        let task = tokio::spawn(async move {
+            let error = loop {
+                if let Err(error) = writer.write_all(&requests).await {
+                    break error;
+                }
+            };
+            (writer, error)
+        });
+        pipelining.push((reader, task));
+    }
+
+    let fresh = tokio::time::timeout(HANG_GUARD, async {
+        let mut stream = connect(&sandbox).await;
+        stream
+            .write_all(b"GET /v1/employers HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer k\r\nConnection: close\r\n\r\n")
+            .await
+            .expect("sent");
+        read_until_closed(&mut stream, "a fresh client").await
+    })
+    .await
+    .expect("a fresh client is served once the clients that do not read are disconnected");
+    assert_eq!(Raw::parse(&fresh, "a fresh client").status, 200);
+
+    for (reader, task) in pipelining {
+        let (writer, error) = tokio::time::timeout(HANG_GUARD, task)
+            .await
+            .expect("the server closes a connection that does not read")
+            .expect("the writer does not panic");
+        assert!(
+            matches!(
+                error.kind(),
+                std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+            ),
+            "{error:?}"
+        );
+        let mut stream = reader.reunite(writer).expect("the two halves of one stream");
+        read_until_closed(&mut stream, "a client that does not read").await;
+    }
+}
+
 /// A chunked body of `len` bytes, without the last (empty) chunk: everything it sends is read
 /// by the server before it answers, so the answer is never lost to a reset connection.
 fn chunked(head: &str, len: usize) -> Vec<u8> {

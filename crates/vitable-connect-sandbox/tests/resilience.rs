@@ -196,6 +196,33 @@ async fn fail_next_takes_error_statuses_only() {
     assert!(faults.try_fail_next("employers_lisp", 1, 503, None).is_err(), "an unknown operation");
 }
 
+/// `try_fail_next` refuses an unknown operation ID with a `FaultError` whose text quotes it:
+/// SSN-shaped text in it is masked, whole, also where the quote is cut at 64 characters.
+#[tokio::test]
+async fn a_refused_operation_id_never_shows_an_ssn_even_in_part() {
+    let api = Api::seeded().await;
+    let faults = api.sandbox.faults();
+    for ssn in ["123-45-6789", "123456789"] {
+        let digits = ssn.replace('-', "");
+        for start in 0..=70 {
+            let operation_id = format!("{}{ssn}", "a".repeat(start));
+            let error = faults.try_fail_next(&operation_id, 1, 503, None).expect_err("an unknown operation");
+            let text = error.to_string();
+            for piece in [ssn, digits.as_str()] {
+                for window in (0..piece.len()).flat_map(|i| (i + 1..=piece.len()).map(move |j| &piece[i..j]))
+                {
+                    let digits_shown = window.bytes().filter(u8::is_ascii_digit).count();
+                    assert!(
+                        digits_shown < 5 || !text.contains(window),
+                        "{operation_id}: `{window}` in {text}"
+                    );
+                }
+            }
+        }
+    }
+    api.get("/v1/employers").await.expect(200);
+}
+
 /// `Duration::MAX` anywhere a duration is taken neither panics nor overflows: `Retry-After`
 /// saturates, a delay holds the response (the client gives up), timeouts are cut to a year.
 #[tokio::test]
