@@ -61,6 +61,8 @@ pub(crate) struct Config {
     pub(crate) authorization: HeaderValue,
     /// Headers added to every request (`User-Agent` and the user's defaults).
     pub(crate) default_headers: HeaderMap,
+    /// The API key, shared with responses so that their errors can hide it.
+    pub(crate) secret: Arc<str>,
     pub(crate) timeout: Duration,
     /// The time allowed for a whole call, attempts and waits included, if limited.
     pub(crate) deadline: Option<Duration>,
@@ -305,7 +307,9 @@ impl ClientBuilder {
         self
     }
 
-    /// A header sent with every request. Checked when the client is built.
+    /// A header sent with every request. Checked when the client is built: the headers the
+    /// client sets itself (`authorization`, `host`, `content-type`, `idempotency-key`, ...)
+    /// are refused. A `user-agent` replaces the SDK's.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
         self
@@ -342,18 +346,29 @@ impl ClientBuilder {
         let mut default_headers = HeaderMap::new();
         default_headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
         for (name, value) in self.default_headers {
-            let header = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+            // A name is not echoed: a whole header line pasted as one may hold a secret.
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::Config(format!(
+                    "a default header's name ({} bytes) is not a valid header name",
+                    name.len()
+                ))
+            })?;
             let value = HeaderValue::from_str(&value).map_err(|_| {
-                Error::Config(format!("the value of header `{name}` is not a valid header value"))
+                Error::Config(format!("the value of header `{header}` is not a valid header value"))
             })?;
             if header == AUTHORIZATION {
                 return Err(Error::Config("set the API key with api_key, not as a default header".into()));
             }
-            if crate::request::RESERVED_HEADERS.contains(&header) {
+            if crate::request::RESERVED_HEADERS.contains(&header)
+                || header.as_str() == crate::transport::IDEMPOTENCY_KEY
+            {
                 return Err(Error::Config(format!(
                     "`{header}` is set by the client and cannot be a default header"
                 )));
+            }
+            if header == USER_AGENT {
+                // Yours replaces the SDK's, rather than being sent beside it.
+                default_headers.remove(USER_AGENT);
             }
             default_headers.append(header, value);
         }
@@ -390,6 +405,7 @@ impl ClientBuilder {
                 base_url,
                 authorization,
                 default_headers,
+                secret: key.as_str().into(),
                 timeout,
                 deadline,
                 max_response_size,
@@ -416,9 +432,14 @@ fn parse_base_url(base_url: &str) -> Result<reqwest::Url> {
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(bad("may not have a query (`?`) or a fragment (`#`)"));
     }
+    // The last segment as a server would read it: decoded, in any case, without `;` parameters.
     let last = parsed.path_segments().and_then(|mut segments| segments.rfind(|s| !s.is_empty()));
+    let last = last.map(|segment| {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy().to_ascii_lowercase();
+        decoded.split([';', '/']).next().unwrap_or_default().to_owned()
+    });
     if let Some(last) = last
-        && crate::operations::ALL.iter().any(|op| op.path.split('/').nth(1) == Some(last))
+        && crate::operations::ALL.iter().any(|op| op.path.split('/').nth(1) == Some(last.as_str()))
     {
         return Err(bad(&format!(
             "ends with `/{last}`, which every operation's path already starts with; leave it out"
@@ -427,11 +448,11 @@ fn parse_base_url(base_url: &str) -> Result<reqwest::Url> {
     Ok(parsed)
 }
 
-/// `url` with any `user:password@` replaced, for messages and `Debug`.
+/// `url` with any `user:password@` replaced, for messages and `Debug`: everything between
+/// the scheme and the last `@` (a password may hold `/`, `?` or `#`).
 fn without_credentials(url: &str) -> String {
     let start = url.find("://").map_or(0, |i| i + 3);
-    let authority_end = url[start..].find(['/', '?', '#']).map_or(url.len(), |i| start + i);
-    match url[start..authority_end].rfind('@') {
+    match url[start..].rfind('@') {
         Some(at) => format!("{}<redacted>@{}", &url[..start], &url[start + at + 1..]),
         None => url.to_owned(),
     }
@@ -477,7 +498,7 @@ mod tests {
         assert!(bad_url.to_string().contains("not a valid URL"), "{bad_url}");
         let bad_header =
             Client::builder().api_key("k").default_header("bad header", "v").build().unwrap_err();
-        assert!(bad_header.to_string().contains("`bad header` is not a valid header name"));
+        assert!(bad_header.to_string().contains("name (10 bytes) is not a valid header name"), "{bad_header}");
         let key_in_error = Client::builder().api_key("sk\nsecret").build().unwrap_err().to_string();
         assert!(!key_in_error.contains("secret"), "{key_in_error}");
     }

@@ -51,13 +51,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// decode message 1,024 and its JSON path 256; at most 20 field errors are kept, each name
 /// cut to 128 characters, with at most 3 messages of 256 characters each; a header value keeps
 /// at most 512 bytes. A cut text ends with `…` and how much was left out, e.g.
-/// `… (49,997,952 more characters)` or `… and 199,980 more fields`. SSNs are masked before
+/// `… (57,952 more characters)` or `… and 980 more fields`. (An error response's body is read
+/// only to its first 64 KiB: a longer one is not parsed, and its start shows as a snippet.)
+/// SSNs are masked before
 /// anything is cut, so no part of one is left at a cut. The `Display` of an API or decode
 /// error is one line of at most about 24,000 characters (most of it field errors), whatever
 /// the server sent.
 ///
-/// Nor can a server make an error show a secret: the API key, wherever the server echoed it
-/// (message, code, field names and messages, body, request id, decode message), is replaced
+/// Nor can a server make an error show a secret: the API key (or a token an interceptor set),
+/// wherever the server echoed it (message, code, field names and messages, body, request id,
+/// decode message, a redirect's location), is replaced
 /// by `<redacted>`, also when a cut left only its start; response headers holding the key or
 /// an SSN, and credential headers (`set-cookie`, `www-authenticate`, ...), are marked
 /// sensitive, so that `Debug` shows them as `Sensitive`. An [`IdError`] never shows the
@@ -234,6 +237,7 @@ impl Error {
     fn write(&self) -> Option<&WriteAttempt> {
         match self {
             Error::Api(e) => e.write.as_ref(),
+            Error::Decode(e) => e.write.as_ref(),
             Error::Timeout { write, .. }
             | Error::Connection { write, .. }
             | Error::Redirect { write, .. }
@@ -246,6 +250,7 @@ impl Error {
     pub(crate) fn with_write(mut self, attempt: Option<WriteAttempt>) -> Self {
         match &mut self {
             Error::Api(e) => e.write = attempt,
+            Error::Decode(e) => e.write = attempt,
             Error::Timeout { write, .. }
             | Error::Connection { write, .. }
             | Error::Redirect { write, .. }
@@ -663,6 +668,9 @@ fn one_line(text: &str) -> String {
 /// `Display` names the operation and the JSON path of the bad field, e.g.
 /// ``cannot decode the response of enrollments.retrieve at `enrolled_dependents[0].relationship`: invalid type: integer `42`, expected a string ...``.
 /// (Values and fields the SDK does not know are not errors: see [`crate::compatibility`].)
+///
+/// The server answered with success, so a write that ends with this error was applied:
+/// do not send it again as if it were not (its `write` says which key it carried).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DecodeError {
@@ -679,6 +687,8 @@ pub struct DecodeError {
     pub body_snippet: Option<String>,
     /// The `x-request-id` response header, when present: at most 128 characters.
     pub request_id: Option<String>,
+    /// For a write: the idempotency key it carried (it was applied: the answer was a success).
+    pub write: Option<WriteAttempt>,
 }
 
 impl DecodeError {
@@ -703,6 +713,7 @@ impl DecodeError {
             message: bounded(&message, MAX_DECODE_MESSAGE_CHARS),
             body_snippet: snippet(body),
             request_id: request_id(headers),
+            write: None,
         }
     }
 }

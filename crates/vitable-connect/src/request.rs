@@ -80,7 +80,11 @@ impl RequestOptions {
             (Ok(header), Ok(value)) => {
                 self.set().headers.append(header, value);
             }
-            _ => self.reject("header", format!("`{name}` is not a valid header name and value")),
+            // Not echoed: a whole header line pasted as a name may hold a secret.
+            _ => self.reject(
+                "header",
+                format!("not a valid header name and value (a name of {} bytes)", name.len()),
+            ),
         }
     }
 
@@ -122,9 +126,9 @@ impl RequestOptions {
     }
 }
 
-/// Headers the client sets itself, which a request may not replace: the credentials, and
-/// what framing and routing depend on.
-pub(crate) const RESERVED_HEADERS: [HeaderName; 7] = [
+/// Headers the client sets itself, which a request may not replace: the credentials, what
+/// framing and routing depend on, and what says the request is JSON of the SDK's API version.
+pub(crate) const RESERVED_HEADERS: [HeaderName; 10] = [
     http::header::AUTHORIZATION,
     http::header::HOST,
     http::header::CONTENT_LENGTH,
@@ -132,6 +136,9 @@ pub(crate) const RESERVED_HEADERS: [HeaderName; 7] = [
     http::header::CONNECTION,
     http::header::TE,
     http::header::UPGRADE,
+    http::header::CONTENT_TYPE,
+    http::header::ACCEPT,
+    HeaderName::from_static("api-version"),
 ];
 
 /// Adds the per-request setters every operation builder has: `timeout`, `deadline`,
@@ -235,6 +242,8 @@ pub struct ApiResponse<T> {
     pub(crate) value: T,
     pub(crate) body: bytes::Bytes,
     pub(crate) operation: &'static str,
+    /// The API key, hidden from errors of [`Self::json`].
+    pub(crate) secret: std::sync::Arc<str>,
 }
 
 impl<T> ApiResponse<T> {
@@ -265,7 +274,8 @@ impl<T> ApiResponse<T> {
     pub fn json(&self) -> Result<serde_json::Value> {
         serde_json::from_slice(&self.body).map_err(|e| {
             let (op, status) = (self.operation, self.status);
-            DecodeError::locate::<serde_json::Value>(op, status, &self.headers, &self.body, &e).into()
+            let error = DecodeError::locate::<serde_json::Value>(op, status, &self.headers, &self.body, &e);
+            crate::redact::hide_api_key(error.into(), &self.secret)
         })
     }
 

@@ -16,7 +16,7 @@ use bytes::Bytes;
 
 use futures::future::Either;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
-use http::{HeaderMap, Method};
+use http::{HeaderMap, Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
@@ -27,7 +27,7 @@ use crate::client::Config;
 use crate::error::{ApiError, DecodeError, Error, InvalidInput, Result, WriteAttempt};
 use crate::interceptor::{AttemptFailure, AttemptOutcome, AttemptRequest};
 use crate::request::{ApiResponse, Options};
-use crate::retry;
+use crate::retry::{self, RetryPolicy};
 
 /// The header carrying the idempotency key of a write.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -113,69 +113,74 @@ impl<'a> Call<'a> {
                 policy = policy.with_max_retries(retries);
             }
             let deadline = options.and_then(|o| o.deadline).or(self.config.deadline);
-            let until = deadline.and_then(|d| Instant::now().checked_add(d));
+            let until = deadline
+                .and_then(|d| Instant::now().checked_add(d))
+                .map(|at| (at, deadline.unwrap_or_default()));
             let write = !matches!(self.method, Method::GET | Method::HEAD);
             // Whether an attempt of a write may have been applied without a success arriving.
             let mut unknown = false;
             // A token an interceptor put in place of the API key: hidden from errors like it.
             let mut token = None;
             let mut retry = 0;
-            let (result, end, sent) = loop {
+            let (outcome, end) = loop {
                 let (sent, request) = self.start(&describe, retry + 1, &mut token)?;
                 if retry == 0 && !span.is_disabled() {
                     span.record("url.full", shown_url(&sent).as_str());
                 }
                 let started = Instant::now();
                 let end = Ending::of(started, self.timeout(), until);
-                let result = match tokio::time::timeout_at(end.at, request).await {
+                let head = match tokio::time::timeout_at(end.at, request).await {
                     Ok(Ok(response)) => Ok(response),
-                    Ok(Err(error)) => Err(Failure::Http(error)),
+                    Ok(Err(error)) => Err(Failure::Http(error.without_url())),
                     Err(_) => Err(Failure::Timeout),
                 };
-                let latency = started.elapsed();
-                let (delay, last) = match &result {
+                // How long to wait before the next attempt, if there is to be one.
+                let mut delay = None;
+                let mut outcome = match head {
                     Ok(response) => {
                         let status = response.status();
                         // The fields are only evaluated when the event is enabled.
                         tracing::debug!(
                             attempt = retry + 1,
                             status = status.as_u16(),
-                            duration_ms = latency.as_millis() as u64,
+                            duration_ms = started.elapsed().as_millis() as u64,
                             request_id = self.request_id(response.headers()).as_deref(),
                             "vitable_connect attempt finished"
                         );
-                        let redirected = response.url() != &sent || status.is_redirection();
-                        unknown |= write && status.is_server_error();
-                        let delay = (!redirected
-                            && !status.is_success()
-                            && retry::response_is_retryable(status, response.headers()))
-                        .then(|| policy.delay_after_response(response.headers(), retry));
-                        (delay, redirected)
+                        if response.url() != &sent || status.is_redirection() {
+                            Attempt::Refused(status, self.redirect(&response))
+                        } else {
+                            unknown |= write && (status.is_server_error() || status.is_informational());
+                            if !status.is_success()
+                                && retry::response_is_retryable(status, response.headers())
+                            {
+                                delay = Some(policy.delay_after_response(response.headers(), retry));
+                            }
+                            Attempt::Head(response)
+                        }
                     }
                     Err(failure) => {
-                        tracing::debug!(
-                            attempt = retry + 1,
-                            duration_ms = latency.as_millis() as u64,
-                            error = %failure,
-                            "vitable_connect attempt failed"
-                        );
-                        // Only a connection that was never made certainly carried nothing.
-                        unknown |= write && !matches!(failure, Failure::Http(e) if e.is_connect());
-                        let delay = match failure {
-                            Failure::Http(error) => {
-                                retry::error_is_retryable(error).then(|| policy.backoff(retry))
-                            }
-                            Failure::Timeout if end.by_deadline => None,
-                            Failure::Timeout => Some(policy.backoff(retry)),
-                        };
-                        (delay, false)
+                        delay = self.failed(&failure, retry, &policy, end, write, &mut unknown);
+                        Attempt::Failed(failure)
                     }
                 };
                 // A wait that would end past the deadline is not begun.
-                let delay = delay.filter(|delay| {
-                    !last && retry < policy.max_retries() && until.is_none_or(|u| Instant::now() + *delay < u)
-                });
-                self.after_attempt(retry + 1, &result, latency, delay.is_some());
+                let can_wait = |delay: &Duration| {
+                    retry < policy.max_retries() && until.is_none_or(|(u, _)| Instant::now() + *delay < u)
+                };
+                delay = delay.filter(can_wait);
+                // The response of the last attempt is read whole within the attempt's time: a
+                // body that breaks off or stalls fails the attempt like a missing answer.
+                if delay.is_none()
+                    && let Attempt::Head(response) = outcome
+                {
+                    outcome = self.receive(response, end).await;
+                    if let Attempt::Failed(failure) = &outcome {
+                        delay =
+                            self.failed(failure, retry, &policy, end, write, &mut unknown).filter(can_wait);
+                    }
+                }
+                self.after_attempt(retry + 1, &outcome, started.elapsed(), delay.is_some());
                 match delay {
                     Some(delay) => {
                         tracing::debug!(
@@ -183,11 +188,11 @@ impl<'a> Call<'a> {
                             delay_ms = delay.as_millis() as u64,
                             "vitable_connect retrying"
                         );
-                        drop(result);
+                        drop(outcome);
                         tokio::time::sleep(delay).await;
                         retry += 1;
                     }
-                    None => break (result, end, sent),
+                    None => break (outcome, end),
                 }
             };
             // The span records the outcome once: the final attempt's.
@@ -195,16 +200,21 @@ impl<'a> Call<'a> {
                 if retry > 0 {
                     span.record("http.request.resend_count", retry);
                 }
-                if let Ok(response) = &result {
-                    span.record("http.response.status_code", response.status().as_u16());
-                    if let Some(id) = self.request_id(response.headers()) {
-                        span.record("request_id", id.as_str());
-                    }
+                if let Some(status) = outcome.status() {
+                    span.record("http.response.status_code", status.as_u16());
+                }
+                if let Some(id) = outcome.headers().and_then(|h| self.request_id(h)) {
+                    span.record("request_id", id.as_str());
                 }
             }
-            let outcome = match result {
-                Ok(response) => self.read(response, end, &sent).await,
-                Err(failure) => Err(self.failure(failure, end)),
+            let outcome = match outcome {
+                Attempt::Done(received) => self.decode(received),
+                Attempt::Failed(failure) => Err(self.failure(failure, end)),
+                Attempt::Refused(_, error) => Err(error),
+                // Not left unread: see above.
+                Attempt::Head(response) => {
+                    Err(self.invalid(format!("unread response ({})", response.status())))
+                }
             };
             outcome.map_err(|error| {
                 if !span.is_disabled() {
@@ -215,7 +225,9 @@ impl<'a> Call<'a> {
                     write.then(|| self.options.as_ref()?.idempotency_key.as_ref()?.to_str().ok()).flatten();
                 let attempt = key.map(|key| WriteAttempt {
                     idempotency_key: key.to_owned(),
-                    outcome_unknown: unknown || error_is_unknown(&error),
+                    // A decode error follows a success: the write was applied.
+                    outcome_unknown: !matches!(error, Error::Decode(_))
+                        && (unknown || error_is_unknown(&error)),
                 });
                 let error = crate::redact::hide_api_key(error.with_write(attempt), self.config.api_key());
                 match &token {
@@ -264,29 +276,49 @@ impl<'a> Call<'a> {
     }
 
     /// Tells the interceptors how attempt number `attempt` ended.
-    fn after_attempt(
-        &self,
-        attempt: u32,
-        result: &std::result::Result<reqwest::Response, Failure>,
-        latency: Duration,
-        will_retry: bool,
-    ) {
+    fn after_attempt(&self, attempt: u32, outcome: &Attempt, latency: Duration, will_retry: bool) {
         if self.config.interceptors.is_empty() {
             return;
         }
-        let request_id = result.as_ref().ok().and_then(|r| self.request_id(r.headers()));
+        let request_id = outcome.headers().and_then(|h| self.request_id(h));
         let outcome = AttemptOutcome {
             operation: self.name,
             attempt,
             method: &self.method,
-            status: result.as_ref().ok().map(reqwest::Response::status),
+            status: outcome.status(),
             latency,
-            failure: result.as_ref().err().map(Failure::kind),
+            failure: match outcome {
+                Attempt::Failed(failure) => Some(failure.kind()),
+                _ => None,
+            },
             will_retry,
             request_id: request_id.as_deref(),
         };
         for interceptor in self.config.interceptors.iter() {
             interceptor.after_attempt(&outcome);
+        }
+    }
+
+    /// Notes what a failed attempt means for a write, and returns the backoff before the next
+    /// attempt if the failure is worth one.
+    fn failed(
+        &self,
+        failure: &Failure,
+        retry: u32,
+        policy: &RetryPolicy,
+        end: Ending,
+        write: bool,
+        unknown: &mut bool,
+    ) -> Option<Duration> {
+        tracing::debug!(attempt = retry + 1, error = %failure, "vitable_connect attempt failed");
+        // Only a connection that was never made certainly carried nothing.
+        *unknown |= write && !matches!(failure, Failure::Http(e) if e.is_connect());
+        match failure {
+            Failure::Http(error) => retry::error_is_retryable(error).then(|| policy.backoff(retry)),
+            // A body that broke off: the answer was lost like a dropped connection.
+            Failure::Body(_) => Some(policy.backoff(retry)),
+            Failure::Timeout if end.by_deadline => None,
+            Failure::Timeout => Some(policy.backoff(retry)),
         }
     }
 
@@ -300,65 +332,69 @@ impl<'a> Call<'a> {
         if let Some(options) = &self.options {
             overlay(headers, &options.headers);
         }
-        if write && !headers.contains_key(IDEMPOTENCY_KEY) {
-            // Builders of writes are made with a key (see `RequestOptions::new`); this one is for
-            // a call made without a builder.
+        if write {
+            // Builders of writes are made with a key (see `RequestOptions::new`), which is
+            // always the one sent: errors report it for resending.
             let key =
                 self.options.get_or_insert_with(Box::default).idempotency_key.get_or_insert_with(new_key);
             headers.insert(const { HeaderName::from_static(IDEMPOTENCY_KEY) }, key.clone());
         }
     }
 
-    /// Reads the final response, until `end`: a success decodes into `T`; any other status is
-    /// an error, with the server's message.
-    fn read<'r, T: DeserializeOwned>(
-        &'r self,
-        mut response: reqwest::Response,
-        end: Ending,
-        sent: &'r reqwest::Url,
-    ) -> impl Future<Output = Result<ApiResponse<T>>> + use<'r, 'a, T> {
+    /// Reads the body of the last attempt's response, until `end` and up to the size limit
+    /// (an error status's only as far as its message needs).
+    async fn receive(&self, mut response: reqwest::Response, end: Ending) -> Attempt {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        async move {
-            let op = self.name;
-            if status.is_redirection() || response.url() != sent {
-                let location = if status.is_redirection() {
-                    headers.get(LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned())
-                } else {
-                    // The caller's own HTTP client followed a redirect.
-                    Some(response.url().to_string())
-                };
-                let location = location.map(|l| crate::error::shown_text(&l));
-                return Err(Error::Redirect { operation: op, status, location, write: None });
+        let (limit, cut) = match status.is_success() {
+            true => (self.config.max_response_size, false),
+            false => (ERROR_BODY_LIMIT.min(self.config.max_response_size), true),
+        };
+        match tokio::time::timeout_at(end.at, read_body(response, limit, cut)).await {
+            Err(_) => Attempt::Failed(Failure::Timeout),
+            Ok(Err(BodyError::Http(e))) => Attempt::Failed(Failure::Body(e.without_url())),
+            Ok(Err(BodyError::TooLarge)) => {
+                let error = Error::ResponseTooLarge { operation: self.name, status, limit, write: None };
+                Attempt::Refused(status, error)
             }
-            // An error needs no more of its body than its message.
-            let (limit, cut) = match status.is_success() {
-                true => (self.config.max_response_size, false),
-                false => (ERROR_BODY_LIMIT.min(self.config.max_response_size), true),
-            };
-            let body = match tokio::time::timeout_at(end.at, read_body(response, limit, cut)).await {
-                Err(_) => return Err(self.failure(Failure::Timeout, end)),
-                Ok(Err(BodyError::Http(e))) => return Err(self.failure(Failure::Http(e), end)),
-                Ok(Err(BodyError::TooLarge)) => {
-                    return Err(Error::ResponseTooLarge { operation: op, status, limit, write: None });
-                }
-                Ok(Ok(body)) => body,
-            };
-            if !status.is_success() {
-                return Err(ApiError::from_parts(op, status, headers, &body).into());
-            }
-            // Any 2xx is a success, even one the spec does not list. A body that an operation
-            // without one does not expect (e.g. terminate answered with 200 and JSON) is
-            // ignored: `()` decodes from `null`.
-            match serde_json::from_slice::<T>(&body) {
-                Ok(value) => Ok(ApiResponse { status, headers, value, body, operation: op }),
-                Err(e) => match serde_json::from_slice::<T>(b"null") {
-                    Ok(value) => Ok(ApiResponse { status, headers, value, body, operation: op }),
-                    Err(_) => Err(DecodeError::locate::<T>(op, status, &headers, &body, &e).into()),
-                },
-            }
+            Ok(Ok(body)) => Attempt::Done(Received { status, headers, body }),
         }
     }
+
+    /// The result of a response read whole: a success decodes into `T`; any other status is
+    /// an error, with the server's message.
+    fn decode<T: DeserializeOwned>(&self, received: Received) -> Result<ApiResponse<T>> {
+        let Received { status, headers, body } = received;
+        let operation = self.name;
+        if !status.is_success() {
+            return Err(ApiError::from_parts(operation, status, headers, &body).into());
+        }
+        // Any 2xx is a success, even one the spec does not list. A body that an operation
+        // without one does not expect (e.g. terminate answered with 200 and JSON) is ignored:
+        // `()` decodes from `null`.
+        let secret = self.config.secret.clone();
+        match serde_json::from_slice::<T>(&body) {
+            Ok(value) => Ok(ApiResponse { status, headers, value, body, operation, secret }),
+            Err(e) => match serde_json::from_slice::<T>(b"null") {
+                Ok(value) => Ok(ApiResponse { status, headers, value, body, operation, secret }),
+                Err(_) => Err(DecodeError::locate::<T>(operation, status, &headers, &body, &e).into()),
+            },
+        }
+    }
+
+    /// The error of a redirect: its status and where it pointed.
+    fn redirect(&self, response: &reqwest::Response) -> Error {
+        let status = response.status();
+        let location = if status.is_redirection() {
+            response.headers().get(LOCATION).map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned())
+        } else {
+            // The caller's own HTTP client followed a redirect.
+            Some(response.url().to_string())
+        };
+        let location = location.map(|l| crate::error::shown_text(&l));
+        Error::Redirect { operation: self.name, status, location, write: None }
+    }
+
     /// A request that cannot be built from what the builder gave.
     fn invalid(&self, problem: String) -> Error {
         InvalidInput { operation: self.name, field: "request".to_owned(), problem }.into()
@@ -398,15 +434,57 @@ impl<'a> Call<'a> {
                 "the request cannot be sent: {}",
                 crate::error::shown_text(&error.without_url().to_string())
             )),
-            Failure::Http(error) => Error::Connection { operation, write: None, source: error },
+            Failure::Http(error) | Failure::Body(error) => {
+                Error::Connection { operation, write: None, source: error }
+            }
         }
     }
 }
 
-/// How an attempt ended without a response.
+/// How an attempt went.
+enum Attempt {
+    /// A response whose body is not read yet (it is read only for the last attempt).
+    Head(reqwest::Response),
+    /// A response read whole.
+    Done(Received),
+    /// No (complete) response.
+    Failed(Failure),
+    /// A response that ends the call with this error (a redirect, a body over the limit).
+    Refused(StatusCode, Error),
+}
+
+impl Attempt {
+    fn status(&self) -> Option<StatusCode> {
+        match self {
+            Attempt::Head(response) => Some(response.status()),
+            Attempt::Done(received) => Some(received.status),
+            Attempt::Refused(status, _) => Some(*status),
+            Attempt::Failed(_) => None,
+        }
+    }
+
+    fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Attempt::Head(response) => Some(response.headers()),
+            Attempt::Done(received) => Some(&received.headers),
+            _ => None,
+        }
+    }
+}
+
+/// A response read whole.
+struct Received {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// How an attempt ended without a (complete) response.
 enum Failure {
-    /// The HTTP client's error.
+    /// The HTTP client's error, before a response.
     Http(reqwest::Error),
+    /// The HTTP client's error while reading the body of the response.
+    Body(reqwest::Error),
     /// The attempt's timeout or the call's deadline passed.
     Timeout,
 }
@@ -418,7 +496,7 @@ impl Failure {
             Failure::Timeout => AttemptFailure::Timeout,
             Failure::Http(error) if error.is_timeout() => AttemptFailure::Timeout,
             Failure::Http(error) if error.is_connect() => AttemptFailure::Connect,
-            Failure::Http(_) => AttemptFailure::Connection,
+            Failure::Http(_) | Failure::Body(_) => AttemptFailure::Connection,
         }
     }
 }
@@ -454,6 +532,7 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Http(error) => error.fmt(f),
+            Failure::Body(error) => write!(f, "the body broke off: {error}"),
             Failure::Timeout => f.write_str("timed out"),
         }
     }
@@ -463,19 +542,19 @@ impl std::fmt::Display for Failure {
 #[derive(Clone, Copy)]
 struct Ending {
     at: Instant,
-    /// The time allowed from the start of the attempt (or of the call, for a deadline).
+    /// The time allowed: the attempt's timeout, or the call's deadline.
     after: Duration,
     by_deadline: bool,
 }
 
 impl Ending {
-    fn of(started: Instant, timeout: Duration, until: Option<Instant>) -> Self {
+    /// The end of an attempt started at `started`, with `timeout`, in a call that must end at
+    /// `until` (an instant, and the deadline it came from), if it must.
+    fn of(started: Instant, timeout: Duration, until: Option<(Instant, Duration)>) -> Self {
         let at = started.checked_add(timeout);
         match (at, until) {
-            (Some(at), Some(until)) if at < until => Ending { at, after: timeout, by_deadline: false },
-            (_, Some(until)) => {
-                Ending { at: until, after: until.saturating_duration_since(started), by_deadline: true }
-            }
+            (Some(at), Some((until, _))) if at < until => Ending { at, after: timeout, by_deadline: false },
+            (_, Some((until, deadline))) => Ending { at: until, after: deadline, by_deadline: true },
             (Some(at), None) => Ending { at, after: timeout, by_deadline: false },
             // A timeout too long to add to the clock: in effect none.
             (None, None) => Ending { at: far_future(started), after: timeout, by_deadline: false },
@@ -493,7 +572,7 @@ fn error_is_unknown(error: &Error) -> bool {
     match error {
         Error::Timeout { .. } => true,
         Error::Connection { source, .. } => !source.is_connect(),
-        Error::Api(e) => e.status.is_server_error(),
+        Error::Api(e) => e.status.is_server_error() || e.status.is_informational(),
         // The server answered a write with a redirect or an oversized body: it did something.
         Error::Redirect { .. } | Error::ResponseTooLarge { .. } => true,
         _ => false,
@@ -518,37 +597,47 @@ enum BodyError {
 
 /// Reads a body of at most `limit` bytes, refusing a longer one as soon as its length is
 /// announced or its bytes go past the limit (or, with `cut`, keeping only the first `limit`
-/// bytes). Memory held: the body read so far, never more than `limit` plus one chunk.
+/// bytes and reading no further). A body that arrives in one chunk is kept as it is; others
+/// are copied into one buffer as they arrive, sized from the announced length or grown up to
+/// the limit, so a call holds at most about `limit` bytes of body (and one chunk).
 async fn read_body(mut response: reqwest::Response, limit: u64, cut: bool) -> Result<Bytes, BodyError> {
-    if !cut && response.content_length().is_some_and(|n| n > limit) {
+    let announced = response.content_length();
+    if !cut && announced.is_some_and(|n| n > limit) {
         return Err(BodyError::TooLarge);
     }
-    let mut chunks: Vec<Bytes> = Vec::new();
-    let mut total: u64 = 0;
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Http)? {
-        let room = limit - total;
-        if chunk.len() as u64 > room {
-            if !cut {
-                return Err(BodyError::TooLarge);
-            }
-            chunks.push(chunk.slice(..room as usize));
-            total = limit;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let over = |body: Bytes| if cut { Ok(body.slice(..limit)) } else { Err(BodyError::TooLarge) };
+    let Some(first) = response.chunk().await.map_err(BodyError::Http)? else { return Ok(Bytes::new()) };
+    if first.len() > limit {
+        return over(first);
+    }
+    if cut && first.len() == limit {
+        return Ok(first);
+    }
+    let Some(second) = response.chunk().await.map_err(BodyError::Http)? else { return Ok(first) };
+    let mut body =
+        Vec::with_capacity(announced.map_or(2 * (first.len() + second.len()), |n| n as usize).min(limit));
+    let mut next = Some(second);
+    body.extend_from_slice(&first);
+    drop(first);
+    while let Some(chunk) = next {
+        let room = limit - body.len();
+        if chunk.len() > room && !cut {
+            return Err(BodyError::TooLarge);
+        }
+        let take = chunk.len().min(room);
+        if body.capacity() - body.len() < take {
+            // Grow by doubling, but never past the limit.
+            let target = (body.capacity() * 2).max(body.len() + take).min(limit);
+            body.reserve_exact(target - body.len());
+        }
+        body.extend_from_slice(&chunk[..take]);
+        if cut && body.len() == limit {
             break;
         }
-        total += chunk.len() as u64;
-        chunks.push(chunk);
+        next = response.chunk().await.map_err(BodyError::Http)?;
     }
-    Ok(match chunks.len() {
-        0 => Bytes::new(),
-        1 => chunks.pop().expect("one chunk"),
-        _ => {
-            let mut body = Vec::with_capacity(total as usize);
-            for chunk in chunks {
-                body.extend_from_slice(&chunk);
-            }
-            body.into()
-        }
-    })
+    Ok(body.into())
 }
 
 /// The longest URL a request can have (the `http` crate's limit on a URI).
@@ -652,8 +741,9 @@ impl<'s> RequestParts<'s> {
     fn complete_path(&self) -> std::result::Result<reqwest::Url, String> {
         let given = &self.path[..self.path_len];
         let value = |name: &str| match given.iter().find(|(n, _)| *n == name) {
-            // `PathSegmentsMut` would skip these, sending the request to another path.
-            Some((_, "." | "..")) => Err(format!("`{name}` cannot be `.` or `..`")),
+            // `PathSegmentsMut` would skip these, and an empty one would drop a segment:
+            // either way the request would go to another path.
+            Some((_, "" | "." | "..")) => Err(format!("`{name}` cannot be empty, `.` or `..`")),
             Some((_, value)) => Ok(*value),
             None => Err(format!("{name} was not given")),
         };
@@ -796,9 +886,9 @@ mod tests {
 
     #[test]
     fn a_path_value_that_would_change_the_path_or_a_missing_one_is_refused() {
-        for value in [".", ".."] {
+        for value in ["", ".", ".."] {
             let problem = build("http://h", "/v1/x/{id}", |r| r.path("id", value)).unwrap_err();
-            assert!(problem.contains("cannot be `.` or `..`"), "{problem}");
+            assert!(problem.contains("cannot be empty, `.` or `..`"), "{problem}");
         }
         let problem = build("http://h", "/v1/x/{id}", |_| {}).unwrap_err();
         assert_eq!(problem, "id was not given");

@@ -434,7 +434,7 @@ async fn ids_from_the_server_cannot_change_the_path_they_are_sent_in() {
         assert_eq!(&segments[..3], ["", "v1", "enrollments"], "{hostile}: {target}");
         assert!(!target.contains('?') && !target.contains('#'), "{hostile}: {target}");
     }
-    for dots in [".", ".."] {
+    for dots in ["", ".", ".."] {
         let server = raw_server::start(move |_, _| raw_server::json(200, &json!([enrollment(dots)]))).await;
         let client = client(&server.uri);
         let listed = client.employees().enrollments().list(&employee_id()).send().await.unwrap();
@@ -554,4 +554,144 @@ mod generated {
             })?;
         }
     }
+}
+
+// --- Findings of the review of the fixes ----------------------------------------------------
+
+#[tokio::test]
+async fn a_body_that_breaks_off_is_retried_like_a_lost_answer() {
+    let page = json!([employer("empr_A1b2C3")]).to_string();
+    let server = raw_server::start(move |_, n| match n {
+        // A chunked body cut off by the connection closing.
+        0 => Act::Send(format!("{}10\r\n[{{\"id\":\"e", raw_server::chunked_head(200)).into_bytes()),
+        // A declared length the body never reaches.
+        1 => Act::Send(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n[".to_vec(),
+        ),
+        _ => raw_server::json(200, &serde_json::from_str(&page).unwrap()),
+    })
+    .await;
+    let employers = client(&server.uri).employers().list().send().await.unwrap();
+    assert_eq!(employers.len(), 1);
+    assert_eq!(server.requests().len(), 3, "each broken body was retried");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_body_that_stalls_is_retried_after_the_timeout() {
+    let server = raw_server::start(|_, n| match n {
+        0 => Act::Stream {
+            head: raw_server::chunked_head(200),
+            chunk: 1,
+            fill: b' ',
+            every: Duration::from_secs(3600),
+        },
+        _ => raw_server::json(200, &json!([])),
+    })
+    .await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(&server.uri)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    client.employers().list().send().await.unwrap();
+    assert_eq!(server.requests().len(), 2);
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(2) && waited <= Duration::from_millis(2500), "{waited:?}");
+}
+
+#[tokio::test]
+async fn a_write_applied_but_answered_with_an_undecodable_body_carries_its_key() {
+    let server = raw_server::start(|_, n| match n {
+        0 => Act::Drop,
+        _ => raw_server::json(200, &json!({ "id": 5 })),
+    })
+    .await;
+    let error =
+        client(&server.uri).enrollments().reissue(&enrollment_id(), &qle_id()).send().await.unwrap_err();
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    let sent = server.requests()[1].header("idempotency-key").unwrap().to_owned();
+    assert_eq!(error.idempotency_key(), Some(sent.as_str()));
+    assert!(!error.outcome_unknown(), "the success says it was applied");
+}
+
+#[tokio::test]
+async fn the_raw_json_of_a_response_hides_an_echoed_key() {
+    let server = raw_server::start(|_, _| {
+        raw_server::response(
+            200,
+            &[("x-request-id", &format!("req_{API_KEY}"))],
+            format!("echo {API_KEY}").as_bytes(),
+        )
+    })
+    .await;
+    let response =
+        client(&server.uri).employees().terminate(&"empl_5Nq1Zt".parse().unwrap()).send_with_response().await;
+    let error = response.unwrap().json().unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(API_KEY), "{shown}");
+}
+
+#[tokio::test]
+async fn a_connection_error_does_not_show_the_query() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let uri = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let error =
+        client(&uri).employers().list().name("Jane 123-45-6789").max_retries(0).send().await.unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    assert!(!shown.contains("6789") && !shown.contains("Jane"), "{shown}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_error_body_at_exactly_the_read_limit_is_not_waited_on() {
+    // 64 KiB of an error body, then nothing more for an hour.
+    let server = raw_server::start(|_, _| Act::Stream {
+        head: raw_server::chunked_head(500),
+        chunk: 64 * 1024,
+        fill: b'x',
+        every: Duration::from_secs(3600),
+    })
+    .await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(&server.uri)
+        .timeout(Duration::from_secs(10))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let error = client.employers().list().send().await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{error:?}");
+    assert_eq!(started.elapsed(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deadline_that_runs_out_on_a_later_attempt_is_reported_whole() {
+    let server = raw_server::start(|_, n| match n {
+        0 => raw_server::response(503, &[("retry-after", "4")], b""),
+        _ => Act::Hang,
+    })
+    .await;
+    let error =
+        client(&server.uri).employers().list().deadline(Duration::from_secs(10)).send().await.unwrap_err();
+    assert!(
+        matches!(error, Error::Timeout { after: Some(d), deadline: true, .. } if d == Duration::from_secs(10)),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("after 10s (the deadline of the call)"), "{error}");
+}
+
+#[tokio::test]
+async fn an_informational_final_answer_to_a_write_leaves_its_outcome_unknown() {
+    let server = raw_server::start(|_, _| {
+        Act::Send(b"HTTP/1.1 101 Switching Protocols\r\nupgrade: x\r\nconnection: upgrade\r\n\r\n".to_vec())
+    })
+    .await;
+    let result =
+        client(&server.uri).enrollments().reissue(&enrollment_id(), &qle_id()).max_retries(0).send().await;
+    let error = result.unwrap_err();
+    assert!(error.outcome_unknown(), "{error:?}");
 }

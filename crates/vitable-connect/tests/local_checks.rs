@@ -52,9 +52,17 @@ async fn an_idempotency_key_must_be_visible_ascii() {
 async fn a_request_may_not_replace_the_headers_the_client_sets() {
     let server = counting_server().await;
     let client = client(&server.uri);
-    for name in
-        ["authorization", "Authorization", "content-length", "host", "transfer-encoding", "connection"]
-    {
+    for name in [
+        "authorization",
+        "Authorization",
+        "content-length",
+        "host",
+        "transfer-encoding",
+        "connection",
+        "content-type",
+        "accept",
+        "api-version",
+    ] {
         let error = client.employers().list().header(name, "x").send().await.unwrap_err();
         assert_eq!(invalid_field(&error), "header", "{name}");
         assert!(error.to_string().contains("set by the client"), "{error}");
@@ -126,9 +134,56 @@ fn credentials_in_a_base_url_never_show() {
 
 #[test]
 fn a_default_header_may_not_be_one_the_client_sets() {
-    for name in ["host", "content-length", "transfer-encoding"] {
+    for name in [
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "idempotency-key",
+        "Idempotency-Key",
+        "content-type",
+        "accept",
+        "api-version",
+    ] {
         let error =
             Client::builder().api_key(API_KEY).default_header(name, "x").build().unwrap_err().to_string();
         assert!(error.contains("set by the client"), "{name}: {error}");
     }
+}
+
+#[tokio::test]
+async fn a_header_line_pasted_as_a_name_is_not_echoed() {
+    let server = counting_server().await;
+    let line = format!("Authorization: Bearer {API_KEY}");
+    let error = client(&server.uri).employers().list().header(&line, "").send().await.unwrap_err();
+    assert!(!format!("{error} {error:?}").contains(API_KEY), "{error}");
+    let error = Client::builder().api_key("sk_other_key_1").default_header(&line, "").build().unwrap_err();
+    assert!(!error.to_string().contains(API_KEY), "{error}");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_default_user_agent_replaces_the_sdks() {
+    let server = counting_server().await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(&server.uri)
+        .default_header("User-Agent", "acme-payroll/2")
+        .build()
+        .unwrap();
+    client.employers().list().send().await.unwrap();
+    let request = &server.requests()[0];
+    let agents: Vec<&str> =
+        request.headers.iter().filter(|(n, _)| n == "user-agent").map(|(_, v)| v.as_str()).collect();
+    assert_eq!(agents, ["acme-payroll/2"]);
+}
+
+#[test]
+fn a_base_url_ending_in_the_api_version_in_any_spelling_is_refused() {
+    for url in ["https://h/V1", "https://h/%76%31", "https://h/v1;x", "https://h/v1%2F", "https://h/stem/V1/"]
+    {
+        let error = Client::builder().api_key(API_KEY).base_url(url).build().unwrap_err().to_string();
+        assert!(error.contains("`/v1`"), "{url}: {error}");
+    }
+    let error = Client::builder().api_key(API_KEY).base_url("https://user:pa/ss@h").build().unwrap_err();
+    assert!(!error.to_string().contains("ss@") && !error.to_string().contains("pa/"), "{error}");
 }

@@ -92,6 +92,27 @@ async fn a_gigabyte_response_holds_at_most_the_limit_plus_a_constant() {
     assert!(peak <= CAP + CONSTANT, "peak {peak} bytes");
     assert!(success.streamed() < GIB);
 
+    // A body just under the limit is read whole, holding about the limit, not twice that.
+    let under = raw_server::start(|_, _| Act::Chunked {
+        head: raw_server::chunked_head(200),
+        total: CAP as usize - 1,
+        chunk: 64 * 1024,
+        fill: b' ',
+    })
+    .await;
+    let client = Client::builder()
+        .api_key("sk_test_memory")
+        .base_url(&under.uri)
+        .max_response_size(CAP)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let (result, peak) = peak_of(client.employers().list().send()).await;
+    // Read whole (only blanks: not JSON), not refused as too large.
+    assert!(matches!(result, Err(Error::Decode(_))), "{result:?}");
+    println!("a body of the limit less one byte: peak {peak} bytes");
+    assert!(peak <= CAP + CONSTANT, "peak {peak} bytes");
+
     let failure = gigabyte(500).await;
     let client = Client::builder()
         .api_key("sk_test_memory")

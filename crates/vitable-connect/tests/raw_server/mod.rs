@@ -38,6 +38,9 @@ pub enum Act {
     /// Writes `head` (status line and headers, ending with the blank line), then `chunk` bytes
     /// of `fill` every `every`, forever: until the client goes away.
     Stream { head: String, chunk: usize, fill: u8, every: Duration },
+    /// Writes `head`, then `total` bytes of `fill` in chunks of `chunk` bytes, then the end of
+    /// the chunked body: a body of known size, never held whole by the server.
+    Chunked { head: String, total: usize, chunk: usize, fill: u8 },
     /// Waits, then does the other act.
     After(Duration, Box<Act>),
 }
@@ -136,6 +139,27 @@ async fn perform(mut socket: TcpStream, act: Act, streamed: &AtomicUsize) {
                         break;
                     }
                 }
+            }
+            Act::Chunked { head, total, chunk, fill } => {
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let piece = vec![fill; chunk];
+                let mut left = total;
+                while left > 0 {
+                    let n = left.min(chunk);
+                    let mut frame = format!("{n:x}\r\n").into_bytes();
+                    frame.extend_from_slice(&piece[..n]);
+                    frame.extend_from_slice(b"\r\n");
+                    if socket.write_all(&frame).await.is_err() {
+                        return;
+                    }
+                    streamed.fetch_add(n, Ordering::SeqCst);
+                    left -= n;
+                }
+                let _ = socket.write_all(b"0\r\n\r\n").await;
+                let mut sink = [0u8; 1024];
+                let _ = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut sink)).await;
             }
             Act::Stream { head, chunk, fill, every } => {
                 if socket.write_all(head.as_bytes()).await.is_err() {
