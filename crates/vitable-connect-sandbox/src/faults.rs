@@ -63,7 +63,9 @@ fn known(operation_id: &str) -> &'static str {
     match vitable_connect_api::spec::operation(operation_id) {
         Some(op) => op.id,
         None => {
-            panic!("`{operation_id}` is not an operationId of the Vitable Connect API (see openapi.yaml)")
+            // Shown like every echoed value: SSN-shaped text masked, cut.
+            let shown = crate::error::shown(operation_id);
+            panic!("`{shown}` is not an operationId of the Vitable Connect API (see openapi.yaml)")
         }
     }
 }
@@ -280,5 +282,13 @@ mod tests {
     #[should_panic(expected = "not an operationId")]
     fn typos_fail_loudly() {
         Faults::default().fail_next("enrolments_reissue", 1, 503, None);
+    }
+
+    #[test]
+    fn the_panic_of_an_unknown_operation_never_shows_an_ssn() {
+        let panic = std::panic::catch_unwind(|| Faults::default().fail_next("123-45-6789", 1, 503, None));
+        let payload = panic.unwrap_err();
+        let message = payload.downcast_ref::<String>().expect("a formatted panic message");
+        assert!(message.contains("not an operationId") && !message.contains("6789"), "{message}");
     }
 }
