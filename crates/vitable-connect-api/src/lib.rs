@@ -14,6 +14,8 @@
 //! Most applications want the ergonomic `vitable-connect` crate instead.
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly): every item behind a feature says which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod hooks;
 pub mod ids;
