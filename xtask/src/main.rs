@@ -17,6 +17,7 @@ mod enums;
 mod mutants;
 mod spec;
 mod tables;
+mod version;
 
 use std::process::ExitCode;
 

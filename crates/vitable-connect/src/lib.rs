@@ -4,6 +4,8 @@
 //! employees, members and dependents, benefit products, plan years, enrollments and
 //! qualifying life events.
 //!
+#![doc = include_str!("generated_api_version.md")]
+//!
 //! ## Quickstart
 //!
 //! ```no_run
