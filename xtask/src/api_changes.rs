@@ -92,15 +92,15 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         }
         Verdict::Recorded(changes) => {
             println!(
-                "api-changes: the public API changed since `{base}` ({} lines), and {CHANGELOG}'s [Unreleased] section did too:\n{}",
-                changes.len(),
+                "api-changes: the public API changed since `{base}` ({}), and {CHANGELOG}'s [Unreleased] section did too:\n{}",
+                lines(changes.len()),
                 show(&changes)
             );
             Ok(())
         }
         Verdict::Unrecorded(changes) => Err(format!(
-            "the public API of vitable-connect changed since `{base}` ({} lines) but {CHANGELOG}'s [Unreleased] section did not: add an entry saying what changed (and **Breaking** when it is):\n{}",
-            changes.len(),
+            "the public API of vitable-connect changed since `{base}` ({}) but {CHANGELOG}'s [Unreleased] section did not: add an entry saying what changed (and **Breaking** when it is):\n{}",
+            lines(changes.len()),
             show(&changes)
         )),
     }
@@ -154,6 +154,10 @@ pub fn unreleased(changelog: &str) -> Option<&str> {
     let body = &body[body.find('\n').map_or(body.len(), |i| i + 1)..];
     let end = body.find("\n## ").map_or(body.len(), |i| i + 1);
     Some(&body[..end])
+}
+
+fn lines(n: usize) -> String {
+    if n == 1 { "1 line".into() } else { format!("{n} lines") }
 }
 
 fn show(changes: &[Change]) -> String {
