@@ -18,6 +18,8 @@ mod forward_compat;
 mod generated_roundtrip;
 mod generated_surface;
 mod nullable_fields;
+// The SDK README's sandbox example, verbatim (see `the_readme_shows_the_sandbox_example`).
+mod readme_sandbox;
 mod sandbox_scenarios;
 mod seed_wire;
 mod spec_constraints;
@@ -50,5 +52,23 @@ fn every_test_file_is_a_module_or_a_test_target() {
         forgotten.is_empty(),
         "files of tests/tests/ that never run: add `mod <name>;` to all.rs (or a [[test]] to \
          tests/Cargo.toml) for {forgotten:?}"
+    );
+}
+
+/// The SDK README's example of testing an application against the sandbox is a test that
+/// cannot run as a doctest (a doctest drops `#[tokio::test]` functions unchecked), so it runs
+/// as `readme_sandbox.rs`, and the README must show that file exactly.
+#[test]
+fn the_readme_shows_the_sandbox_example() {
+    let readme = support::read("crates/vitable-connect/README.md");
+    let example = support::read("tests/tests/readme_sandbox.rs");
+    let marker = "<!-- This block is tests/tests/readme_sandbox.rs";
+    let after = &readme[readme.find(marker).expect("the README marks the sandbox example")..];
+    let fence = "```rust,ignore\n";
+    let start = after.find(fence).expect("a rust,ignore block follows the marker") + fence.len();
+    let block = &after[start..start + after[start..].find("```\n").expect("the block ends")];
+    assert_eq!(
+        block, example,
+        "crates/vitable-connect/README.md's sandbox example differs from tests/tests/readme_sandbox.rs: make them the same"
     );
 }

@@ -48,6 +48,9 @@ impl Scratch {
         let _ = std::fs::remove_dir_all(&dir);
         copy_dir(&root.join("crates"), &dir.join("crates")).map_err(|e| format!("copying crates/: {e}"))?;
         std::fs::copy(root.join(codegen::SPEC), dir.join(codegen::SPEC)).map_err(|e| e.to_string())?;
+        // The workspace version, which the low-level crate's version starts with.
+        let manifest = crate::version::WORKSPACE_MANIFEST;
+        std::fs::copy(root.join(manifest), dir.join(manifest)).map_err(|e| e.to_string())?;
         // The one generated file outside `crates/`: the tests' schema table.
         let roundtrip = dir.join(crate::tables::ROUNDTRIP);
         std::fs::create_dir_all(roundtrip.parent().expect("a file in a directory"))

@@ -7,7 +7,10 @@
 //! * `cargo xtask drill` runs the spec-change drills of `xtask/drills/`.
 //! * `cargo xtask bench` runs the benchmark suite and prints a table (see `BENCHMARKS.md`).
 //! * `cargo xtask mutants [--diff <rev>]` runs mutation testing on the SDK's hand-written core.
+//! * `cargo xtask api-changes [--base <rev>]` fails when the SDK's public API changed since the
+//!   previous commit without a `CHANGELOG.md` entry.
 
+mod api_changes;
 mod bench;
 mod builders;
 mod codegen;
@@ -17,6 +20,7 @@ mod enums;
 mod mutants;
 mod spec;
 mod tables;
+mod version;
 
 use std::process::ExitCode;
 
@@ -34,6 +38,10 @@ tasks:
   mutants [--diff <rev>]
                       mutation testing of the SDK's hand-written core (.cargo/mutants.toml);
                       --diff: only mutants on lines changed since <rev>
+  api-changes [--base <rev> | --list]
+                      fail when the SDK's public API changed since <rev> (default HEAD~1)
+                      without a change to CHANGELOG.md's [Unreleased] section
+                      (--list: print the public API as the check sees it)
 ";
 
 fn main() -> ExitCode {
@@ -46,6 +54,7 @@ fn main() -> ExitCode {
         ["drill"] => drills::run_all(),
         ["bench", rest @ ..] => bench::run(rest),
         ["mutants", rest @ ..] => mutants::run(rest),
+        ["api-changes", rest @ ..] => api_changes::run(rest),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

@@ -1,5 +1,7 @@
 //! Low-level client for the Vitable Connect API.
 //!
+#![doc = include_str!("generated_api_version.md")]
+//!
 //! Almost everything here is **generated** from the workspace's `openapi.yaml` by
 //! `cargo xtask codegen` (progenitor 0.15) into `src/generated.rs`, which is never
 //! edited by hand. The hand-written parts are small and sit beside it:
@@ -14,6 +16,8 @@
 //! Most applications want the ergonomic `vitable-connect` crate instead.
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly): every item behind a feature says which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod hooks;
 pub mod ids;

@@ -91,6 +91,8 @@
 //! See the README for every rule, the demo seed and the admin routes.
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly): every item behind a feature says which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod admin;
 mod dispatch;

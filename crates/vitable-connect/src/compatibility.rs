@@ -109,7 +109,10 @@
 //! promises below are about its public API, re-exported types included. What only
 //! `vitable-connect-api` exposes (progenitor's client and the request body structs it fills in)
 //! is generated for the SDK's use and may change with any spec revision: pin it with `=` if you
-//! use it directly.
+//! use it directly. Its version carries the `info.version` of the spec it was generated from as
+//! build metadata (`0.1.0+api.1.0.0`); the [crate docs](crate) name it too. How releases are
+//! made, and the changelog each one gets, is in the
+//! [versioning policy](https://github.com/vitable/vitable-connect-rs/blob/main/CHANGELOG.md#versioning).
 //!
 //! A *compatible* release is a minor version from 1.0 on (`1.4` → `1.5`) and a patch version
 //! before it (`0.3.1` → `0.3.2`); a *breaking* release is a major version from 1.0 on and a minor

@@ -1,7 +1,7 @@
 //! A mid-year change after a birth, end to end.
 //!
 //! ```sh
-//! cargo run -p vitable-connect --example qle_reissue
+//! cargo run -p vitable-connect-sandbox --example qle_reissue
 //! ```
 //!
 //! Without credentials this starts the local sandbox in-process with its demo data. With
