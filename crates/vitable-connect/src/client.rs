@@ -498,7 +498,10 @@ mod tests {
         assert!(bad_url.to_string().contains("not a valid URL"), "{bad_url}");
         let bad_header =
             Client::builder().api_key("k").default_header("bad header", "v").build().unwrap_err();
-        assert!(bad_header.to_string().contains("name (10 bytes) is not a valid header name"), "{bad_header}");
+        assert!(
+            bad_header.to_string().contains("name (10 bytes) is not a valid header name"),
+            "{bad_header}"
+        );
         let key_in_error = Client::builder().api_key("sk\nsecret").build().unwrap_err().to_string();
         assert!(!key_in_error.contains("secret"), "{key_in_error}");
     }
