@@ -337,6 +337,6 @@ impl Client {
             invalid.operation = name;
             return Err(invalid.into());
         }
-        Ok(Call { config: &self.config, name, method, path, options })
+        Ok(Call { config: &self.config, name, method, path, options, token: None })
     }
 }

@@ -50,6 +50,9 @@ pub(crate) struct Call<'a> {
     /// The request's own settings, if it has any; the idempotency key made for a write is
     /// kept here too, so that every retry sends the same one.
     pub(crate) options: Option<Box<Options>>,
+    /// A credential an interceptor put in `Authorization` in place of the API key: hidden from
+    /// errors, logs and interceptors like the key.
+    pub(crate) token: Option<Box<str>>,
 }
 
 impl<'a> Call<'a> {
@@ -78,6 +81,8 @@ impl<'a> Call<'a> {
             server.address = base.host_str(),
             server.port = base.port_or_known_default(),
             url.template = self.path,
+            otel.name = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
             url.full = tracing::field::Empty,
             http.response.status_code = tracing::field::Empty,
             http.request.resend_count = tracing::field::Empty,
@@ -85,6 +90,10 @@ impl<'a> Call<'a> {
             request_id = tracing::field::Empty,
         );
         // Without a subscriber for the span, it need not be entered on every poll.
+        if !span.is_disabled() {
+            // The conventions' span name: `{method} {url.template}`.
+            span.record("otel.name", format!("{} {}", self.method, self.path).as_str());
+        }
         if span.is_disabled() {
             Either::Left(self.run(describe, span))
         } else {
@@ -119,11 +128,9 @@ impl<'a> Call<'a> {
             let write = !matches!(self.method, Method::GET | Method::HEAD);
             // Whether an attempt of a write may have been applied without a success arriving.
             let mut unknown = false;
-            // A token an interceptor put in place of the API key: hidden from errors like it.
-            let mut token = None;
             let mut retry = 0;
             let (outcome, end) = loop {
-                let (sent, request) = self.start(&describe, retry + 1, &mut token)?;
+                let (sent, request) = self.start(&describe, retry + 1)?;
                 if retry == 0 && !span.is_disabled() {
                     span.record("url.full", shown_url(&sent).as_str());
                 }
@@ -219,6 +226,7 @@ impl<'a> Call<'a> {
             outcome.map_err(|error| {
                 if !span.is_disabled() {
                     span.record("error.type", error_type(&error).as_ref());
+                    span.record("otel.status_code", "ERROR");
                 }
                 // A failed write says which key it carried, and whether it may have been applied.
                 let key =
@@ -230,7 +238,7 @@ impl<'a> Call<'a> {
                         && (unknown || error_is_unknown(&error)),
                 });
                 let error = crate::redact::hide_api_key(error.with_write(attempt), self.config.api_key());
-                match &token {
+                match &self.token {
                     Some(token) => crate::redact::hide_api_key(error, token),
                     None => error,
                 }
@@ -239,14 +247,13 @@ impl<'a> Call<'a> {
     }
 
     /// Builds the request of attempt number `attempt` from `describe`, lets the interceptors
-    /// change it, and starts executing it; also returns the URL it is sent to. A bearer token
-    /// an interceptor set in place of the API key is kept in `token`. (Not `async`: what it
+    /// change it, and starts executing it; also returns the URL it is sent to. A credential an
+    /// interceptor set in place of the API key is kept in `self.token`. (Not `async`: what it
     /// builds is not kept in the call's future.)
     fn start<'s, F>(
         &mut self,
         describe: &F,
         attempt: u32,
-        token: &mut Option<String>,
     ) -> Result<(reqwest::Url, impl Future<Output = reqwest::Result<reqwest::Response>> + use<'s, F>)>
     where
         'a: 's,
@@ -265,11 +272,12 @@ impl<'a> Call<'a> {
                     request: &mut request,
                 });
             }
-            let bearer = request.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-            if let Some(own) =
-                bearer.and_then(|v| v.strip_prefix("Bearer ")).filter(|t| *t != config.api_key())
-            {
-                *token = Some(own.to_owned());
+            // The credential after the scheme (`Bearer`, `Basic`, ... in any case), or the whole value.
+            let value =
+                request.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let credential = value.split_once(' ').map_or(value, |(_, rest)| rest).trim();
+            if !credential.is_empty() && credential != config.api_key() {
+                self.token = Some(credential.into());
             }
         }
         Ok((request.url().clone(), config.http.execute(request)))
@@ -324,7 +332,7 @@ impl<'a> Call<'a> {
 
     /// Adds the client's and the request's headers and the idempotency key.
     fn prepare(&mut self, request: &mut reqwest::Request) {
-        let write = request.method() != Method::GET;
+        let write = !matches!(*request.method(), Method::GET | Method::HEAD);
         let config = self.config;
         let headers = request.headers_mut();
         overlay(headers, &config.default_headers);
@@ -403,7 +411,12 @@ impl<'a> Call<'a> {
     /// The `x-request-id` of a response as it may be logged: SSNs masked, bounded, and the
     /// API key hidden should the server echo it there.
     fn request_id(&self, headers: &HeaderMap) -> Option<String> {
-        crate::error::request_id(headers).map(|id| crate::redact::without_api_key(id, self.config.api_key()))
+        let id = crate::error::request_id(headers)
+            .map(|id| crate::redact::without_api_key(id, self.config.api_key()));
+        match &self.token {
+            Some(token) => id.map(|id| crate::redact::without_api_key(id, token)),
+            None => id,
+        }
     }
 
     /// The timeout of each attempt.

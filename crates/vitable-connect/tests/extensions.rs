@@ -223,19 +223,41 @@ async fn an_interceptor_cannot_change_framing_headers_or_the_idempotency_key() {
 
 #[tokio::test]
 async fn a_token_set_by_an_interceptor_is_hidden_like_the_api_key() {
-    // The server echoes the token it got into its error and a header.
+    // The server echoes the token it got into its error, its request id and a header.
     let server = raw_server::start(|request, _| {
-        let token =
-            request.header("authorization").unwrap_or_default().trim_start_matches("Bearer ").to_owned();
+        let value = request.header("authorization").unwrap_or_default();
+        let token = value.split_once(' ').map_or(value, |(_, t)| t).to_owned();
         let body = json!({ "detail": format!("token {token} has expired"), "code": token }).to_string();
         raw_server::response(401, &[("x-request-id", &token), ("x-echo", &token)], body.as_bytes())
     })
     .await;
-    let client = builder(&server.uri).interceptor(RotatingToken(AtomicU32::new(0))).build().unwrap();
-    let error = client.employers().list().send().await.unwrap_err();
-    let shown = format!("{error} {error:?}");
-    assert!(!shown.contains("sk_rotated_token_1"), "{shown}");
-    assert!(shown.contains("has expired"), "{shown}");
+    /// Sets a token under `scheme` and keeps the request id each attempt reports.
+    struct Token(&'static str, Mutex<Vec<Option<String>>>);
+    impl Interceptor for Token {
+        fn before_attempt(&self, request: &mut AttemptRequest<'_>) {
+            request.set_header("authorization", &format!("{} sk_rotated_token_1", self.0)).unwrap();
+        }
+        fn after_attempt(&self, outcome: &AttemptOutcome<'_>) {
+            self.1.lock().unwrap().push(outcome.request_id().map(str::to_owned));
+        }
+    }
+    struct Shared(Arc<Token>);
+    impl Interceptor for Shared {
+        fn before_attempt(&self, request: &mut AttemptRequest<'_>) {
+            self.0.before_attempt(request)
+        }
+        fn after_attempt(&self, outcome: &AttemptOutcome<'_>) {
+            self.0.after_attempt(outcome)
+        }
+    }
+    for scheme in ["Bearer", "bearer", "Basic", "Token"] {
+        let token = Arc::new(Token(scheme, Mutex::new(Vec::new())));
+        let client = builder(&server.uri).interceptor(Shared(token.clone())).build().unwrap();
+        let error = client.employers().list().send().await.unwrap_err();
+        let shown = format!("{error} {error:?} {:?}", token.1.lock().unwrap());
+        assert!(!shown.contains("sk_rotated_token_1"), "{scheme}: {shown}");
+        assert!(shown.contains("has expired") && shown.contains("<redacted>"), "{scheme}: {shown}");
+    }
 }
 
 #[tokio::test]

@@ -85,7 +85,8 @@ async fn each_request_span_has_the_semantic_convention_fields() {
     expect(list, "http.request.resend_count", "1");
     expect(list, "request_id", "req_ok");
     expect(list, "otel.kind", "client");
-    assert!(!list.contains_key("error.type"), "{list:?}");
+    expect(list, "otel.name", "GET /v1/employers");
+    assert!(!list.contains_key("error.type") && !list.contains_key("otel.status_code"), "{list:?}");
 
     let retrieve = &spans[1];
     expect(retrieve, "operation", "employers.retrieve");
@@ -93,6 +94,8 @@ async fn each_request_span_has_the_semantic_convention_fields() {
     expect(retrieve, "url.full", &format!("http://127.0.0.1:{port}/v1/employers/empr_A1b2C3"));
     expect(retrieve, "http.response.status_code", "404");
     expect(retrieve, "error.type", "404");
+    expect(retrieve, "otel.status_code", "ERROR");
+    expect(retrieve, "otel.name", "GET /v1/employers/{employer_id}");
     assert!(!retrieve.contains_key("http.request.resend_count"), "no resend: {retrieve:?}");
 
     let all = format!("{spans:?}");
