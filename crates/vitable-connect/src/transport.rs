@@ -187,6 +187,8 @@ impl<'a> Call<'a> {
                             self.failed(failure, retry, &policy, end, write, &mut unknown).filter(can_wait);
                     }
                 }
+                // The server answered a write with a redirect or an oversized body: it did something.
+                unknown |= write && matches!(outcome, Attempt::Refused(..));
                 self.after_attempt(retry + 1, &outcome, started.elapsed(), delay.is_some());
                 match delay {
                     Some(delay) => {
@@ -234,8 +236,7 @@ impl<'a> Call<'a> {
                 let attempt = key.map(|key| WriteAttempt {
                     idempotency_key: key.to_owned(),
                     // A decode error follows a success: the write was applied.
-                    outcome_unknown: !matches!(error, Error::Decode(_))
-                        && (unknown || error_is_unknown(&error)),
+                    outcome_unknown: unknown && !matches!(error, Error::Decode(_)),
                 });
                 let error = crate::redact::hide_api_key(error.with_write(attempt), self.config.api_key());
                 match &self.token {
@@ -578,18 +579,6 @@ impl Ending {
 /// About 30 years from `now`: what tokio itself uses for "never".
 fn far_future(now: Instant) -> Instant {
     now + Duration::from_secs(86400 * 365 * 30)
-}
-
-/// Whether a failed attempt, ending the call with `error`, may have been applied.
-fn error_is_unknown(error: &Error) -> bool {
-    match error {
-        Error::Timeout { .. } => true,
-        Error::Connection { source, .. } => !source.is_connect(),
-        Error::Api(e) => e.status.is_server_error() || e.status.is_informational(),
-        // The server answered a write with a redirect or an oversized body: it did something.
-        Error::Redirect { .. } | Error::ResponseTooLarge { .. } => true,
-        _ => false,
-    }
 }
 
 /// A fresh idempotency key: `vitable-rs-` and a random UUID.
