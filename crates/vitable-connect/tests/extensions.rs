@@ -3,6 +3,7 @@
 //! to endpoints the spec does not have. (The request span's fields: `span_fields.rs`.)
 
 mod raw_server;
+mod support;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,16 +24,9 @@ fn builder(uri: &str) -> vitable_connect::ClientBuilder {
     Client::builder().api_key(API_KEY).base_url(uri)
 }
 
+/// The shared employer fixture with another ID.
 fn employer(id: &str) -> serde_json::Value {
-    json!({
-        "id": id,
-        "organization_id": "org_Vt6Yn1",
-        "name": "Acme Bakery",
-        "legal_name": "Acme Bakery LLC",
-        "active": true,
-        "created_at": "2026-01-01T00:00:00Z",
-        "updated_at": "2026-01-01T00:00:00Z"
-    })
+    support::with(support::employer(), json!({ "id": id }))
 }
 
 /// Answers `statuses[n]` to the `n`th request (the last one after that), with an employer

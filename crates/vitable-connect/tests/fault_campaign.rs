@@ -5,6 +5,7 @@
 //! exactly one applied write per logical write: none lost, none duplicated.
 
 mod raw_server;
+mod support;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,18 +19,6 @@ use vitable_connect::{Client, EnrollmentId, QleId};
 const WRITES: usize = 500;
 /// Per-attempt timeout of the client; the slow answers take twice as long.
 const TIMEOUT: Duration = Duration::from_millis(400);
-
-fn enrollment() -> serde_json::Value {
-    json!({
-        "id": "enrl_8fK2x9",
-        "benefit_product_id": "bprd_M3dK7q",
-        "employee_id": "empl_5Nq1Zt",
-        "plan_year_id": "plyr_2027aa",
-        "status": "pending",
-        "created_at": "2026-01-01T00:00:00Z",
-        "updated_at": "2026-01-01T00:00:00Z"
-    })
-}
 
 /// What the server has done.
 #[derive(Default)]
@@ -74,7 +63,7 @@ async fn faulty_server(ledger: Arc<Mutex<Ledger>>) -> raw_server::Server {
             Some(first) => first.clone(),
             None => {
                 *ledger.applied.entry(reason).or_default() += 1;
-                let mut body = enrollment();
+                let mut body = support::enrollment();
                 body["id"] = json!(format!("enrl_{n:06}"));
                 if !key.is_empty() {
                     ledger.by_key.insert(key, body.clone());

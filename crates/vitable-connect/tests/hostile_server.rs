@@ -4,6 +4,7 @@
 //! clock with the server on the same runtime, so durations are virtual and exact.
 
 mod raw_server;
+mod support;
 
 use std::time::Duration;
 
@@ -19,28 +20,14 @@ fn client(base_url: &str) -> Client {
     Client::builder().api_key(API_KEY).base_url(base_url).build().unwrap()
 }
 
+/// The shared employer fixture with another ID.
 fn employer(id: &str) -> serde_json::Value {
-    json!({
-        "id": id,
-        "organization_id": "org_Vt6Yn1",
-        "name": "Acme Bakery",
-        "legal_name": "Acme Bakery LLC",
-        "active": true,
-        "created_at": "2026-01-01T00:00:00Z",
-        "updated_at": "2026-01-01T00:00:00Z"
-    })
+    support::with(support::employer(), json!({ "id": id }))
 }
 
+/// The shared enrollment fixture with another ID.
 fn enrollment(id: &str) -> serde_json::Value {
-    json!({
-        "id": id,
-        "benefit_product_id": "bprd_M3dK7q",
-        "employee_id": "empl_5Nq1Zt",
-        "plan_year_id": "plyr_2027aa",
-        "status": "pending",
-        "created_at": "2026-01-01T00:00:00Z",
-        "updated_at": "2026-01-01T00:00:00Z"
-    })
+    support::with(support::enrollment(), json!({ "id": id }))
 }
 
 fn enrollment_id() -> EnrollmentId {
