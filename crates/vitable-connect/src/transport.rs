@@ -90,19 +90,17 @@ impl<'a> Call<'a> {
             request_id = tracing::field::Empty,
         );
         // Without a subscriber for the span, it need not be entered on every poll.
-        if !span.is_disabled() {
-            // The conventions' span name: `{method} {url.template}`.
-            span.record("otel.name", format!("{} {}", self.method, self.path).as_str());
-        }
         if span.is_disabled() {
             Either::Left(self.run(describe, span))
         } else {
+            // The conventions' span name: `{method} {url.template}`.
+            span.record("otel.name", format!("{} {}", self.method, self.path).as_str());
             let entered = span.clone();
             Either::Right(self.run(describe, span).instrument(entered))
         }
     }
 
-    // `run` and `read` return `async move` blocks rather than being `async fn`s: an `async fn`
+    // `run` returns an `async move` block rather than being an `async fn`: an `async fn`
     // keeps a second copy of its arguments in its future, which every call would carry.
     #[allow(clippy::manual_async_fn)]
     fn run<'s, T, F>(
