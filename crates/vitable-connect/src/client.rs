@@ -70,6 +70,8 @@ pub(crate) struct Config {
     pub(crate) retry: RetryPolicy,
     /// Called around every attempt, in order.
     pub(crate) interceptors: Arc<[Arc<dyn Interceptor>]>,
+    /// The writes that may have been applied without a success arriving.
+    pub(crate) uncertain: crate::uncertain::UncertainWrites,
 }
 
 impl Config {
@@ -411,6 +413,7 @@ impl ClientBuilder {
                 max_response_size,
                 retry: self.retry,
                 interceptors: self.interceptors.into(),
+                uncertain: Default::default(),
             }),
         })
     }

@@ -10,13 +10,14 @@
 //!
 //! What a server sends is kept bounded: see [`Error`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
-use crate::redact::mask_ssns;
+use crate::redact::{mask_ssns, request_id_shown};
 
 /// Longest `detail` kept, in characters (before the cut marker).
 pub(crate) const MAX_DETAIL_CHARS: usize = 2048;
@@ -194,7 +195,12 @@ impl Error {
         }
     }
 
-    /// The `x-request-id` of the response, when there was one.
+    /// The `x-request-id` of the response, when there was one: exactly as the server sent it,
+    /// for a support ticket, except that it is cut after 128 characters, the API key is
+    /// replaced by `<redacted>` should the server echo it there, and an SSN standing as a word
+    /// of its own (`123-45-6789`, or nine digits with no letter, digit or `_` beside them) is
+    /// masked. Digits inside an ID (`req_d795479794d6f1`) are kept. The same as
+    /// [`ApiResponse::request_id`](crate::ApiResponse::request_id) gives for a success.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
@@ -227,6 +233,12 @@ impl Error {
 
     /// `true` when a write failed but may have been applied: an attempt reached the server
     /// and its answer was lost (a timeout, a broken connection) or was a server error (5xx).
+    /// It covers the logical write, not only this call: once any attempt with the write's
+    /// idempotency key may have been applied, every later error of a call with that key from
+    /// the same client (a clone of the builder sent again, or the key given to a new builder)
+    /// says `true`, whatever it is (a 429, a 401, ...). The client remembers the last 4,096
+    /// such keys.
+    ///
     /// Do not treat such a write as not done: send it again with the same
     /// [`idempotency_key`](Self::idempotency_key) (a clone of the builder does), and the API
     /// either applies it or returns the first result.
@@ -268,7 +280,8 @@ impl Error {
 pub struct WriteAttempt {
     /// The `Idempotency-Key` every attempt carried.
     pub idempotency_key: String,
-    /// Whether an attempt may have been applied although no success arrived.
+    /// Whether an attempt with this key may have been applied although no success arrived
+    /// (see [`Error::outcome_unknown`]).
     pub outcome_unknown: bool,
 }
 
@@ -382,7 +395,8 @@ pub struct ApiError {
     pub omitted_field_errors: usize,
     /// The start of the body (at most 512 characters), when it was not the expected JSON.
     pub body_snippet: Option<String>,
-    /// The `x-request-id` response header, when present: at most 128 characters.
+    /// The `x-request-id` response header, when present, as the server sent it (see
+    /// [`Error::request_id`]): at most 128 characters.
     pub request_id: Option<String>,
     /// The response headers. A value longer than 512 bytes is cut (ending in
     /// `... (N more bytes)`). Values that are credentials (`set-cookie`, `www-authenticate`,
@@ -501,12 +515,17 @@ fn value_text(value: &serde_json::Value) -> String {
 /// ending with `… (N more characters)`. Masking comes first, so that no part of an SSN is
 /// left at the cut.
 pub(crate) fn bounded(text: &str, max: usize) -> String {
-    let masked = mask_ssns(text);
-    match masked.char_indices().nth(max) {
-        None => masked.into_owned(),
+    cut(mask_ssns(text), max)
+}
+
+/// `text` cut after `max` characters (at a character boundary), ending with
+/// `… (N more characters)`.
+fn cut(text: Cow<'_, str>, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.into_owned(),
         Some((cut, _)) => {
-            let more = masked[cut..].chars().count();
-            format!("{}{CUT_MARK} ({} more character{})", &masked[..cut], thousands(more), plural(more))
+            let more = text[cut..].chars().count();
+            format!("{}{CUT_MARK} ({} more character{})", &text[..cut], thousands(more), plural(more))
         }
     }
 }
@@ -624,10 +643,12 @@ pub(crate) fn shown_text(text: &str) -> String {
     one_line(&snippet(text.as_bytes()).unwrap_or_default())
 }
 
-/// The `x-request-id` header, if present and readable: SSNs masked, at most
-/// [`MAX_REQUEST_ID_CHARS`] characters.
+/// The `x-request-id` header, if present and readable, as the server sent it (only an SSN
+/// standing alone in it is masked: see [`request_id_shown`]), at most
+/// [`MAX_REQUEST_ID_CHARS`] characters. The API key is hidden by the caller.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(|id| bounded(id, MAX_REQUEST_ID_CHARS))
+    let id = headers.get("x-request-id")?.to_str().ok()?;
+    Some(cut(request_id_shown(id), MAX_REQUEST_ID_CHARS))
 }
 
 impl fmt::Display for ApiError {
@@ -685,7 +706,8 @@ pub struct DecodeError {
     pub message: String,
     /// The start of the body (at most 512 characters).
     pub body_snippet: Option<String>,
-    /// The `x-request-id` response header, when present: at most 128 characters.
+    /// The `x-request-id` response header, when present, as the server sent it (see
+    /// [`Error::request_id`]): at most 128 characters.
     pub request_id: Option<String>,
     /// For a write: the idempotency key it carried (it was applied: the answer was a success).
     pub write: Option<WriteAttempt>,

@@ -80,6 +80,7 @@ pub mod types;
 
 mod client;
 pub mod compatibility;
+mod decode;
 mod error;
 pub mod input;
 pub mod interceptor;
@@ -91,6 +92,7 @@ mod request;
 pub mod resources;
 mod retry;
 mod transport;
+mod uncertain;
 mod validate;
 
 /// Typed IDs, one per kind (see the module docs of `vitable_connect_api::ids`).
@@ -111,7 +113,7 @@ pub use input::{AddressInput, ContributionClassInput, Election, RuleInput};
 pub use interceptor::Interceptor;
 pub use raw::{RAW_REQUEST, RawRequestBuilder};
 pub use request::ApiResponse;
-pub use retry::{INITIAL_BACKOFF, JITTER, MAX_BACKOFF, MAX_SERVER_DELAY, RetryPolicy};
+pub use retry::{INITIAL_BACKOFF, JITTER, MAX_BACKOFF, MAX_SERVER_DELAY, MIN_RETRY_DELAY, RetryPolicy};
 pub use transport::IDEMPOTENCY_KEY;
 pub use types::*;
 pub use vitable_connect_api::{ParseEnumError, Ssn, SsnError, UnrecognizedValue};

@@ -46,7 +46,7 @@ pub const RAW_REQUEST: &str = "raw_request";
 /// println!("{} {}", response.status(), String::from_utf8_lossy(response.body()));
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()`"]
 pub struct RawRequestBuilder {
     client: Client,
@@ -57,6 +57,24 @@ pub struct RawRequestBuilder {
     path_params: Vec<(String, String)>,
     query: Vec<(String, serde_json::Value)>,
     body: Option<serde_json::Value>,
+}
+
+/// Shows the request's shape: name, method, path template, the names of its path and query
+/// parameters, whether it has a body, and its options. No value is shown: a path parameter, a
+/// query value or the body may hold personal data (an SSN, a date of birth, an address).
+impl std::fmt::Debug for RawRequestBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawRequestBuilder")
+            .field("name", &self.name)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("path_params", &self.path_params.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("query", &self.query.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("body", &self.body.as_ref().map(|_| "<not shown>"))
+            .field("options", &self.options)
+            .field("client", &self.client)
+            .finish()
+    }
 }
 
 impl Client {
@@ -141,7 +159,7 @@ impl RawRequestBuilder {
     /// Sends the request; returns the decoded body with the status, headers and raw body.
     pub async fn send_with_response<T: DeserializeOwned>(self) -> Result<ApiResponse<T>> {
         let RawRequestBuilder { client, options, name, method, path, path_params, query, body } = self;
-        let call = client.call_to(name, method, &path, options)?;
+        let call = client.call_to(name, method, &path, &[], options)?;
         call.send(|request| {
             for (name, value) in &path_params {
                 request.path(name, value);

@@ -73,7 +73,8 @@ pub(crate) fn is_secret_header(name: &http::HeaderName) -> bool {
     CREDENTIAL_HEADERS.contains(&name.as_str())
 }
 
-/// `text` with the API key hidden, for text from the server that is logged (a request id).
+/// `text` with the API key hidden, for text from the server that is shown outside an error
+/// (a request id).
 pub(crate) fn without_api_key(mut text: String, key: &str) -> String {
     if key.len() >= 8 {
         KeyForms::new(key).hide(&mut text);
@@ -83,25 +84,30 @@ pub(crate) fn without_api_key(mut text: String, key: &str) -> String {
 
 /// The forms in which the key can appear in an error's text: as it is, and as SSN masking
 /// left it (when it holds nine digits in a row, they were masked before the key was looked
-/// for).
-struct KeyForms {
-    forms: Vec<String>,
+/// for). Each form is also found with any of its bytes escaped (see [`key_at`]).
+struct KeyForms<'k> {
+    key: &'k str,
+    masked: Option<String>,
 }
 
-impl KeyForms {
-    fn new(key: &str) -> Self {
-        let mut forms = vec![key.to_owned()];
-        if let Cow::Owned(masked) = mask_ssns(key) {
-            forms.push(masked);
-        }
-        Self { forms }
+impl<'k> KeyForms<'k> {
+    fn new(key: &'k str) -> Self {
+        let masked = match mask_ssns(key) {
+            Cow::Owned(masked) => Some(masked),
+            Cow::Borrowed(_) => None,
+        };
+        Self { key, masked }
+    }
+
+    fn forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.key).chain(self.masked.as_deref())
     }
 
     /// Replaces every form of the key in `text`, and a start of it left before a cut.
     fn hide(&self, text: &mut String) {
-        for form in &self.forms {
-            if text.contains(form.as_str()) {
-                *text = text.replace(form.as_str(), REDACTED);
+        for form in self.forms() {
+            if let Some(hidden) = replace_key(text, form.as_bytes()) {
+                *text = hidden;
             }
         }
         if let Some(partial) = self.partial_at_cut(text) {
@@ -111,33 +117,37 @@ impl KeyForms {
 
     /// Whether `text` shows the key (whole, or its start before a cut).
     fn shows(&self, text: &str) -> bool {
-        self.forms.iter().any(|form| text.contains(form.as_str())) || self.partial_at_cut(text).is_some()
+        self.forms().any(|form| find_key(text.as_bytes(), form.as_bytes(), 0).is_some())
+            || self.partial_at_cut(text).is_some()
     }
 
-    /// Where a start of the key (at least [`MIN_PARTIAL_KEY`] characters, not all of it) ends
-    /// the part of `text` kept before a cut.
+    /// Where a start of the key (at least [`MIN_PARTIAL_KEY`] of its characters, not all of
+    /// them, each as it is or escaped) ends the part of `text` kept before a cut.
     fn partial_at_cut(&self, text: &str) -> Option<std::ops::Range<usize>> {
         let kept = crate::error::kept_before_cut(text)?;
-        let longest = self
-            .forms
-            .iter()
-            .flat_map(|form| {
-                form.char_indices()
-                    .map(|(i, _)| i)
-                    .skip(MIN_PARTIAL_KEY)
-                    .filter(|&len| kept.ends_with(&form[..len]))
+        let start = self
+            .forms()
+            .filter_map(|form| {
+                // The earliest start of such a run: the longest one.
+                (0..kept.len()).find(|&at| {
+                    kept.is_char_boundary(at)
+                        && matches!(key_at(kept.as_bytes(), at, form.as_bytes()),
+                            KeyMatch::CutShort(matched) if matched >= MIN_PARTIAL_KEY)
+                })
             })
-            .max()?;
-        Some(kept.len() - longest..kept.len())
+            .min()?;
+        Some(start..kept.len())
     }
 
     /// Marks sensitive every header value that shows the key, and leaves out every header
     /// whose name holds it (names are lowercase, so the key is looked for in lowercase).
     fn guard_headers(&self, headers: &mut HeaderMap) {
-        let lowercase: Vec<String> = self.forms.iter().map(|form| form.to_ascii_lowercase()).collect();
+        let lowercase: Vec<String> = self.forms().map(|form| form.to_ascii_lowercase()).collect();
         let named: Vec<HeaderName> = headers
             .keys()
-            .filter(|name| lowercase.iter().any(|form| name.as_str().contains(form.as_str())))
+            .filter(|name| {
+                lowercase.iter().any(|form| find_key(name.as_str().as_bytes(), form.as_bytes(), 0).is_some())
+            })
             .cloned()
             .collect();
         for name in named {
@@ -149,6 +159,114 @@ impl KeyForms {
             }
         }
     }
+}
+
+/// How much of the key starts at a place of a text.
+#[derive(Debug, PartialEq, Eq)]
+enum KeyMatch {
+    /// All of it, ending at this byte of the text.
+    Whole(usize),
+    /// Its first this many bytes, and then the text ends.
+    CutShort(usize),
+    /// Not there.
+    No,
+}
+
+/// Whether `key` starts at byte `at` of `text`, each of its bytes as it is or escaped the
+/// ways a server may echo it: percent-encoded (`%5F` or `%5f`, as in a URL) or as a
+/// `\uXXXX` escape (as JSON or JavaScript write it).
+fn key_at(text: &[u8], at: usize, key: &[u8]) -> KeyMatch {
+    let mut i = at;
+    for (matched, &expected) in key.iter().enumerate() {
+        let Some(&byte) = text.get(i) else { return KeyMatch::CutShort(matched) };
+        i += if byte == expected {
+            1
+        } else if byte == b'%' && text.get(i + 1..i + 3).and_then(hex_value) == Some(u32::from(expected)) {
+            3
+        } else if byte == b'\\'
+            && matches!(text.get(i + 1), Some(b'u' | b'U'))
+            && expected.is_ascii()
+            && text.get(i + 2..i + 6).and_then(hex_value) == Some(u32::from(expected))
+        {
+            6
+        } else {
+            return KeyMatch::No;
+        };
+    }
+    KeyMatch::Whole(i)
+}
+
+/// The value of ASCII hex digits (either case), if they all are hex digits.
+fn hex_value(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0, |value, &digit| Some(value * 16 + char::from(digit).to_digit(16)?))
+}
+
+/// The first place at or after byte `from` where the whole `key` starts in `text` (in any of
+/// the forms of [`key_at`]): its byte range.
+fn find_key(text: &[u8], key: &[u8], from: usize) -> Option<std::ops::Range<usize>> {
+    (from..text.len()).find_map(|at| match key_at(text, at, key) {
+        KeyMatch::Whole(end) => Some(at..end),
+        _ => None,
+    })
+}
+
+/// `text` with every appearance of `key` replaced by [`REDACTED`], if it has any.
+fn replace_key(text: &str, key: &[u8]) -> Option<String> {
+    let mut found = find_key(text.as_bytes(), key, 0)?;
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    loop {
+        // A match starts and ends at ASCII bytes (the key's or an escape's), so at character
+        // boundaries.
+        out.push_str(&text[copied..found.start]);
+        out.push_str(REDACTED);
+        copied = found.end;
+        match find_key(text.as_bytes(), key, copied) {
+            Some(next) => found = next,
+            None => break,
+        }
+    }
+    out.push_str(&text[copied..]);
+    Some(out)
+}
+
+/// A request id as the SDK shows it: as the server sent it, except for what can only be an
+/// SSN: `123-45-6789` (dashed, anywhere) and nine digits standing as a word of their own (no
+/// letter, digit or `_` right before or after them), which are masked. Nine digits inside an
+/// ID, as in `req_d795479794d6f1`, are part of the ID and kept: a support ticket needs the ID
+/// exactly.
+pub(crate) fn request_id_shown(id: &str) -> Cow<'_, str> {
+    let bytes = id.as_bytes();
+    let word = |i: usize| bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    let digits = |from: usize, n: usize| (from..from + n).all(digit);
+    // Whether byte `i` follows a digit, or a word character.
+    let after_digit = |i: usize| i.checked_sub(1).is_some_and(digit);
+    let after_word = |i: usize| i.checked_sub(1).is_some_and(word);
+    let ssn_at = |i: usize| -> Option<usize> {
+        let dashed = digits(i, 3)
+            && bytes.get(i + 3) == Some(&b'-')
+            && digits(i + 4, 2)
+            && bytes.get(i + 6) == Some(&b'-')
+            && digits(i + 7, 4);
+        if dashed && !after_digit(i) && !digit(i + 11) {
+            return Some(11);
+        }
+        let alone = !after_word(i) && !word(i + 9);
+        (digits(i, 9) && alone).then_some(9)
+    };
+    let Some(first) = (0..bytes.len()).find(|&i| ssn_at(i).is_some()) else { return Cow::Borrowed(id) };
+    let mut out = String::with_capacity(id.len());
+    let mut copied = 0;
+    let mut next = Some(first);
+    while let Some(at) = next {
+        out.push_str(&id[copied..at]);
+        out.push_str(vitable_connect_api::SSN_MASK);
+        copied = at + ssn_at(at).expect("an SSN where one was found");
+        next = (copied..bytes.len()).find(|&i| ssn_at(i).is_some());
+    }
+    out.push_str(&id[copied..]);
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -291,6 +409,82 @@ mod tests {
             assert!(error.headers["x-echo"].is_sensitive());
             assert!(!error.headers["x-plain"].is_sensitive());
             assert_eq!(error.headers.len(), 2);
+        }
+    }
+
+    mod encoded_key {
+        use super::super::{KeyForms, KeyMatch, key_at, request_id_shown};
+
+        const KEY: &str = "sk_live_AB12";
+
+        fn hidden(text: &str) -> String {
+            let mut text = text.to_owned();
+            KeyForms::new(KEY).hide(&mut text);
+            text
+        }
+
+        #[test]
+        fn each_byte_may_be_percent_encoded_in_either_case_or_unicode_escaped() {
+            assert_eq!(key_at(KEY.as_bytes(), 0, KEY.as_bytes()), KeyMatch::Whole(KEY.len()));
+            let mixed = r"%73k\u005flive%5f\U0041%4212";
+            assert_eq!(key_at(mixed.as_bytes(), 0, KEY.as_bytes()), KeyMatch::Whole(mixed.len()));
+            assert_eq!(hidden(&format!("a {mixed} b")), "a <redacted> b");
+            // A wrong escaped byte, a short or non-hex escape, or `\u` for a byte it is not.
+            for near in [
+                r"%74k_live_AB12",
+                r"%7k_live_AB12",
+                r"%7gk_live_AB12",
+                r"\u0074k_live_AB12",
+                r"\u73k_live_AB12",
+                r"\x73k_live_AB12",
+            ] {
+                assert_eq!(key_at(near.as_bytes(), 0, KEY.as_bytes()), KeyMatch::No, "{near}");
+                assert_eq!(hidden(near), near);
+            }
+            assert_eq!(key_at(b"sk_li", 0, KEY.as_bytes()), KeyMatch::CutShort(5));
+            assert_eq!(key_at(b"sk_li%7", 0, KEY.as_bytes()), KeyMatch::No);
+            assert_eq!(key_at(b"", 0, KEY.as_bytes()), KeyMatch::CutShort(0));
+        }
+
+        #[test]
+        fn every_appearance_is_replaced_and_the_rest_kept() {
+            let text = format!("é{KEY}x%73k_live_AB12{KEY}");
+            assert_eq!(hidden(&text), "é<redacted>x<redacted><redacted>");
+            assert_eq!(hidden("nothing é"), "nothing é");
+        }
+
+        #[test]
+        fn an_encoded_start_of_the_key_at_a_cut_is_replaced_from_four_characters() {
+            assert_eq!(hidden("x %73k_l… (9 more characters)"), "x <redacted>… (9 more characters)");
+            assert_eq!(hidden("x %73k_… (9 more characters)"), "x %73k_… (9 more characters)");
+            assert_eq!(hidden("x sk_liv…"), "x <redacted>…");
+        }
+
+        #[test]
+        fn request_ids_keep_digits_inside_words_and_mask_an_ssn_standing_alone() {
+            for kept in [
+                "req_d795479794d6f1",
+                "req_123456789",
+                "123456789a",
+                "a123456789",
+                "1234567890",
+                "12345678",
+                "123-45-67890",
+                "0123-45-6789",
+                "",
+            ] {
+                assert_eq!(request_id_shown(kept), kept);
+                assert!(matches!(request_id_shown(kept), std::borrow::Cow::Borrowed(_)));
+            }
+            for (id, shown) in [
+                ("123456789", "***-**-****"),
+                ("req-123456789-x", "req-***-**-****-x"),
+                ("123-45-6789", "***-**-****"),
+                ("req_123-45-6789_x", "req_***-**-****_x"),
+                ("a123-45-6789b 987654321.", "a***-**-****b ***-**-****."),
+            ] {
+                assert_eq!(request_id_shown(id), shown, "{id}");
+            }
         }
     }
 

@@ -12,6 +12,7 @@ use crate::error::{DecodeError, InvalidInput, Result};
 use crate::operations::Operation;
 use crate::retry::RetryPolicy;
 use crate::transport::Call;
+use vitable_connect_api::spec::Param;
 
 /// Settings of one request that override the client's; none by default. Boxed, and only
 /// when a setting is given, so that a request builder (and the future of its `send()`) stays
@@ -244,6 +245,8 @@ pub struct ApiResponse<T> {
     pub(crate) operation: &'static str,
     /// The API key, hidden from errors of [`Self::json`].
     pub(crate) secret: std::sync::Arc<str>,
+    /// The `x-request-id` as shown (see [`Self::request_id`]).
+    pub(crate) request_id: Option<Box<str>>,
 }
 
 impl<T> ApiResponse<T> {
@@ -257,9 +260,12 @@ impl<T> ApiResponse<T> {
         &self.headers
     }
 
-    /// The `x-request-id` header, when the server sent one.
+    /// The `x-request-id` header, when the server sent one, the same as an error shows it
+    /// ([`Error::request_id`](crate::Error::request_id)): as sent, cut after 128 characters,
+    /// with the API key hidden and an SSN standing alone masked. The header itself is in
+    /// [`headers`](Self::headers).
     pub fn request_id(&self) -> Option<&str> {
-        self.headers.get("x-request-id").and_then(|v| v.to_str().ok())
+        self.request_id.as_deref()
     }
 
     /// The body as received, before decoding (empty for a response without one).
@@ -270,11 +276,23 @@ impl<T> ApiResponse<T> {
     /// The body as a JSON value, with every field the server sent, modeled or not.
     ///
     /// Fails with [`Error::Decode`](crate::Error::Decode) when the body is not JSON (an
-    /// operation without a response body has an empty one).
+    /// operation without a response body has an empty one), and also for JSON that a
+    /// [`serde_json::Value`] cannot hold although the typed value decoded (the typed decode
+    /// skips fields it does not know, the `Value` keeps them): a number beyond the range of
+    /// `f64`, or arrays and objects nested more than 127 deep. The error's message says which;
+    /// the bytes are still in [`body`](Self::body).
     pub fn json(&self) -> Result<serde_json::Value> {
         serde_json::from_slice(&self.body).map_err(|e| {
             let (op, status) = (self.operation, self.status);
-            let error = DecodeError::locate::<serde_json::Value>(op, status, &self.headers, &self.body, &e);
+            let mut error =
+                DecodeError::locate::<serde_json::Value>(op, status, &self.headers, &self.body, &e);
+            if let Some(limit) = crate::decode::value_limit(&e) {
+                error.message = format!(
+                    "serde_json::Value cannot hold this body ({limit}: {}), although the typed value \
+                     decoded; read the bytes with `body()`",
+                    error.message
+                );
+            }
             crate::redact::hide_api_key(error.into(), &self.secret)
         })
     }
@@ -320,16 +338,18 @@ impl Client {
             field: "request".to_owned(),
             problem: format!("`{}` is not an HTTP method", operation.method),
         })?;
-        self.call_to(operation.name, method, operation.path, options)
+        self.call_to(operation.name, method, operation.path, operation.params, options)
     }
 
     /// Prepares a call of `method path` (a path template, see
-    /// [`RequestParts`](crate::transport::RequestParts)), named `name` in errors and traces.
+    /// [`RequestParts`](crate::transport::RequestParts)), named `name` in errors and traces,
+    /// whose parameters the spec describes in `params` (none for a raw request).
     pub(crate) fn call_to<'a>(
         &'a self,
         name: &'static str,
         method: Method,
         path: &'a str,
+        params: &'static [Param],
         options: RequestOptions,
     ) -> Result<Call<'a>> {
         let mut options = options.0;
@@ -337,6 +357,6 @@ impl Client {
             invalid.operation = name;
             return Err(invalid.into());
         }
-        Ok(Call { config: &self.config, name, method, path, options, token: None })
+        Ok(Call { config: &self.config, name, method, path, params, options, token: None })
     }
 }

@@ -6,7 +6,8 @@
 //! 2. Otherwise connection errors, timeouts, 408, 429 and 5xx are retried. A conflict (409)
 //!    is not: a duplicate, a locked resource or a reused idempotency key stays so.
 //! 3. The wait is `retry-after-ms`, else `Retry-After` (seconds or an HTTP date), when that
-//!    is at most [`MAX_SERVER_DELAY`]; otherwise exponential backoff from the policy's
+//!    is at most [`MAX_SERVER_DELAY`], but never less than [`MIN_RETRY_DELAY`] plus jitter
+//!    (or the initial backoff, if shorter); otherwise exponential backoff from the policy's
 //!    initial backoff ([`INITIAL_BACKOFF`] by default) doubling up to its maximum
 //!    ([`MAX_BACKOFF`]), less up to its jitter (25%) at random.
 
@@ -22,6 +23,11 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(8);
 pub const JITTER: f64 = 0.25;
 /// Longest delay asked by the server that is honoured; a longer one falls back to backoff.
 pub const MAX_SERVER_DELAY: Duration = Duration::from_secs(60);
+/// Shortest wait between two attempts when the server asks for less (`Retry-After: 0`), to
+/// which the policy's jitter adds up to its share (25% by default) at random: one call never
+/// hammers a struggling server. A policy whose initial backoff is shorter waits at least that
+/// instead.
+pub const MIN_RETRY_DELAY: Duration = Duration::from_millis(100);
 
 /// How a client retries a failed attempt: how often, and how long it waits in between when
 /// the server does not say (`Retry-After`). Set it for a client with
@@ -125,9 +131,19 @@ impl RetryPolicy {
         self.backoff_ceiling(retry).mul_f64(1.0 - self.jitter * fastrand::f64())
     }
 
-    /// The wait before retrying after a response: what the server asks, or backoff.
+    /// The wait before retrying after a response: what the server asks, but at least the
+    /// floor ([`Self::floor`]), or backoff.
     pub(crate) fn delay_after_response(&self, headers: &HeaderMap, retry: u32) -> Duration {
-        server_delay(headers, SystemTime::now()).unwrap_or_else(|| self.backoff(retry))
+        match server_delay(headers, SystemTime::now()) {
+            Some(asked) => asked.max(self.floor()),
+            None => self.backoff(retry),
+        }
+    }
+
+    /// The shortest wait after a server asked for one: [`MIN_RETRY_DELAY`] (or the initial
+    /// backoff, if that is shorter), plus up to the jitter's share of it at random.
+    fn floor(&self) -> Duration {
+        MIN_RETRY_DELAY.min(self.initial_backoff).mul_f64(1.0 + self.jitter * fastrand::f64())
     }
 
     /// Why the policy cannot be used, if it cannot.

@@ -47,6 +47,9 @@ pub(crate) struct Call<'a> {
     pub(crate) method: Method,
     /// The path template, e.g. `/v1/enrollments/{enrollment_id}` (see [`RequestParts`]).
     pub(crate) path: &'a str,
+    /// The operation's parameters as the spec describes them (none for a raw request): which
+    /// query values traces may show.
+    pub(crate) params: &'static [api::spec::Param],
     /// The request's own settings, if it has any; the idempotency key made for a write is
     /// kept here too, so that every retry sends the same one.
     pub(crate) options: Option<Box<Options>>,
@@ -130,7 +133,10 @@ impl<'a> Call<'a> {
             let (outcome, end) = loop {
                 let (sent, request) = self.start(&describe, retry + 1)?;
                 if retry == 0 && !span.is_disabled() {
-                    span.record("url.full", shown_url(&sent).as_str());
+                    span.record(
+                        "url.full",
+                        shown_url(&sent, &self.config.base, self.path, self.params).as_str(),
+                    );
                 }
                 let started = Instant::now();
                 let end = Ending::of(started, self.timeout(), until);
@@ -228,13 +234,22 @@ impl<'a> Call<'a> {
                     span.record("error.type", error_type(&error).as_ref());
                     span.record("otel.status_code", "ERROR");
                 }
-                // A failed write says which key it carried, and whether it may have been applied.
+                // A failed write says which key it carried, and whether it may have been applied:
+                // by an attempt of this call, or of an earlier call of the same logical write
+                // (the same key: a clone of the builder, or the key given again).
                 let key =
                     write.then(|| self.options.as_ref()?.idempotency_key.as_ref()?.to_str().ok()).flatten();
-                let attempt = key.map(|key| WriteAttempt {
-                    idempotency_key: key.to_owned(),
-                    // A decode error follows a success: the write was applied.
-                    outcome_unknown: unknown && !matches!(error, Error::Decode(_)),
+                let attempt = key.map(|key| {
+                    let uncertain = &self.config.uncertain;
+                    if unknown {
+                        uncertain.remember(key);
+                    }
+                    WriteAttempt {
+                        idempotency_key: key.to_owned(),
+                        // A decode error follows a success: the write was applied.
+                        outcome_unknown: !matches!(error, Error::Decode(_))
+                            && (unknown || uncertain.contains(key)),
+                    }
                 });
                 let error = crate::redact::hide_api_key(error.with_write(attempt), self.config.api_key());
                 match &self.token {
@@ -379,14 +394,16 @@ impl<'a> Call<'a> {
         // Any 2xx is a success, even one the spec does not list. A body that an operation
         // without one does not expect (e.g. terminate answered with 200 and JSON) is ignored:
         // `()` decodes from `null`.
-        let secret = self.config.secret.clone();
-        match serde_json::from_slice::<T>(&body) {
-            Ok(value) => Ok(ApiResponse { status, headers, value, body, operation, secret }),
-            Err(e) => match serde_json::from_slice::<T>(b"null") {
-                Ok(value) => Ok(ApiResponse { status, headers, value, body, operation, secret }),
-                Err(_) => Err(DecodeError::locate::<T>(operation, status, &headers, &body, &e).into()),
+        let value = match serde_json::from_slice::<T>(&body) {
+            Ok(value) => value,
+            Err(e) => match crate::decode::retry_decode::<T>(&body) {
+                Some(value) => value,
+                None => return Err(DecodeError::locate::<T>(operation, status, &headers, &body, &e).into()),
             },
-        }
+        };
+        let request_id = self.request_id(&headers).map(String::into_boxed_str);
+        let secret = self.config.secret.clone();
+        Ok(ApiResponse { status, headers, value, body, operation, secret, request_id })
     }
 
     /// The error of a redirect: its status and where it pointed.
@@ -529,13 +546,44 @@ fn error_type(error: &Error) -> Cow<'static, str> {
     })
 }
 
-/// A URL as traces show it: the values of its query replaced, since they may hold personal
-/// data (a name or an email to filter by).
-fn shown_url(url: &reqwest::Url) -> String {
-    let mut shown = url.clone();
-    if url.query().is_some() {
-        let names: Vec<String> = url.query_pairs().map(|(name, _)| name.into_owned()).collect();
-        shown.query_pairs_mut().clear().extend_pairs(names.iter().map(|name| (name.as_str(), "REDACTED")));
+/// What replaces a value that traces do not show.
+const HIDDEN: &str = "REDACTED";
+
+/// A URL as traces show it: the base URL and the path template with each path parameter's
+/// value replaced by `REDACTED` (an ID a server sent may hold anything, a raw request's path
+/// anything the caller put there), and the query with each value replaced too, unless the
+/// spec makes the parameter harmless: an integer, a boolean or an enum value (`page`,
+/// `limit`, a status filter), which cannot hold personal data. Free text (a name or an email
+/// to filter by), dates and every query value of a raw request are hidden.
+fn shown_url(
+    sent: &reqwest::Url,
+    base: &reqwest::Url,
+    template: &str,
+    params: &[api::spec::Param],
+) -> String {
+    let mut shown = base.clone();
+    if let Ok(mut segments) = shown.path_segments_mut() {
+        segments.pop_if_empty();
+        for segment in template.split('/').filter(|s| !s.is_empty()) {
+            segments.push(&fill_segment(template, segment, |_| Ok(HIDDEN)).unwrap_or(Cow::Borrowed(HIDDEN)));
+        }
+    }
+    if sent.query().is_some() {
+        let harmless = |name: &str, value: &str| {
+            params.iter().any(|p| {
+                p.name == name
+                    && p.location == api::spec::Location::Query
+                    && match p.ty {
+                        "integer" | "boolean" => true,
+                        // One of the spec's values: an unrecognized one may be any text.
+                        ty => api::spec::enum_values(ty).is_some_and(|values| values.contains(&value)),
+                    }
+            })
+        };
+        let pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = sent.query_pairs().collect();
+        shown.query_pairs_mut().extend_pairs(pairs.iter().map(|(name, value)| {
+            (name.as_ref(), if harmless(name, value) { value.as_ref() } else { HIDDEN })
+        }));
     }
     shown.to_string()
 }
@@ -736,40 +784,21 @@ impl<'s> RequestParts<'s> {
     }
 
     /// The URL with its path complete: the base URL with each segment of the template
-    /// pushed onto it (percent-encoded), a `{name}` segment replaced by the value of path
-    /// parameter `name`.
+    /// pushed onto it (percent-encoded), each `{name}` in it replaced by the value of path
+    /// parameter `name` (see [`fill_segment`]).
     fn complete_path(&self) -> std::result::Result<reqwest::Url, String> {
         let given = &self.path[..self.path_len];
         let value = |name: &str| match given.iter().find(|(n, _)| *n == name) {
             // `PathSegmentsMut` would skip these, and an empty one would drop a segment:
             // either way the request would go to another path.
             Some((_, "" | "." | "..")) => Err(format!("`{name}` cannot be empty, `.` or `..`")),
+            // The URL parser drops tabs and line breaks: the request would go to another path.
+            Some((_, value)) if value.contains(char::is_control) => Err(format!(
+                "`{name}` cannot hold a control character (a line break, a tab, ...): it would be \
+                 dropped from the URL, which would then address another resource"
+            )),
             Some((_, value)) => Ok(*value),
             None => Err(format!("{name} was not given")),
-        };
-        let segment = |text: &'s str| -> std::result::Result<Cow<'s, str>, String> {
-            let bytes = text.as_bytes();
-            if !bytes.contains(&b'{') {
-                return Ok(Cow::Borrowed(text));
-            }
-            if bytes[0] == b'{'
-                && bytes[bytes.len() - 1] == b'}'
-                && !text[1..text.len() - 1].contains(['{', '}'])
-            {
-                return value(&text[1..text.len() - 1]).map(Cow::Borrowed);
-            }
-            // A segment mixing text and parameters, e.g. `{id}.json`.
-            let mut filled = String::new();
-            let mut rest = text;
-            while let Some((before, after)) = rest.split_once('{') {
-                let (name, after) =
-                    after.split_once('}').ok_or_else(|| format!("bad path template `{}`", self.template))?;
-                filled.push_str(before);
-                filled.push_str(value(name)?);
-                rest = after;
-            }
-            filled.push_str(rest);
-            Ok(Cow::Owned(filled))
         };
         let mut problem = None;
         let mut url = self.base.clone();
@@ -777,7 +806,7 @@ impl<'s> RequestParts<'s> {
             .map_err(|()| "the base URL cannot have a path".to_owned())?
             .pop_if_empty()
             .extend(self.template.split('/').filter(|s| !s.is_empty()).map(|text| {
-                segment(text).unwrap_or_else(|e| {
+                fill_segment(self.template, text, value).unwrap_or_else(|e| {
                     problem.get_or_insert(e);
                     Cow::Borrowed("")
                 })
@@ -813,6 +842,36 @@ impl<'s> RequestParts<'s> {
         }
         Ok(request)
     }
+}
+
+/// Segment `text` of path template `template` with each `{name}` in it replaced by
+/// `value(name)`, e.g. `{id}.json`; a segment without braces as it is. A brace without its
+/// pair, or an empty or nested name, is a bad template.
+fn fill_segment<'t, 'v>(
+    template: &str,
+    text: &'t str,
+    value: impl Fn(&str) -> std::result::Result<&'v str, String>,
+) -> std::result::Result<Cow<'t, str>, String> {
+    let Some(mut at) = text.find(['{', '}']) else { return Ok(Cow::Borrowed(text)) };
+    let bad = || format!("bad path template `{template}`: each `{{` needs a name and a `}}` after it");
+    let mut filled = String::new();
+    let mut rest = text;
+    loop {
+        let (before, brace) = rest.split_at(at);
+        let (name, after) = brace.strip_prefix('{').and_then(|b| b.split_once('}')).ok_or_else(bad)?;
+        if name.is_empty() || name.contains('{') {
+            return Err(bad());
+        }
+        filled.push_str(before);
+        filled.push_str(value(name)?);
+        rest = after;
+        match rest.find(['{', '}']) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    filled.push_str(rest);
+    Ok(Cow::Owned(filled))
 }
 
 /// Sets every header of `extra` on `headers`: earlier values of the same name are replaced,
@@ -915,6 +974,68 @@ mod tests {
         })
         .unwrap_err();
         assert!(many.contains("one too many"), "{many}");
+    }
+
+    #[test]
+    fn text_around_a_parameter_is_kept_and_a_brace_without_its_pair_is_a_bad_template() {
+        let id = |r: &mut RequestParts<'_>| r.path("id", "v1");
+        assert_eq!(url("http://h", "/x/é{id}", id), "http://h/x/%C3%A9v1");
+        assert_eq!(url("http://h", "/x/{id}é", id), "http://h/x/v1%C3%A9");
+        assert_eq!(url("http://h", "/x/é{id}é{id}", id), "http://h/x/%C3%A9v1%C3%A9v1");
+        assert_eq!(url("http://h", "/é/x", id), "http://h/%C3%A9/x");
+        for template in ["/x/{id", "/x/id}", "/x/{id}}", "/x/{}", "/x/{a{id}", "/x/}{id}", "/x/{id}{", "/{"] {
+            let problem = build("http://h", template, id).unwrap_err();
+            assert_eq!(
+                problem,
+                format!("bad path template `{template}`: each `{{` needs a name and a `}}` after it")
+            );
+        }
+    }
+
+    #[test]
+    fn a_path_value_with_a_control_character_is_refused() {
+        for value in ["a\nb", "a\r", "\tb", "a\u{7f}", "a\u{85}b", "\0"] {
+            let problem = build("http://h", "/v1/x/{id}", |r| r.path("id", value)).unwrap_err();
+            assert!(problem.starts_with("`id` cannot hold a control character"), "{problem}");
+        }
+        assert!(build("http://h", "/v1/x/{id}", |r| r.path("id", "a b\u{a0}é")).is_ok());
+    }
+
+    #[test]
+    fn traces_show_the_template_and_only_harmless_query_values() {
+        let base = reqwest::Url::parse("http://h:1/stem/").unwrap();
+        let list = api::spec::operation("employers_list").unwrap();
+        let sent =
+            reqwest::Url::parse("http://h:1/stem/v1/employers?page=2&limit=5&active_in=true&name=Dana+S")
+                .unwrap();
+        assert_eq!(
+            shown_url(&sent, &base, list.path, list.params),
+            "http://h:1/stem/v1/employers?page=2&limit=5&active_in=true&name=REDACTED"
+        );
+        // An enum filter shows a value of the spec, and hides any other text.
+        let years = api::spec::operation("benefit_products_plan_years_list").unwrap();
+        let status = api::spec::enum_values("PlanYearStatus").unwrap()[0];
+        let sent =
+            reqwest::Url::parse(&format!("http://h:1/v1/x?status={status}&employer_id=empr_1")).unwrap();
+        let shown = shown_url(&sent, &base, "/v1/x", years.params);
+        assert_eq!(shown, format!("http://h:1/stem/v1/x?status={status}&employer_id=REDACTED"));
+        let sent = reqwest::Url::parse("http://h:1/v1/x?status=Dana").unwrap();
+        assert_eq!(shown_url(&sent, &base, "/v1/x", years.params), "http://h:1/stem/v1/x?status=REDACTED");
+        // A parameter of the same name in the path is not a query parameter.
+        let retrieve = api::spec::operation("employers_retrieve").unwrap();
+        let sent = reqwest::Url::parse("http://h:1/v1/employers/123456789?employer_id=1").unwrap();
+        assert_eq!(
+            shown_url(&sent, &base, retrieve.path, retrieve.params),
+            "http://h:1/stem/v1/employers/REDACTED?employer_id=REDACTED"
+        );
+        // No spec (a raw request): every value hidden; no query, none shown.
+        let sent = reqwest::Url::parse("http://h:1/v1/p/123-45-6789/x7?page=1").unwrap();
+        assert_eq!(
+            shown_url(&sent, &base, "/v1/p/{ssn}/x{n}", &[]),
+            "http://h:1/stem/v1/p/REDACTED/xREDACTED?page=REDACTED"
+        );
+        let sent = reqwest::Url::parse("http://h:1/v1/p").unwrap();
+        assert_eq!(shown_url(&sent, &base, "/v1/p", &[]), "http://h:1/stem/v1/p");
     }
 
     #[test]

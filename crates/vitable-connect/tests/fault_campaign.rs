@@ -1,8 +1,10 @@
 //! The fault campaign: hundreds of concurrent writes against a server that loses responses
-//! after applying them, fails with 500/503, rate-limits with `Retry-After`, and answers after
-//! the client's (tight) timeout. An application following the README's pattern (send a clone
-//! of the builder again while the error is retryable or its outcome unknown) must end with
-//! exactly one applied write per logical write: none lost, none duplicated.
+//! after applying them, fails with 500/503, rate-limits with `Retry-After`, answers after the
+//! client's (tight) timeout, and refuses (401, 403, 409) a resend of a write it already
+//! applied. An application following the README's pattern (send a clone of the builder again
+//! while the error is retryable) must end with no write applied twice, every write it was told
+//! succeeded applied, and every write that failed after being applied reported as possibly
+//! applied (`outcome_unknown()`): none misreported.
 
 mod raw_server;
 mod support;
@@ -59,6 +61,15 @@ async fn faulty_server(ledger: Arc<Mutex<Ledger>>) -> raw_server::Server {
             .ok()
             .and_then(|body| body.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
             .unwrap_or_default();
+        // A refusal that no resend cures, to an attempt of a write that was already applied:
+        // the application must still learn that its write may have been applied.
+        if ledger.by_key.contains_key(&key) && (58..66).contains(&roll) {
+            let (status, name) =
+                [(401, "401 after applying"), (403, "403 after applying"), (409, "409 after applying")]
+                    [roll as usize % 3];
+            fault(&mut ledger, name);
+            return raw_server::json(status, &json!({ "detail": "refused" }));
+        }
         let response = match ledger.by_key.get(&key) {
             Some(first) => first.clone(),
             None => {
@@ -107,20 +118,21 @@ async fn following_the_documented_pattern_applies_every_write_exactly_once() {
         let (enrollment, qle) = (enrollment.clone(), qle.clone());
         async move {
             // The loop of the README ("Handling errors"), as written there: one builder per
-            // logical write; while the error is retryable or the outcome unknown, send a clone
-            // of it again, 10 s later, up to 10 times. A clone carries the builder's
-            // idempotency key, so a write the server already applied is not applied twice.
+            // logical write; while the error is retryable, send a clone of it again, 10 s
+            // later, up to 10 times. A clone carries the builder's idempotency key, so a write
+            // the server already applied is not applied twice. When it gives up, the error
+            // says whether the write may have been applied.
             let reissue = client.enrollments().reissue(&enrollment, &qle).reason(format!("write {i}"));
             let mut resends = 0;
             loop {
                 match reissue.clone().send().await {
                     Ok(_) => return Ok(resends),
-                    Err(e) if (e.outcome_unknown() || e.is_retryable()) && resends < 10 => {
+                    Err(e) if e.is_retryable() && resends < 10 => {
                         resends += 1;
                         tokio::time::sleep(Duration::from_secs(10)).await;
                         continue;
                     }
-                    Err(e) => return Err(e),
+                    Err(e) => return Err((i, e)),
                 }
             }
         }
@@ -128,22 +140,44 @@ async fn following_the_documented_pattern_applies_every_write_exactly_once() {
     let outcomes = futures::future::join_all(writes).await;
 
     let ledger = ledger.lock().unwrap();
-    let failed: Vec<String> =
-        outcomes.iter().filter_map(|o| o.as_ref().err()).map(|e| e.to_string()).collect();
+    let applied = |i: usize| ledger.applied.contains_key(&format!("write {i}"));
+    let failed: Vec<&(usize, vitable_connect::Error)> =
+        outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
     let resends: usize = outcomes.iter().filter_map(|o| o.as_ref().ok()).sum();
-    let lost = (0..WRITES).filter(|i| !ledger.applied.contains_key(&format!("write {i}"))).count();
+    // A write that succeeded but was never applied.
+    let lost = outcomes.iter().enumerate().filter(|(i, o)| o.is_ok() && !applied(*i)).count();
     let duplicated: usize = ledger.applied.values().map(|n| n.saturating_sub(1)).sum();
+    // A write that failed, was applied, and whose error says it was not.
+    let misreported: Vec<String> = failed
+        .iter()
+        .filter(|(i, e)| applied(*i) && !e.outcome_unknown())
+        .map(|(_, e)| e.to_string())
+        .collect();
+    // A write that failed for another reason than a refusal after applying.
+    let unexpected: Vec<String> = failed
+        .iter()
+        .filter(|(_, e)| !matches!(e.status().map(|s| s.as_u16()), Some(401 | 403 | 409)))
+        .map(|(_, e)| e.to_string())
+        .collect();
     let mut faults: Vec<_> = ledger.faults.iter().collect();
     faults.sort();
     println!(
         "fault campaign: {WRITES} logical writes, {} requests, {resends} resends by the application, \
-         {} failed, {lost} lost, {duplicated} duplicated; faults: {faults:?}",
+         {} failed ({} reported as possibly applied), {lost} lost, {duplicated} duplicated, \
+         {} misreported; faults: {faults:?}",
         server.requests().len(),
         failed.len(),
+        failed.iter().filter(|(_, e)| e.outcome_unknown()).count(),
+        misreported.len(),
     );
-    assert!(failed.is_empty(), "writes that never succeeded: {failed:?}");
-    assert_eq!(lost, 0, "writes never applied");
+    assert!(unexpected.is_empty(), "writes that failed for another reason: {unexpected:?}");
+    assert_eq!(lost, 0, "writes reported done but never applied");
     assert_eq!(duplicated, 0, "writes applied more than once");
+    assert!(misreported.is_empty(), "applied writes reported as not applied: {misreported:?}");
+    assert!(
+        failed.iter().any(|(i, _)| applied(*i)),
+        "the campaign refused no write after applying it: the sequence of issue 18 was not run"
+    );
     assert!(
         ledger.faults.values().sum::<usize>() >= WRITES,
         "the campaign injected too few faults to mean anything: {faults:?}"
