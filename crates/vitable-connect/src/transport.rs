@@ -63,9 +63,9 @@ impl<'a> Call<'a> {
     /// configured, and decodes the response.
     ///
     /// The span follows OpenTelemetry's HTTP client conventions (`http.request.method`,
-    /// `server.address`, `server.port`, `url.full` with query values redacted, `url.template`,
-    /// `http.response.status_code`, `http.request.resend_count`, `error.type`), with the
-    /// SDK's `operation` and the response's `request_id`.
+    /// `server.address`, `server.port`, `url.full` with values hidden as [`shown_url`] says,
+    /// `url.template`, `http.response.status_code`, `http.request.resend_count`,
+    /// `error.type`), with the SDK's `operation` and the response's `request_id`.
     pub(crate) fn send<'s, T, F>(
         self,
         describe: F,
