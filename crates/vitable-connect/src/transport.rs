@@ -130,14 +130,8 @@ impl<'a> Call<'a> {
             // Whether an attempt of a write may have been applied without a success arriving.
             let mut unknown = false;
             let mut retry = 0;
-            let (outcome, end) = loop {
+            let (outcome, end, sent) = loop {
                 let (sent, request) = self.start(&describe, retry + 1)?;
-                if retry == 0 && !span.is_disabled() {
-                    span.record(
-                        "url.full",
-                        shown_url(&sent, &self.config.base, self.path, self.params).as_str(),
-                    );
-                }
                 let started = Instant::now();
                 let end = Ending::of(started, self.timeout(), until);
                 let head = match tokio::time::timeout_at(end.at, request).await {
@@ -205,11 +199,12 @@ impl<'a> Call<'a> {
                         tokio::time::sleep(delay).await;
                         retry += 1;
                     }
-                    None => break (outcome, end),
+                    None => break (outcome, end, sent),
                 }
             };
             // The span records the outcome once: the final attempt's.
             if !span.is_disabled() {
+                span.record("url.full", shown_url(&sent, &self.config.base, self.path, self.params).as_str());
                 if retry > 0 {
                     span.record("http.request.resend_count", retry);
                 }
