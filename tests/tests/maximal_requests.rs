@@ -1,16 +1,24 @@
-//! Every operation of `openapi.yaml`, sent through the SDK with every parameter and body
-//! property set (the generated `builders::__coverage::send_maximal`), arrives on the wire as the
-//! spec describes it: method, path, every query parameter, every body property (nested ones
-//! included) with the spec's JSON type and enum values. A field the SDK drops is named here.
+//! Every operation of `openapi.yaml`, sent through the SDK's public entry point with every
+//! parameter and body property set (`generated_maximal::send_maximal`, written by
+//! `cargo xtask codegen`), arrives on the wire as the spec describes it: method, path, every
+//! query parameter, every body property (nested ones included) with the spec's JSON type and
+//! enum values. Each value is different from the others, and the request must be exactly the
+//! one expected, so an argument dropped, or two of the same type swapped, is named here.
 //!
 //! The other two states of each clearable property of an update (`PUT`/`PATCH`) body are
 //! checked too: left out when not set, and `null` after `clear_<name>()`.
 
 use serde_json::Value;
 use vitable_connect::Client;
-use vitable_connect::builders::__coverage::{send_maximal, send_minimal};
+use vitable_connect::builders::__coverage::send_minimal;
 use vitable_connect_api::spec::{self, Location, Operation, SchemaKind};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate, matchers::any};
+
+// Generated (`cargo xtask codegen`), so not formatted by `cargo fmt`.
+#[path = "generated_maximal.rs"]
+#[rustfmt::skip]
+mod generated_maximal;
+use generated_maximal::send_maximal;
 
 /// Checks `value` against spec type `ty`, recording problems under `at`.
 fn check_value(ty: &str, value: &Value, at: &str, problems: &mut Vec<String>) {
@@ -130,32 +138,92 @@ async fn answering(op: &Operation) -> (MockServer, Client) {
     (server, client)
 }
 
+/// Differences between the request received and the one expected (`method`, `path`, `query`
+/// as name to value, `body` or `null`).
+fn compare_with_expected(request: &Request, expected: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    if request.method.as_str() != expected["method"] {
+        problems.push(format!("method {} instead of {}", request.method, expected["method"]));
+    }
+    if request.url.path() != expected["path"] {
+        problems.push(format!("path {} instead of {}", request.url.path(), expected["path"]));
+    }
+    let query: serde_json::Map<String, Value> = request
+        .url
+        .query_pairs()
+        .map(|(name, value)| (name.into_owned(), Value::from(value.as_ref())))
+        .collect();
+    if request.url.query_pairs().count() != query.len() {
+        problems.push(format!("a query parameter is sent twice: {:?}", request.url.query()));
+    }
+    if Value::Object(query.clone()) != expected["query"] {
+        problems.push(format!("query {} instead of {}", Value::Object(query), expected["query"]));
+    }
+    let body = if request.body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&request.body).unwrap_or_else(|e| Value::from(format!("not JSON: {e}")))
+    };
+    if body != expected["body"] {
+        problems.push(format!("body {body} instead of {}", expected["body"]));
+    }
+    problems
+}
+
 #[tokio::test]
 async fn every_operation_sends_every_parameter_and_property_as_the_spec_says() {
     let mut failures = Vec::new();
     for op in spec::OPERATIONS {
         let (server, client) = answering(op).await;
         // The response is not what this test is about (the mock answers without a body).
-        let sent = send_maximal(&client, op.id).await;
-        if sent.is_none() {
-            failures.push(format!("{}: the SDK has no builder for it", op.id));
+        let Some((sent, expected)) = send_maximal(&client, op.id).await else {
+            failures.push(format!("{}: the SDK has no entry point for it", op.id));
             continue;
-        }
-        if let Some(Err(vitable_connect::Error::InvalidInput(e))) = &sent {
+        };
+        if let Err(vitable_connect::Error::InvalidInput(e)) = &sent {
             failures.push(format!("{}: the SDK refused spec-valid sample values: {e}", op.id));
             continue;
         }
+        let expected: Value = serde_json::from_str(expected).expect("the expected request is JSON");
         let requests = server.received_requests().await.expect("recording is on");
         match requests.as_slice() {
             [request] => {
-                for problem in check_request(op, request) {
-                    failures.push(format!("{}: {problem}", op.id));
-                }
+                let problems =
+                    check_request(op, request).into_iter().chain(compare_with_expected(request, &expected));
+                failures.extend(problems.map(|problem| format!("{}: {problem}", op.id)));
             }
             other => failures.push(format!("{}: expected one request, got {}", op.id, other.len())),
         }
     }
     assert!(failures.is_empty(), "requests that do not match openapi.yaml:\n{}", failures.join("\n"));
+}
+
+/// The comparison itself: two values swapped, a query value changed and a property dropped
+/// are each named.
+#[test]
+fn a_swap_or_a_dropped_value_differs_from_the_expected_request() {
+    let expected = serde_json::json!({
+        "method": "POST",
+        "path": "/v1/things/a1",
+        "query": { "since": "2026-01-02" },
+        "body": { "start": "2026-01-03", "end": "2026-01-04", "note": "s5" },
+    });
+    let request = |query: &str, body: Value| Request {
+        url: format!("http://127.0.0.1/v1/things/a1?{query}").parse().unwrap(),
+        method: "POST".parse().unwrap(),
+        headers: Default::default(),
+        body: serde_json::to_vec(&body).unwrap(),
+    };
+    let exact = request("since=2026-01-02", expected["body"].clone());
+    assert_eq!(compare_with_expected(&exact, &expected), Vec::<String>::new());
+    let swapped = request(
+        "since=2026-01-02",
+        serde_json::json!({ "start": "2026-01-04", "end": "2026-01-03", "note": "s5" }),
+    );
+    let dropped =
+        request("since=2026-01-03", serde_json::json!({ "start": "2026-01-03", "end": "2026-01-04" }));
+    assert_eq!(compare_with_expected(&swapped, &expected).len(), 1);
+    assert_eq!(compare_with_expected(&dropped, &expected).len(), 2);
 }
 
 /// The checker itself: a dropped property, a wrong type and an unknown enum value are named.

@@ -9,6 +9,7 @@
 
 use std::fmt::Write as _;
 
+use crate::samples::Sampler;
 use crate::spec::{Api, Limits, Location, ModelKind, Op, Ty, camel, screaming};
 use crate::tables::builder_name;
 
@@ -23,7 +24,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// A Rust identifier for a wire name (`type` → `r#type`).
-fn ident(name: &str) -> String {
+pub(crate) fn ident(name: &str) -> String {
     if KEYWORDS.contains(&name) { format!("r#{name}") } else { name.to_owned() }
 }
 
@@ -69,7 +70,7 @@ impl Api {
     }
 
     /// The type the SDK stores for a value of `ty`.
-    fn store(&self, ty: &Ty, limits: &Limits) -> String {
+    pub(crate) fn store(&self, ty: &Ty, limits: &Limits) -> String {
         match ty {
             Ty::String => "String".into(),
             Ty::Date => "chrono::NaiveDate".into(),
@@ -710,86 +711,6 @@ pub fn render_types(api: &Api) -> String {
     )
 }
 
-/// A Rust expression of a valid sample value for a setter or `new` argument of type `ty`:
-/// the spec's example when it gives one, else the smallest value its limits allow.
-fn sample(
-    api: &Api,
-    ty: &Ty,
-    limits: &Limits,
-    example: Option<&serde_json::Value>,
-    owned_ids: bool,
-) -> String {
-    let text = example.and_then(|e| e.as_str());
-    match ty {
-        Ty::String => {
-            if let Some(text) = text {
-                return format!("{text:?}");
-            }
-            if limits.format.as_deref() == Some("email") {
-                return "\"someone@example.com\"".into();
-            }
-            let len = limits.min_length.unwrap_or(1).max(1);
-            let len = limits.max_length.map_or(len, |max| len.min(max));
-            format!("{:?}", "x".repeat(len as usize))
-        }
-        Ty::Date => "chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()".into(),
-        Ty::DateTime => "chrono::DateTime::<chrono::Utc>::UNIX_EPOCH".into(),
-        Ty::Integer => {
-            let value = example.and_then(|e| e.as_i64()).unwrap_or_else(|| limits.minimum.unwrap_or(1));
-            let value = limits.maximum.map_or(value, |max| value.min(max));
-            format!("{value}_{}", api.store(ty, limits))
-        }
-        Ty::Number => "1.0".into(),
-        Ty::Boolean => "true".into(),
-        Ty::Any => "serde_json::Value::Null".into(),
-        Ty::Map(_) => "Default::default()".into(),
-        Ty::Array(item) => format!("[{}]", sample(api, item, &Limits::default(), None, true)),
-        Ty::Ref(name) => {
-            let model = api.schemas.get(name);
-            let model_example = model.and_then(|m| m.example.as_ref()).and_then(|e| e.as_str());
-            match model.map(|m| &m.kind) {
-                Some(ModelKind::Id) => {
-                    let id = format!(
-                        "{:?}.parse::<crate::ids::{name}>().expect(\"the spec's example of {name} parses\")",
-                        model_example.unwrap_or("id_1")
-                    );
-                    if owned_ids { id } else { format!("&{id}") }
-                }
-                Some(ModelKind::String(_)) if name == "Ssn" => {
-                    format!(
-                        "{:?}.parse::<crate::Ssn>().expect(\"the spec's example SSN parses\")",
-                        model_example.unwrap_or("123-45-6789")
-                    )
-                }
-                Some(ModelKind::String(_)) => format!("{:?}", model_example.unwrap_or("x")),
-                Some(ModelKind::Enum(values)) => format!(
-                    "{:?}.parse::<crate::types::{name}>().expect(\"a value of {name}\")",
-                    text.or(values.first().map(String::as_str)).unwrap_or_default()
-                ),
-                Some(ModelKind::Object(props)) => {
-                    let required: Vec<String> = props
-                        .iter()
-                        .filter(|p| p.required)
-                        .map(|p| sample(api, &p.ty, &p.limits, p.example.as_ref(), true))
-                        .collect();
-                    let mut expr = format!("crate::input::{name}::new({})", required.join(", "));
-                    for p in props.iter().filter(|p| !p.required) {
-                        write!(
-                            expr,
-                            ".{}({})",
-                            ident(&p.name),
-                            sample(api, &p.ty, &p.limits, p.example.as_ref(), true)
-                        )
-                        .unwrap();
-                    }
-                    expr
-                }
-                None => "Default::default()".into(),
-            }
-        }
-    }
-}
-
 /// The spec's example of each parameter and body property of `op` that has one.
 fn examples<'a>(api: &'a Api, op: &'a Op) -> std::collections::BTreeMap<&'a str, &'a serde_json::Value> {
     let params = op.params.iter().filter_map(|p| Some((p.name.as_str(), p.example.as_ref()?)));
@@ -798,52 +719,38 @@ fn examples<'a>(api: &'a Api, op: &'a Op) -> std::collections::BTreeMap<&'a str,
     props.iter().filter_map(|p| Some((p.name.as_str(), p.example.as_ref()?))).chain(params).collect()
 }
 
-/// Sample values for the required arguments of the builder's `new`.
+/// Sample values for the required arguments of the builder's `new` (and of the entry point
+/// that calls it): each a Rust expression and the JSON the API receives for it.
 fn sample_args(
     api: &Api,
+    sampler: &mut Sampler,
     fields: &[Field],
     examples: &std::collections::BTreeMap<&str, &serde_json::Value>,
-) -> Vec<String> {
+) -> Vec<(String, serde_json::Value)> {
     fields
         .iter()
         .filter(|f| f.required)
-        .map(|f| sample(api, f.ty, f.limits, examples.get(f.name).copied(), false))
+        .map(|f| sampler.value(api, f.ty, f.limits, examples.get(f.name).copied(), true))
         .collect()
 }
 
-/// A function that sends every operation with every parameter and body property set, for the
-/// spec-driven wire test (`tests/tests/maximal_requests.rs`); behind the `spec-coverage` feature.
+fn rust_args(args: &[(String, serde_json::Value)]) -> String {
+    args.iter().map(|(rust, _)| rust.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Functions for the spec-driven tests that send every operation with only its required values
+/// (`send_minimal`, `stream_minimal`); behind the `spec-coverage` feature. The maximal requests,
+/// sent through the public entry points, are in the workspace tests ([`render_maximal`]).
 pub fn render_coverage(api: &Api) -> Result<String, String> {
     let mut out = String::new();
     out.push_str(
-        "\n/// Maximal requests: every operation with every parameter and body property set, for\n\
-         /// the spec-driven wire test. Not part of the public API.\n\
+        "\n/// Requests with only their required values, for the spec-driven tests. Not part of the\n\
+         /// public API.\n\
          #[cfg(feature = \"spec-coverage\")]\n\
          #[doc(hidden)]\n\
          pub mod __coverage {\n\
-         use super::*;\n\n\
-         /// Sends operation `operation_id` with every value set; `None` for an unknown operation.\n\
-         #[allow(deprecated)]\n\
-         pub async fn send_maximal(client: &Client, operation_id: &str) -> Option<Result<()>> {\n\
-         Some(match operation_id {\n",
+         use super::*;\n",
     );
-    for op in &api.operations {
-        let fields = fields_of(api, op)?;
-        let example = examples(api, op);
-        let required = sample_args(api, &fields, &example);
-        let mut expr = format!("{}::new(client.clone(), {})", builder_name(op), required.join(", "));
-        for f in fields.iter().filter(|f| !f.required) {
-            write!(
-                expr,
-                ".{}({})",
-                ident(f.name),
-                sample(api, f.ty, f.limits, example.get(f.name).copied(), false)
-            )
-            .unwrap();
-        }
-        writeln!(out, "{:?} => {expr}.send_with_response().await.map(|_| ()),", op.id).unwrap();
-    }
-    out.push_str("_ => return None,\n})\n}\n");
     // The other two states of each clearable property: left out, and sent as `null`.
     out.push_str(
         "\n/// Sends operation `operation_id` with only its required values, `property` cleared when\n\
@@ -856,8 +763,8 @@ pub fn render_coverage(api: &Api) -> Result<String, String> {
     );
     for op in &api.operations {
         let fields = fields_of(api, op)?;
-        let required = sample_args(api, &fields, &examples(api, op));
-        let new = format!("{}::new(client.clone(), {})", builder_name(op), required.join(", "));
+        let required = sample_args(api, &mut Sampler::new("crate"), &fields, &examples(api, op));
+        let new = format!("{}::new(client.clone(), {})", builder_name(op), rust_args(&required));
         writeln!(out, "({:?}, None) => {new}.send().await.map(json),", op.id).unwrap();
         for f in fields.iter().filter(|f| f.clearable) {
             writeln!(
@@ -881,10 +788,79 @@ pub fn render_coverage(api: &Api) -> Result<String, String> {
     );
     for op in api.operations.iter().filter(|op| paged(op).is_some()) {
         let fields = fields_of(api, op)?;
-        let required = sample_args(api, &fields, &examples(api, op));
-        let new = format!("{}::new(client.clone(), {})", builder_name(op), required.join(", "));
+        let required = sample_args(api, &mut Sampler::new("crate"), &fields, &examples(api, op));
+        let new = format!("{}::new(client.clone(), {})", builder_name(op), rust_args(&required));
         writeln!(out, "{:?} => {new}.stream().map_ok(json).try_collect().await,", op.id).unwrap();
     }
     out.push_str("_ => return None,\n})\n}\n}\n");
+    Ok(out)
+}
+
+/// Path of the maximal requests of the workspace tests.
+pub const MAXIMAL: &str = "tests/tests/generated_maximal.rs";
+
+/// `tests/tests/generated_maximal.rs`: every operation sent through its public entry point
+/// (`client.<resource>()...<operation>(..)`, the hand-written part of the SDK) with every
+/// parameter and body property set, each to a value of its own, together with the request the
+/// API should then receive. A missing or differently shaped entry point does not compile; two
+/// arguments swapped on the way to the wire differ from the expected request.
+pub fn render_maximal(api: &Api) -> Result<String, String> {
+    let mut out = String::from(
+        "//! Every operation of `openapi.yaml` sent through the SDK's public entry point with every\n\
+         //! parameter and body property set, each to a different value, and the request the API\n\
+         //! should receive for it (see `maximal_requests.rs`).\n\n\
+         use vitable_connect::Client;\n\n\
+         /// Sends operation `operation_id` through `client`; returns what the call returned and,\n\
+         /// as JSON, the request the API should receive: `method`, `path`, `query` (name to\n\
+         /// value) and `body` (`null` without one). `None` for an unknown operation.\n\
+         #[allow(deprecated)]\n\
+         pub async fn send_maximal(client: &Client, operation_id: &str) -> Option<(vitable_connect::Result<()>, &'static str)> {\n\
+         Some(match operation_id {\n",
+    );
+    for op in &api.operations {
+        let fields = fields_of(api, op)?;
+        let example = examples(api, op);
+        let mut sampler = Sampler::new("vitable_connect");
+        let mut wire: Vec<(&Field, serde_json::Value)> = Vec::new();
+        let required = sample_args(api, &mut sampler, &fields, &example);
+        wire.extend(fields.iter().filter(|f| f.required).zip(required.iter().map(|(_, w)| w.clone())));
+        let entry_point = op.name.replace('.', "().");
+        let mut call = format!("client.{entry_point}({})", rust_args(&required));
+        for f in fields.iter().filter(|f| !f.required) {
+            let (rust, value) = sampler.value(api, f.ty, f.limits, example.get(f.name).copied(), true);
+            write!(call, ".{}({rust})", ident(f.name)).unwrap();
+            wire.push((f, value));
+        }
+        let text = |value: &serde_json::Value| match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut path = op.path.clone();
+        let mut query = serde_json::Map::new();
+        let mut body = serde_json::Map::new();
+        for (f, value) in &wire {
+            if f.path {
+                path = path.replace(&format!("{{{}}}", f.name), &text(value));
+            } else if f.query {
+                query.insert(f.name.to_owned(), serde_json::Value::String(text(value)));
+            } else {
+                body.insert(f.name.to_owned(), value.clone());
+            }
+        }
+        let expected = serde_json::json!({
+            "method": op.method,
+            "path": path,
+            "query": query,
+            "body": if op.body.is_some() { serde_json::Value::Object(body) } else { serde_json::Value::Null },
+        });
+        writeln!(
+            out,
+            "{:?} => ({call}.send_with_response().await.map(|_| ()), {:?}),",
+            op.id,
+            expected.to_string()
+        )
+        .unwrap();
+    }
+    out.push_str("_ => return None,\n})\n}\n");
     Ok(out)
 }

@@ -125,6 +125,7 @@ pub fn generate(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
         (builders::INPUTS, pretty(builders::INPUTS, &builders::render_inputs(&api)?)?),
         (TYPES, pretty(TYPES, &builders::render_types(&api))?),
         (tables::ROUNDTRIP, pretty(tables::ROUNDTRIP, &tables::render_roundtrip(&api))?),
+        (builders::MAXIMAL, pretty(builders::MAXIMAL, &builders::render_maximal(&api)?)?),
         (API_MANIFEST, version::with_package_version(&read(API_MANIFEST)?, &api_version)?),
         (version::API_DOC, version::render_api_doc(&api.version, &api_version)),
         (version::SDK_DOC, version::render_sdk_doc(&api.version, &api_version)),

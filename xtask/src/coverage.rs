@@ -3,16 +3,24 @@
 //!
 //! What generation reaches by construction (request builders, setters, tables, enums) needs no
 //! check here; what stays hand-written does:
-//! * every operation has an SDK entry point (a method in `crates/vitable-connect/src/resources/`
-//!   that calls its builder's `new`);
-//! * every operation has a sandbox handler (`router.rs`), which reads every body property
-//!   and query parameter the spec gives it;
+//! * every operation has an SDK entry point (a method in `crates/vitable-connect/src/resources/`,
+//!   named as the last part of the operation's dotted name, whose body calls its builder's
+//!   `new`);
+//! * every operation has a sandbox handler (`router.rs`), whose function (with the functions
+//!   of its module it calls) reads every body property and query parameter the spec gives it.
+//!
+//! The Rust files are parsed (`syn`) and only code counts: a comment, a doc line or another
+//! function mentioning a builder or a property does not.
 //! * every ID schema has a hand-written type in `ids.rs`.
 //!
 //! `cargo xtask coverage` prints the findings; a unit test keeps the workspace free of them,
 //! and the drills in `drills.rs` show that a spec change makes them name what is missing.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+use quote::ToTokens;
+use syn::visit::Visit;
 
 use crate::spec::{Api, Location, ModelKind};
 use crate::tables::builder_name;
@@ -26,16 +34,111 @@ fn read(root: &Path, path: &str) -> String {
     std::fs::read_to_string(root.join(path)).unwrap_or_default()
 }
 
-fn read_dir(root: &Path, dir: &str) -> String {
-    let mut text = String::new();
-    let mut entries: Vec<_> = std::fs::read_dir(root.join(dir)).into_iter().flatten().flatten().collect();
-    entries.sort_by_key(|e| e.path());
-    for entry in entries {
-        if entry.path().extension().is_some_and(|e| e == "rs") {
-            text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+fn parse(root: &Path, path: &str) -> syn::File {
+    syn::parse_file(&read(root, path)).unwrap_or_else(|_| syn::parse_quote!())
+}
+
+/// The `.rs` files of `dir`, relative to `root`, in name order.
+fn rust_files(root: &Path, dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join(dir))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".rs"))
+        .collect();
+    names.sort();
+    names.into_iter().map(|name| format!("{dir}/{name}")).collect()
+}
+
+/// The code of a function body as text without whitespace (`request\n    .rules` reads as
+/// `request.rules`); comments are not tokens, so they are not in it.
+fn code(block: &syn::Block) -> String {
+    block.to_token_stream().to_string().chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The functions each function of `file` calls by a plain name (`insert(..)`), and its code.
+struct Functions {
+    code: BTreeMap<String, String>,
+    calls: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Functions {
+    fn of(file: &syn::File) -> Self {
+        #[derive(Default)]
+        struct Calls(BTreeSet<String>);
+        impl<'ast> Visit<'ast> for Calls {
+            fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+                if let syn::Expr::Path(path) = &*call.func
+                    && let Some(last) = path.path.segments.last()
+                {
+                    self.0.insert(last.ident.to_string());
+                }
+                syn::visit::visit_expr_call(self, call);
+            }
+        }
+        let mut functions = Functions { code: BTreeMap::new(), calls: BTreeMap::new() };
+        for item in &file.items {
+            if let syn::Item::Fn(f) = item {
+                let mut calls = Calls::default();
+                calls.visit_block(&f.block);
+                let name = f.sig.ident.to_string();
+                functions.code.insert(name.clone(), code(&f.block));
+                functions.calls.insert(name, calls.0);
+            }
+        }
+        functions
+    }
+
+    /// The code of `function` and of every function of the file it calls, directly or not;
+    /// `None` when the file has no such function.
+    fn reachable_code(&self, function: &str) -> Option<String> {
+        self.code.get(function)?;
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![function.to_owned()];
+        let mut text = String::new();
+        while let Some(name) = todo.pop() {
+            let Some(body) = self.code.get(&name) else { continue };
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            text.push_str(body);
+            todo.extend(self.calls[&name].iter().cloned());
+        }
+        Some(text)
+    }
+}
+
+/// `(method name, builder)` for every method of an `impl` block in `files` whose body calls
+/// `<builder>::new(..)`.
+fn entry_points(root: &Path, files: &[String]) -> BTreeSet<(String, String)> {
+    struct News<'a>(&'a mut BTreeSet<String>);
+    impl<'ast> Visit<'ast> for News<'_> {
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(path) = &*call.func {
+                let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                if let [.., builder, new] = segments.as_slice()
+                    && new == "new"
+                {
+                    self.0.insert(builder.clone());
+                }
+            }
+            syn::visit::visit_expr_call(self, call);
         }
     }
-    text
+    let mut found = BTreeSet::new();
+    for path in files {
+        for item in parse(root, path).items {
+            let syn::Item::Impl(block) = item else { continue };
+            for item in &block.items {
+                let syn::ImplItem::Fn(method) = item else { continue };
+                let mut builders = BTreeSet::new();
+                News(&mut builders).visit_block(&method.block);
+                found.extend(builders.into_iter().map(|b| (method.sig.ident.to_string(), b)));
+            }
+        }
+    }
+    found
 }
 
 /// Whether `text` contains `needle` not followed by an identifier character.
@@ -53,15 +156,49 @@ fn handler_module(router: &str, operation_id: &str) -> Option<String> {
     (!module.is_empty() && rest[module.len()..].starts_with("::")).then_some(module)
 }
 
+/// The types of the `id_types! { Name, "prefix", ..; .. }` invocation: the first identifier of
+/// each `;`-separated entry.
+fn id_types(file: &syn::File) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for item in &file.items {
+        let syn::Item::Macro(m) = item else { continue };
+        if !m.mac.path.is_ident("id_types") {
+            continue;
+        }
+        let mut first = true;
+        for token in m.mac.tokens.clone() {
+            match token {
+                proc_macro2::TokenTree::Ident(ident) if first => {
+                    names.insert(ident.to_string());
+                    first = false;
+                }
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == ';' => first = true,
+                _ => first = false,
+            }
+        }
+    }
+    names
+}
+
+/// The handler function of `operation_id` in the sandbox's router (`module::function`).
+fn router_function(router: &str, operation_id: &str) -> Option<String> {
+    let module = handler_module(router, operation_id)?;
+    let key = format!("\"{operation_id}\" =>");
+    let rest = router[router.find(&key)? + key.len()..].trim_start();
+    let rest = rest.strip_prefix(module.as_str())?.strip_prefix("::")?;
+    Some(rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect())
+}
+
 /// Every finding for the workspace at `root`; empty when nothing is missing.
 pub fn check(root: &Path, api: &Api) -> Vec<String> {
     let mut findings = Vec::new();
-    let resources = read_dir(root, RESOURCES);
+    let entry_points = entry_points(root, &rust_files(root, RESOURCES));
     let router = read(root, ROUTER);
-    let ids = read(root, IDS);
+    let ids = id_types(&parse(root, IDS));
     for op in &api.operations {
         let builder = builder_name(op);
-        if !resources.contains(&format!("{builder}::new(")) {
+        let method = op.name.rsplit('.').next().unwrap_or(&op.name).to_owned();
+        if !entry_points.contains(&(method, builder.clone())) {
             findings.push(format!(
                 "operation `{}` ({} {}) has no SDK entry point: add `client.{}(..)` to {RESOURCES}/, calling `{builder}::new`",
                 op.id,
@@ -77,9 +214,15 @@ pub fn check(root: &Path, api: &Api) -> Vec<String> {
             ));
             continue;
         };
+        let function = router_function(&router, &op.id).unwrap_or_default();
         let file = format!("{HANDLERS}/{module}.rs");
-        // Without whitespace, so that `request\n    .rules` reads as `request.rules`.
-        let handler: String = read(root, &file).chars().filter(|c| !c.is_whitespace()).collect();
+        let Some(handler) = Functions::of(&parse(root, &file)).reachable_code(&function) else {
+            findings.push(format!(
+                "the sandbox's router sends `{}` to `{module}::{function}`, which {file} does not define",
+                op.id
+            ));
+            continue;
+        };
         if let Some(body) = &op.body {
             for prop in api.props(body) {
                 if !contains_word(&handler, &format!("request.{}", prop.name)) {
@@ -101,7 +244,7 @@ pub fn check(root: &Path, api: &Api) -> Vec<String> {
         }
     }
     for model in api.schemas.values() {
-        if matches!(model.kind, ModelKind::Id) && !contains_word(&ids, &model.name) {
+        if matches!(model.kind, ModelKind::Id) && !ids.contains(&model.name) {
             findings.push(format!(
                 "ID schema `{}` has no hand-written type in {IDS}: add it to the `id_types!` list with its prefix",
                 model.name
@@ -139,10 +282,74 @@ mod tests {
         assert!(findings.is_empty(), "missing pieces:\n{}", findings.join("\n"));
     }
 
+    /// A property read by one handler does not count for another of the same module, but does
+    /// for a handler calling the function that reads it; comments count for nothing.
+    #[test]
+    fn handlers_are_checked_per_function() {
+        let file: syn::File = syn::parse_quote! {
+            fn create(call: &Call) { let request = call.json(); insert(request); }
+            fn insert(request: Request) { let _ = request.website; }
+            fn update(call: &Call) {
+                // request.website is not read here
+                let request = call.json(); let _ = request.name;
+            }
+            fn list(call: &Call) { let q = call.reader(); q.text("website_domain"); }
+        };
+        let functions = Functions::of(&file);
+        let create = functions.reachable_code("create").unwrap();
+        let update = functions.reachable_code("update").unwrap();
+        assert!(contains_word(&create, "request.website"), "{create}");
+        assert!(!contains_word(&update, "request.website"), "{update}");
+        assert!(contains_word(&update, "request.name"));
+        assert!(!update.contains("\"website_domain\""));
+        assert!(functions.reachable_code("list").unwrap().contains("\"website_domain\""));
+        assert_eq!(functions.reachable_code("retrieve"), None);
+    }
+
+    /// An entry point is a method whose code calls the builder's `new`: a comment, a doc line
+    /// or a string naming it does not count, and the method is known by its name.
+    #[test]
+    fn entry_points_are_methods_calling_new() {
+        let dir = std::env::temp_dir().join(format!("vitable-coverage-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("things.rs"),
+            r#"
+            impl Things {
+                /// Calls `ThingsRetrieveBuilder::new(..)`.
+                pub fn retrieve(&self) -> ThingsRetrieveBuilder {
+                    // ThingsRetrieveBuilder::new(self.client.clone())
+                    let _ = "ThingsRetrieveBuilder::new(";
+                    todo()
+                }
+                pub fn create(&self) -> ThingsCreateBuilder { ThingsCreateBuilder::new(self.client.clone()) }
+            }
+            "#,
+        )
+        .unwrap();
+        let found = entry_points(&dir, &["things.rs".to_owned()]);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(found, BTreeSet::from([("create".to_owned(), "ThingsCreateBuilder".to_owned())]));
+    }
+
+    #[test]
+    fn id_types_are_read_from_the_macro() {
+        let file: syn::File = syn::parse_quote! {
+            /// Not `PlanId`.
+            id_types! {
+                BenefitProductId, "bprd_", "benefit product", "bprd_2Mx8Qa";
+                EmployeeId, "empl_", "employee", "empl_5Nq1Zt";
+            }
+        };
+        let names = id_types(&file);
+        assert_eq!(names, BTreeSet::from(["BenefitProductId".to_owned(), "EmployeeId".to_owned()]));
+    }
+
     #[test]
     fn handler_modules_and_words() {
         let router = r#"        "employers_list" => employers::list,"#;
         assert_eq!(handler_module(router, "employers_list").as_deref(), Some("employers"));
+        assert_eq!(router_function(router, "employers_list").as_deref(), Some("list"));
         assert_eq!(handler_module(router, "employers_create"), None);
         assert!(contains_word("x = request.notes;", "request.notes"));
         assert!(!contains_word("x = request.notes_extra;", "request.notes"));

@@ -18,6 +18,7 @@ mod coverage;
 mod drills;
 mod enums;
 mod mutants;
+mod samples;
 mod spec;
 mod tables;
 mod version;

@@ -2356,535 +2356,12 @@ impl QualifyingLifeEventsRetrieveBuilder {
 crate::request::request_options!(QualifyingLifeEventsRetrieveBuilder);
 #[allow(dead_code)]
 fn _uses(_: InvalidInput) {}
-/// Maximal requests: every operation with every parameter and body property set, for
-/// the spec-driven wire test. Not part of the public API.
+/// Requests with only their required values, for the spec-driven tests. Not part of the
+/// public API.
 #[cfg(feature = "spec-coverage")]
 #[doc(hidden)]
 pub mod __coverage {
     use super::*;
-    /// Sends operation `operation_id` with every value set; `None` for an unknown operation.
-    #[allow(deprecated)]
-    pub async fn send_maximal(
-        client: &Client,
-        operation_id: &str,
-    ) -> Option<Result<()>> {
-        Some(
-            match operation_id {
-                "benefit_eligibility_policy_retrieve" => {
-                    BenefitEligibilityPolicyRetrieveBuilder::new(
-                            client.clone(),
-                            &"epol_1Bz5Nf"
-                                .parse::<crate::ids::EligibilityPolicyId>()
-                                .expect("the spec's example of EligibilityPolicyId parses"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "benefit_products_list" => {
-                    BenefitProductsListBuilder::new(client.clone())
-                        .active_in(true)
-                        .category(
-                            "Medical"
-                                .parse::<crate::types::Category>()
-                                .expect("a value of Category"),
-                        )
-                        .limit(1_u64)
-                        .page(1_u64)
-                        .product_code(
-                            "EBA"
-                                .parse::<crate::types::ProductCode>()
-                                .expect("a value of ProductCode"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "benefit_products_plan_years_create" => {
-                    BenefitProductsPlanYearsCreateBuilder::new(
-                            client.clone(),
-                            &"bprd_2Mx8Qa"
-                                .parse::<crate::ids::BenefitProductId>()
-                                .expect("the spec's example of BenefitProductId parses"),
-                            &"empr_7Hc3Vb"
-                                .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            [
-                                crate::input::ContributionClassInput::new(
-                                    "x",
-                                    "Unspecified"
-                                        .parse::<crate::types::CoverageTier>()
-                                        .expect("a value of CoverageTier"),
-                                    0_i64,
-                                    0_i64,
-                                ),
-                            ],
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "benefit_products_plan_years_list" => {
-                    BenefitProductsPlanYearsListBuilder::new(
-                            client.clone(),
-                            &"bprd_2Mx8Qa"
-                                .parse::<crate::ids::BenefitProductId>()
-                                .expect("the spec's example of BenefitProductId parses"),
-                        )
-                        .employer_id(
-                            &"empr_7Hc3Vb"
-                                .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                        )
-                        .limit(1_u64)
-                        .page(1_u64)
-                        .status(
-                            "draft"
-                                .parse::<crate::types::PlanYearStatus>()
-                                .expect("a value of PlanYearStatus"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "dependents_retrieve" => {
-                    DependentsRetrieveBuilder::new(
-                            client.clone(),
-                            &"dpnd_4Rt6Yx"
-                                .parse::<crate::ids::DependentId>()
-                                .expect("the spec's example of DependentId parses"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "dependents_update" => {
-                    DependentsUpdateBuilder::new(
-                            client.clone(),
-                            &"dpnd_4Rt6Yx"
-                                .parse::<crate::ids::DependentId>()
-                                .expect("the spec's example of DependentId parses"),
-                        )
-                        .active(true)
-                        .gender("x")
-                        .relationship(
-                            "Spouse"
-                                .parse::<crate::types::Relationship>()
-                                .expect("a value of Relationship"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employees_enrollments_list" => {
-                    EmployeesEnrollmentsListBuilder::new(
-                            client.clone(),
-                            &"empl_5Nq1Zt"
-                                .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
-                        )
-                        .coverage_effective_start_year(1_i64)
-                        .limit(1_u64)
-                        .page(1_u64)
-                        .plan_year(1_i64)
-                        .status(
-                            "pending"
-                                .parse::<crate::types::EnrollmentStatus>()
-                                .expect("a value of EnrollmentStatus"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employees_enrollments_submit_elections" => {
-                    EmployeesEnrollmentsSubmitElectionsBuilder::new(
-                            client.clone(),
-                            &"empl_5Nq1Zt"
-                                .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
-                            [
-                                crate::input::Election::new(
-                                        "enrl_8fK2x9"
-                                            .parse::<crate::ids::EnrollmentId>()
-                                            .expect("the spec's example of EnrollmentId parses"),
-                                        "Enrolled"
-                                            .parse::<crate::types::ElectionDecision>()
-                                            .expect("a value of ElectionDecision"),
-                                    )
-                                    .selected_plan_id(
-                                        "plan_9Ls3Ge"
-                                            .parse::<crate::ids::PlanId>()
-                                            .expect("the spec's example of PlanId parses"),
-                                    )
-                                    .coverage_tier(
-                                        "Unspecified"
-                                            .parse::<crate::types::CoverageTier>()
-                                            .expect("a value of CoverageTier"),
-                                    )
-                                    .dependent_ids([
-                                        "dpnd_4Rt6Yx"
-                                            .parse::<crate::ids::DependentId>()
-                                            .expect("the spec's example of DependentId parses"),
-                                    ]),
-                            ],
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employees_retrieve" => {
-                    EmployeesRetrieveBuilder::new(
-                            client.clone(),
-                            &"empl_5Nq1Zt"
-                                .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employees_terminate" => {
-                    EmployeesTerminateBuilder::new(
-                            client.clone(),
-                            &"empl_5Nq1Zt"
-                                .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employees_update" => {
-                    EmployeesUpdateBuilder::new(
-                            client.clone(),
-                            &"empl_5Nq1Zt"
-                                .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
-                        )
-                        .email("someone@example.com")
-                        .phone("x")
-                        .gender("x")
-                        .employee_class(
-                            "Full Time"
-                                .parse::<crate::types::EmployeeClass>()
-                                .expect("a value of EmployeeClass"),
-                        )
-                        .termination_date(
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                        )
-                        .address(
-                            crate::input::AddressInput::new("x", "x", "xx", "x")
-                                .street_2("x")
-                                .country("x"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employers_create" => {
-                    EmployersCreateBuilder::new(
-                            client.clone(),
-                            "x",
-                            "x",
-                            "xxxxxxxxx",
-                            crate::input::AddressInput::new("x", "x", "xx", "x")
-                                .street_2("x")
-                                .country("x"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employers_create_eligibility_policy" => {
-                    EmployersCreateEligibilityPolicyBuilder::new(
-                            client.clone(),
-                            &"empr_7Hc3Vb"
-                                .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                            "x",
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            [crate::input::RuleInput::new("x", "x", "x")],
-                        )
-                        .policy_to_replace_id(
-                            &"epol_1Bz5Nf"
-                                .parse::<crate::ids::EligibilityPolicyId>()
-                                .expect("the spec's example of EligibilityPolicyId parses"),
-                        )
-                        .description("x")
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employers_employees_create" => {
-                    EmployersEmployeesCreateBuilder::new(
-                            client.clone(),
-                            &"empr_7Hc3Vb"
-                                .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                            "x",
-                            "x",
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            "Male".parse::<crate::types::Sex>().expect("a value of Sex"),
-                            "123-45-6789"
-                                .parse::<crate::Ssn>()
-                                .expect("the spec's example SSN parses"),
-                            "someone@example.com",
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                        )
-                        .suffix("x")
-                        .gender("x")
-                        .phone("x")
-                        .employee_class(
-                            "Full Time"
-                                .parse::<crate::types::EmployeeClass>()
-                                .expect("a value of EmployeeClass"),
-                        )
-                        .address(
-                            crate::input::AddressInput::new("x", "x", "xx", "x")
-                                .street_2("x")
-                                .country("x"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employers_employees_list" => {
-                    EmployersEmployeesListBuilder::new(
-                            client.clone(),
-                            &"empr_7Hc3Vb"
-                                .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                        )
-                        .active_in(true)
-                        .employee_class(
-                            "Full Time"
-                                .parse::<crate::types::EmployeeClass>()
-                                .expect("a value of EmployeeClass"),
-                        )
-                        .limit(1_u64)
-                        .page(1_u64)
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employers_list" => {
-                    EmployersListBuilder::new(client.clone())
-                        .active_in(true)
-                        .limit(1_u64)
-                        .name("x")
-                        .page(1_u64)
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employers_retrieve" => {
-                    EmployersRetrieveBuilder::new(
-                            client.clone(),
-                            &"empr_7Hc3Vb"
-                                .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "employers_update" => {
-                    EmployersUpdateBuilder::new(
-                            client.clone(),
-                            &"empr_7Hc3Vb"
-                                .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                        )
-                        .name("x")
-                        .legal_name("x")
-                        .active(true)
-                        .address(
-                            crate::input::AddressInput::new("x", "x", "xx", "x")
-                                .street_2("x")
-                                .country("x"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "enrollments_list_plans" => {
-                    EnrollmentsListPlansBuilder::new(
-                            client.clone(),
-                            &"enrl_8fK2x9"
-                                .parse::<crate::ids::EnrollmentId>()
-                                .expect("the spec's example of EnrollmentId parses"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "enrollments_reissue" => {
-                    EnrollmentsReissueBuilder::new(
-                            client.clone(),
-                            &"enrl_8fK2x9"
-                                .parse::<crate::ids::EnrollmentId>()
-                                .expect("the spec's example of EnrollmentId parses"),
-                            &"qle_3Jd82k"
-                                .parse::<crate::ids::QleId>()
-                                .expect("the spec's example of QleId parses"),
-                        )
-                        .reason("x")
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "enrollments_retrieve" => {
-                    EnrollmentsRetrieveBuilder::new(
-                            client.clone(),
-                            &"enrl_8fK2x9"
-                                .parse::<crate::ids::EnrollmentId>()
-                                .expect("the spec's example of EnrollmentId parses"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "members_dependents_create" => {
-                    MembersDependentsCreateBuilder::new(
-                            client.clone(),
-                            &"mbr_Q2w7Lp"
-                                .parse::<crate::ids::MemberId>()
-                                .expect("the spec's example of MemberId parses"),
-                            "x",
-                            "x",
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            "Male".parse::<crate::types::Sex>().expect("a value of Sex"),
-                            "Spouse"
-                                .parse::<crate::types::Relationship>()
-                                .expect("a value of Relationship"),
-                        )
-                        .suffix("x")
-                        .gender("x")
-                        .ssn(
-                            "123-45-6789"
-                                .parse::<crate::Ssn>()
-                                .expect("the spec's example SSN parses"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "members_dependents_list" => {
-                    MembersDependentsListBuilder::new(
-                            client.clone(),
-                            &"mbr_Q2w7Lp"
-                                .parse::<crate::ids::MemberId>()
-                                .expect("the spec's example of MemberId parses"),
-                        )
-                        .active_in(true)
-                        .limit(1_u64)
-                        .page(1_u64)
-                        .relationship(
-                            "Spouse"
-                                .parse::<crate::types::Relationship>()
-                                .expect("a value of Relationship"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "members_qualifying_life_events_list" => {
-                    MembersQualifyingLifeEventsListBuilder::new(
-                            client.clone(),
-                            &"mbr_Q2w7Lp"
-                                .parse::<crate::ids::MemberId>()
-                                .expect("the spec's example of MemberId parses"),
-                        )
-                        .event_type(
-                            "Marriage"
-                                .parse::<crate::types::EventType>()
-                                .expect("a value of EventType"),
-                        )
-                        .limit(1_u64)
-                        .page(1_u64)
-                        .status(
-                            "pending"
-                                .parse::<crate::types::QualifyingLifeEventStatus>()
-                                .expect("a value of QualifyingLifeEventStatus"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "members_qualifying_life_events_record" => {
-                    MembersQualifyingLifeEventsRecordBuilder::new(
-                            client.clone(),
-                            &"mbr_Q2w7Lp"
-                                .parse::<crate::ids::MemberId>()
-                                .expect("the spec's example of MemberId parses"),
-                            "Marriage"
-                                .parse::<crate::types::EventType>()
-                                .expect("a value of EventType"),
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                        )
-                        .notes("x")
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "plan_years_retrieve" => {
-                    PlanYearsRetrieveBuilder::new(
-                            client.clone(),
-                            &"plyr_6Wd4Kc"
-                                .parse::<crate::ids::PlanYearId>()
-                                .expect("the spec's example of PlanYearId parses"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "plan_years_update" => {
-                    PlanYearsUpdateBuilder::new(
-                            client.clone(),
-                            &"plyr_6Wd4Kc"
-                                .parse::<crate::ids::PlanYearId>()
-                                .expect("the spec's example of PlanYearId parses"),
-                        )
-                        .open_enrollment_start(
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                        )
-                        .open_enrollment_end(
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                        )
-                        .status("x")
-                        .contribution_classes([
-                            crate::input::ContributionClassInput::new(
-                                "x",
-                                "Unspecified"
-                                    .parse::<crate::types::CoverageTier>()
-                                    .expect("a value of CoverageTier"),
-                                0_i64,
-                                0_i64,
-                            ),
-                        ])
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                "qualifying_life_events_retrieve" => {
-                    QualifyingLifeEventsRetrieveBuilder::new(
-                            client.clone(),
-                            &"qle_3Jd82k"
-                                .parse::<crate::ids::QleId>()
-                                .expect("the spec's example of QleId parses"),
-                        )
-                        .send_with_response()
-                        .await
-                        .map(|_| ())
-                }
-                _ => return None,
-            },
-        )
-    }
     /// Sends operation `operation_id` with only its required values, `property` cleared when
     /// given, and returns the decoded response serialized again; `None` for an unknown
     /// operation or a property that cannot be cleared.
@@ -2902,9 +2379,11 @@ pub mod __coverage {
                 ("benefit_eligibility_policy_retrieve", None) => {
                     BenefitEligibilityPolicyRetrieveBuilder::new(
                             client.clone(),
-                            &"epol_1Bz5Nf"
+                            &"epol_1Bz5Nf1"
                                 .parse::<crate::ids::EligibilityPolicyId>()
-                                .expect("the spec's example of EligibilityPolicyId parses"),
+                                .expect(
+                                    "a EligibilityPolicyId made from the spec's example parses",
+                                ),
                         )
                         .send()
                         .await
@@ -2919,24 +2398,26 @@ pub mod __coverage {
                 ("benefit_products_plan_years_create", None) => {
                     BenefitProductsPlanYearsCreateBuilder::new(
                             client.clone(),
-                            &"bprd_2Mx8Qa"
+                            &"bprd_2Mx8Qa1"
                                 .parse::<crate::ids::BenefitProductId>()
-                                .expect("the spec's example of BenefitProductId parses"),
-                            &"empr_7Hc3Vb"
+                                .expect(
+                                    "a BenefitProductId made from the spec's example parses",
+                                ),
+                            &"empr_7Hc3Vb2"
                                 .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                                .expect("a EmployerId made from the spec's example parses"),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap(),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 6).unwrap(),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 7).unwrap(),
                             [
                                 crate::input::ContributionClassInput::new(
-                                    "x",
+                                    "s9",
                                     "Unspecified"
                                         .parse::<crate::types::CoverageTier>()
                                         .expect("a value of CoverageTier"),
-                                    0_i64,
-                                    0_i64,
+                                    11_i64,
+                                    12_i64,
                                 ),
                             ],
                         )
@@ -2947,9 +2428,11 @@ pub mod __coverage {
                 ("benefit_products_plan_years_list", None) => {
                     BenefitProductsPlanYearsListBuilder::new(
                             client.clone(),
-                            &"bprd_2Mx8Qa"
+                            &"bprd_2Mx8Qa1"
                                 .parse::<crate::ids::BenefitProductId>()
-                                .expect("the spec's example of BenefitProductId parses"),
+                                .expect(
+                                    "a BenefitProductId made from the spec's example parses",
+                                ),
                         )
                         .send()
                         .await
@@ -2958,9 +2441,9 @@ pub mod __coverage {
                 ("dependents_retrieve", None) => {
                     DependentsRetrieveBuilder::new(
                             client.clone(),
-                            &"dpnd_4Rt6Yx"
+                            &"dpnd_4Rt6Yx1"
                                 .parse::<crate::ids::DependentId>()
-                                .expect("the spec's example of DependentId parses"),
+                                .expect("a DependentId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -2969,9 +2452,9 @@ pub mod __coverage {
                 ("dependents_update", None) => {
                     DependentsUpdateBuilder::new(
                             client.clone(),
-                            &"dpnd_4Rt6Yx"
+                            &"dpnd_4Rt6Yx1"
                                 .parse::<crate::ids::DependentId>()
-                                .expect("the spec's example of DependentId parses"),
+                                .expect("a DependentId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -2980,9 +2463,9 @@ pub mod __coverage {
                 ("dependents_update", Some("gender")) => {
                     DependentsUpdateBuilder::new(
                             client.clone(),
-                            &"dpnd_4Rt6Yx"
+                            &"dpnd_4Rt6Yx1"
                                 .parse::<crate::ids::DependentId>()
-                                .expect("the spec's example of DependentId parses"),
+                                .expect("a DependentId made from the spec's example parses"),
                         )
                         .clear_gender()
                         .send()
@@ -2992,9 +2475,9 @@ pub mod __coverage {
                 ("employees_enrollments_list", None) => {
                     EmployeesEnrollmentsListBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3003,32 +2486,34 @@ pub mod __coverage {
                 ("employees_enrollments_submit_elections", None) => {
                     EmployeesEnrollmentsSubmitElectionsBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                             [
                                 crate::input::Election::new(
-                                        "enrl_8fK2x9"
+                                        "enrl_8fK2x94"
                                             .parse::<crate::ids::EnrollmentId>()
-                                            .expect("the spec's example of EnrollmentId parses"),
-                                        "Enrolled"
+                                            .expect(
+                                                "a EnrollmentId made from the spec's example parses",
+                                            ),
+                                        "Waived"
                                             .parse::<crate::types::ElectionDecision>()
                                             .expect("a value of ElectionDecision"),
                                     )
                                     .selected_plan_id(
-                                        "plan_9Ls3Ge"
+                                        "plan_9Ls3Ge6"
                                             .parse::<crate::ids::PlanId>()
-                                            .expect("the spec's example of PlanId parses"),
+                                            .expect("a PlanId made from the spec's example parses"),
                                     )
                                     .coverage_tier(
-                                        "Unspecified"
+                                        "ES"
                                             .parse::<crate::types::CoverageTier>()
                                             .expect("a value of CoverageTier"),
                                     )
                                     .dependent_ids([
-                                        "dpnd_4Rt6Yx"
+                                        "dpnd_4Rt6Yx9"
                                             .parse::<crate::ids::DependentId>()
-                                            .expect("the spec's example of DependentId parses"),
+                                            .expect("a DependentId made from the spec's example parses"),
                                     ]),
                             ],
                         )
@@ -3039,9 +2524,9 @@ pub mod __coverage {
                 ("employees_retrieve", None) => {
                     EmployeesRetrieveBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3050,9 +2535,9 @@ pub mod __coverage {
                 ("employees_terminate", None) => {
                     EmployeesTerminateBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3061,9 +2546,9 @@ pub mod __coverage {
                 ("employees_update", None) => {
                     EmployeesUpdateBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3072,9 +2557,9 @@ pub mod __coverage {
                 ("employees_update", Some("email")) => {
                     EmployeesUpdateBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .clear_email()
                         .send()
@@ -3084,9 +2569,9 @@ pub mod __coverage {
                 ("employees_update", Some("phone")) => {
                     EmployeesUpdateBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .clear_phone()
                         .send()
@@ -3096,9 +2581,9 @@ pub mod __coverage {
                 ("employees_update", Some("gender")) => {
                     EmployeesUpdateBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .clear_gender()
                         .send()
@@ -3108,9 +2593,9 @@ pub mod __coverage {
                 ("employees_update", Some("employee_class")) => {
                     EmployeesUpdateBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .clear_employee_class()
                         .send()
@@ -3120,9 +2605,9 @@ pub mod __coverage {
                 ("employees_update", Some("termination_date")) => {
                     EmployeesUpdateBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .clear_termination_date()
                         .send()
@@ -3132,9 +2617,9 @@ pub mod __coverage {
                 ("employees_update", Some("address")) => {
                     EmployeesUpdateBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .clear_address()
                         .send()
@@ -3144,12 +2629,12 @@ pub mod __coverage {
                 ("employers_create", None) => {
                     EmployersCreateBuilder::new(
                             client.clone(),
-                            "x",
-                            "x",
-                            "xxxxxxxxx",
-                            crate::input::AddressInput::new("x", "x", "xx", "x")
-                                .street_2("x")
-                                .country("x"),
+                            "s1",
+                            "s2",
+                            "s3xxxxxxx",
+                            crate::input::AddressInput::new("s5", "s6", "s7", "s8")
+                                .street_2("s9")
+                                .country("s10"),
                         )
                         .send()
                         .await
@@ -3158,12 +2643,12 @@ pub mod __coverage {
                 ("employers_create_eligibility_policy", None) => {
                     EmployersCreateEligibilityPolicyBuilder::new(
                             client.clone(),
-                            &"empr_7Hc3Vb"
+                            &"empr_7Hc3Vb1"
                                 .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                            "x",
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            [crate::input::RuleInput::new("x", "x", "x")],
+                                .expect("a EmployerId made from the spec's example parses"),
+                            "s2",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap(),
+                            [crate::input::RuleInput::new("s6", "s7", "s8")],
                         )
                         .send()
                         .await
@@ -3172,18 +2657,18 @@ pub mod __coverage {
                 ("employers_employees_create", None) => {
                     EmployersEmployeesCreateBuilder::new(
                             client.clone(),
-                            &"empr_7Hc3Vb"
+                            &"empr_7Hc3Vb1"
                                 .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
-                            "x",
-                            "x",
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            "Male".parse::<crate::types::Sex>().expect("a value of Sex"),
-                            "123-45-6789"
-                                .parse::<crate::Ssn>()
-                                .expect("the spec's example SSN parses"),
-                            "someone@example.com",
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                                .expect("a EmployerId made from the spec's example parses"),
+                            "s2",
+                            "s3",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+                            "Female"
+                                .parse::<crate::types::Sex>()
+                                .expect("a value of Sex"),
+                            "123-45-1006".parse::<crate::Ssn>().expect("a valid SSN"),
+                            "someone7@example.com",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 9).unwrap(),
                         )
                         .send()
                         .await
@@ -3192,9 +2677,9 @@ pub mod __coverage {
                 ("employers_employees_list", None) => {
                     EmployersEmployeesListBuilder::new(
                             client.clone(),
-                            &"empr_7Hc3Vb"
+                            &"empr_7Hc3Vb1"
                                 .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
+                                .expect("a EmployerId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3206,9 +2691,9 @@ pub mod __coverage {
                 ("employers_retrieve", None) => {
                     EmployersRetrieveBuilder::new(
                             client.clone(),
-                            &"empr_7Hc3Vb"
+                            &"empr_7Hc3Vb1"
                                 .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
+                                .expect("a EmployerId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3217,9 +2702,9 @@ pub mod __coverage {
                 ("employers_update", None) => {
                     EmployersUpdateBuilder::new(
                             client.clone(),
-                            &"empr_7Hc3Vb"
+                            &"empr_7Hc3Vb1"
                                 .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
+                                .expect("a EmployerId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3228,9 +2713,9 @@ pub mod __coverage {
                 ("employers_update", Some("address")) => {
                     EmployersUpdateBuilder::new(
                             client.clone(),
-                            &"empr_7Hc3Vb"
+                            &"empr_7Hc3Vb1"
                                 .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
+                                .expect("a EmployerId made from the spec's example parses"),
                         )
                         .clear_address()
                         .send()
@@ -3240,9 +2725,11 @@ pub mod __coverage {
                 ("enrollments_list_plans", None) => {
                     EnrollmentsListPlansBuilder::new(
                             client.clone(),
-                            &"enrl_8fK2x9"
+                            &"enrl_8fK2x91"
                                 .parse::<crate::ids::EnrollmentId>()
-                                .expect("the spec's example of EnrollmentId parses"),
+                                .expect(
+                                    "a EnrollmentId made from the spec's example parses",
+                                ),
                         )
                         .send()
                         .await
@@ -3251,12 +2738,14 @@ pub mod __coverage {
                 ("enrollments_reissue", None) => {
                     EnrollmentsReissueBuilder::new(
                             client.clone(),
-                            &"enrl_8fK2x9"
+                            &"enrl_8fK2x91"
                                 .parse::<crate::ids::EnrollmentId>()
-                                .expect("the spec's example of EnrollmentId parses"),
-                            &"qle_3Jd82k"
+                                .expect(
+                                    "a EnrollmentId made from the spec's example parses",
+                                ),
+                            &"qle_3Jd82k2"
                                 .parse::<crate::ids::QleId>()
-                                .expect("the spec's example of QleId parses"),
+                                .expect("a QleId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3265,9 +2754,11 @@ pub mod __coverage {
                 ("enrollments_retrieve", None) => {
                     EnrollmentsRetrieveBuilder::new(
                             client.clone(),
-                            &"enrl_8fK2x9"
+                            &"enrl_8fK2x91"
                                 .parse::<crate::ids::EnrollmentId>()
-                                .expect("the spec's example of EnrollmentId parses"),
+                                .expect(
+                                    "a EnrollmentId made from the spec's example parses",
+                                ),
                         )
                         .send()
                         .await
@@ -3276,13 +2767,15 @@ pub mod __coverage {
                 ("members_dependents_create", None) => {
                     MembersDependentsCreateBuilder::new(
                             client.clone(),
-                            &"mbr_Q2w7Lp"
+                            &"mbr_Q2w7Lp1"
                                 .parse::<crate::ids::MemberId>()
-                                .expect("the spec's example of MemberId parses"),
-                            "x",
-                            "x",
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                            "Male".parse::<crate::types::Sex>().expect("a value of Sex"),
+                                .expect("a MemberId made from the spec's example parses"),
+                            "s2",
+                            "s3",
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+                            "Female"
+                                .parse::<crate::types::Sex>()
+                                .expect("a value of Sex"),
                             "Spouse"
                                 .parse::<crate::types::Relationship>()
                                 .expect("a value of Relationship"),
@@ -3294,9 +2787,9 @@ pub mod __coverage {
                 ("members_dependents_list", None) => {
                     MembersDependentsListBuilder::new(
                             client.clone(),
-                            &"mbr_Q2w7Lp"
+                            &"mbr_Q2w7Lp1"
                                 .parse::<crate::ids::MemberId>()
-                                .expect("the spec's example of MemberId parses"),
+                                .expect("a MemberId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3305,9 +2798,9 @@ pub mod __coverage {
                 ("members_qualifying_life_events_list", None) => {
                     MembersQualifyingLifeEventsListBuilder::new(
                             client.clone(),
-                            &"mbr_Q2w7Lp"
+                            &"mbr_Q2w7Lp1"
                                 .parse::<crate::ids::MemberId>()
-                                .expect("the spec's example of MemberId parses"),
+                                .expect("a MemberId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3316,13 +2809,13 @@ pub mod __coverage {
                 ("members_qualifying_life_events_record", None) => {
                     MembersQualifyingLifeEventsRecordBuilder::new(
                             client.clone(),
-                            &"mbr_Q2w7Lp"
+                            &"mbr_Q2w7Lp1"
                                 .parse::<crate::ids::MemberId>()
-                                .expect("the spec's example of MemberId parses"),
-                            "Marriage"
+                                .expect("a MemberId made from the spec's example parses"),
+                            "Adoption"
                                 .parse::<crate::types::EventType>()
                                 .expect("a value of EventType"),
-                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap(),
                         )
                         .send()
                         .await
@@ -3331,9 +2824,9 @@ pub mod __coverage {
                 ("plan_years_retrieve", None) => {
                     PlanYearsRetrieveBuilder::new(
                             client.clone(),
-                            &"plyr_6Wd4Kc"
+                            &"plyr_6Wd4Kc1"
                                 .parse::<crate::ids::PlanYearId>()
-                                .expect("the spec's example of PlanYearId parses"),
+                                .expect("a PlanYearId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3342,9 +2835,9 @@ pub mod __coverage {
                 ("plan_years_update", None) => {
                     PlanYearsUpdateBuilder::new(
                             client.clone(),
-                            &"plyr_6Wd4Kc"
+                            &"plyr_6Wd4Kc1"
                                 .parse::<crate::ids::PlanYearId>()
-                                .expect("the spec's example of PlanYearId parses"),
+                                .expect("a PlanYearId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3353,9 +2846,9 @@ pub mod __coverage {
                 ("qualifying_life_events_retrieve", None) => {
                     QualifyingLifeEventsRetrieveBuilder::new(
                             client.clone(),
-                            &"qle_3Jd82k"
+                            &"qle_3Jd82k1"
                                 .parse::<crate::ids::QleId>()
-                                .expect("the spec's example of QleId parses"),
+                                .expect("a QleId made from the spec's example parses"),
                         )
                         .send()
                         .await
@@ -3388,9 +2881,11 @@ pub mod __coverage {
                 "benefit_products_plan_years_list" => {
                     BenefitProductsPlanYearsListBuilder::new(
                             client.clone(),
-                            &"bprd_2Mx8Qa"
+                            &"bprd_2Mx8Qa1"
                                 .parse::<crate::ids::BenefitProductId>()
-                                .expect("the spec's example of BenefitProductId parses"),
+                                .expect(
+                                    "a BenefitProductId made from the spec's example parses",
+                                ),
                         )
                         .stream()
                         .map_ok(json)
@@ -3400,9 +2895,9 @@ pub mod __coverage {
                 "employees_enrollments_list" => {
                     EmployeesEnrollmentsListBuilder::new(
                             client.clone(),
-                            &"empl_5Nq1Zt"
+                            &"empl_5Nq1Zt1"
                                 .parse::<crate::ids::EmployeeId>()
-                                .expect("the spec's example of EmployeeId parses"),
+                                .expect("a EmployeeId made from the spec's example parses"),
                         )
                         .stream()
                         .map_ok(json)
@@ -3412,9 +2907,9 @@ pub mod __coverage {
                 "employers_employees_list" => {
                     EmployersEmployeesListBuilder::new(
                             client.clone(),
-                            &"empr_7Hc3Vb"
+                            &"empr_7Hc3Vb1"
                                 .parse::<crate::ids::EmployerId>()
-                                .expect("the spec's example of EmployerId parses"),
+                                .expect("a EmployerId made from the spec's example parses"),
                         )
                         .stream()
                         .map_ok(json)
@@ -3431,9 +2926,9 @@ pub mod __coverage {
                 "members_dependents_list" => {
                     MembersDependentsListBuilder::new(
                             client.clone(),
-                            &"mbr_Q2w7Lp"
+                            &"mbr_Q2w7Lp1"
                                 .parse::<crate::ids::MemberId>()
-                                .expect("the spec's example of MemberId parses"),
+                                .expect("a MemberId made from the spec's example parses"),
                         )
                         .stream()
                         .map_ok(json)
@@ -3443,9 +2938,9 @@ pub mod __coverage {
                 "members_qualifying_life_events_list" => {
                     MembersQualifyingLifeEventsListBuilder::new(
                             client.clone(),
-                            &"mbr_Q2w7Lp"
+                            &"mbr_Q2w7Lp1"
                                 .parse::<crate::ids::MemberId>()
-                                .expect("the spec's example of MemberId parses"),
+                                .expect("a MemberId made from the spec's example parses"),
                         )
                         .stream()
                         .map_ok(json)
