@@ -178,6 +178,44 @@ fn show(changes: &[Change]) -> String {
 
 /// The public API of [`SOURCES`], read through `read` (a file's text, `None` when it does not
 /// exist) and `list` (the `.rs` files under a folder, recursively).
+/// The public-API listing of the working tree at `root` (a checkout or a copy of the workspace).
+pub fn listing_of(root: &Path) -> Result<BTreeSet<String>, String> {
+    listing(|path| Ok(std::fs::read_to_string(root.join(path)).ok()), |dir| Ok(files_in(root, dir)))
+}
+
+/// The lines of `old` that `new` removed or changed: an item gone, or its signature, fields or
+/// attributes different. Empty when the change only adds; marking an item `#[deprecated]`
+/// breaks nothing either.
+pub fn breaking_changes(old: &BTreeSet<String>, new: &BTreeSet<String>) -> Vec<String> {
+    let kept: BTreeSet<String> = new.iter().map(|line| without_deprecated(line)).collect();
+    old.iter().filter(|line| !kept.contains(&without_deprecated(line))).cloned().collect()
+}
+
+/// `line` without its `# [deprecated ..]` attributes (as `syn` prints them).
+fn without_deprecated(line: &str) -> String {
+    let mut out = line.to_owned();
+    while let Some(start) = out.find("# [deprecated") {
+        let mut depth = 0;
+        let mut end = out.len();
+        for (i, c) in out[start..].char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = start + i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.replace_range(start..end, "");
+        out = out.replacen("  ", " ", 1);
+    }
+    out
+}
+
 fn listing(
     read: impl Fn(&str) -> Result<Option<String>, String>,
     list: impl Fn(&str) -> Result<Vec<String>, String>,
@@ -628,6 +666,18 @@ mod tests {
             listed.into_iter().collect::<Vec<_>>(),
             ["generated.rs::types: Employee.id: u8", "generated.rs::types: struct Employee { .. }"]
         );
+    }
+
+    #[test]
+    fn removals_and_changes_break_additions_and_deprecations_do_not() {
+        let old: BTreeSet<String> =
+            ["a: fn x (self)", "a: fn y (self)", "a: fn z (self)"].map(String::from).into();
+        let new: BTreeSet<String> =
+            ["a: # [deprecated (note = \"use w\")] fn x (self)", "a: fn y (self , n : u8)", "a: fn w (self)"]
+                .map(String::from)
+                .into();
+        assert_eq!(breaking_changes(&old, &new), ["a: fn y (self)", "a: fn z (self)"]);
+        assert!(breaking_changes(&old, &old).is_empty());
     }
 
     const CHANGELOG_TEXT: &str = "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n### Added\n- One thing.\n\n## [0.1.0] - 2026-01-01\n\n- Old.\n";

@@ -148,14 +148,6 @@ fn contains_word(text: &str, needle: &str) -> bool {
     })
 }
 
-/// The handler module of `operation_id` in the sandbox's router (`"id" => module::function`).
-fn handler_module(router: &str, operation_id: &str) -> Option<String> {
-    let key = format!("\"{operation_id}\" =>");
-    let rest = router[router.find(&key)? + key.len()..].trim_start();
-    let module: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-    (!module.is_empty() && rest[module.len()..].starts_with("::")).then_some(module)
-}
-
 /// The types of the `id_types! { Name, "prefix", ..; .. }` invocation: the first identifier of
 /// each `;`-separated entry.
 fn id_types(file: &syn::File) -> BTreeSet<String> {
@@ -180,20 +172,34 @@ fn id_types(file: &syn::File) -> BTreeSet<String> {
     names
 }
 
-/// The handler function of `operation_id` in the sandbox's router (`module::function`).
-fn router_function(router: &str, operation_id: &str) -> Option<String> {
-    let module = handler_module(router, operation_id)?;
-    let key = format!("\"{operation_id}\" =>");
-    let rest = router[router.find(&key)? + key.len()..].trim_start();
-    let rest = rest.strip_prefix(module.as_str())?.strip_prefix("::")?;
-    Some(rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect())
+/// The sandbox router's routes: each match arm `"operation_id" => module::function` of
+/// `router.rs`, read from the code (a commented-out arm is not a route).
+fn routes(router: &syn::File) -> BTreeMap<String, (String, String)> {
+    #[derive(Default)]
+    struct Arms(BTreeMap<String, (String, String)>);
+    impl<'ast> Visit<'ast> for Arms {
+        fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+            if let syn::Pat::Lit(syn::PatLit { lit: syn::Lit::Str(id), .. }) = &arm.pat
+                // An operationId (the router also matches HTTP methods).
+                && id.value().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                && let syn::Expr::Path(path) = &*arm.body
+                && let [.., module, function] = path.path.segments.iter().collect::<Vec<_>>().as_slice()
+            {
+                self.0.insert(id.value(), (module.ident.to_string(), function.ident.to_string()));
+            }
+            syn::visit::visit_arm(self, arm);
+        }
+    }
+    let mut arms = Arms::default();
+    arms.visit_file(router);
+    arms.0
 }
 
 /// Every finding for the workspace at `root`; empty when nothing is missing.
 pub fn check(root: &Path, api: &Api) -> Vec<String> {
     let mut findings = Vec::new();
     let entry_points = entry_points(root, &rust_files(root, RESOURCES));
-    let router = read(root, ROUTER);
+    let routes = routes(&parse(root, ROUTER));
     let ids = id_types(&parse(root, IDS));
     for op in &api.operations {
         let builder = builder_name(op);
@@ -207,16 +213,15 @@ pub fn check(root: &Path, api: &Api) -> Vec<String> {
                 op.name.replace('.', "().")
             ));
         }
-        let Some(module) = handler_module(&router, &op.id) else {
+        let Some((module, function)) = routes.get(&op.id) else {
             findings.push(format!(
                 "operation `{}` ({} {}) has no sandbox handler: add `\"{}\" => <module>::<function>` to {ROUTER}",
                 op.id, op.method, op.path, op.id
             ));
             continue;
         };
-        let function = router_function(&router, &op.id).unwrap_or_default();
         let file = format!("{HANDLERS}/{module}.rs");
-        let Some(handler) = Functions::of(&parse(root, &file)).reachable_code(&function) else {
+        let Some(handler) = Functions::of(&parse(root, &file)).reachable_code(function) else {
             findings.push(format!(
                 "the sandbox's router sends `{}` to `{module}::{function}`, which {file} does not define",
                 op.id
@@ -241,6 +246,13 @@ pub fn check(root: &Path, api: &Api) -> Vec<String> {
                     op.id, param.name
                 ));
             }
+        }
+    }
+    for routed in routes.keys() {
+        if !api.operations.iter().any(|op| &op.id == routed) {
+            findings.push(format!(
+                "the sandbox's router routes `{routed}`, which openapi.yaml does not have: remove it from {ROUTER} (and its handler)"
+            ));
         }
     }
     for model in api.schemas.values() {
@@ -346,11 +358,21 @@ mod tests {
     }
 
     #[test]
-    fn handler_modules_and_words() {
-        let router = r#"        "employers_list" => employers::list,"#;
-        assert_eq!(handler_module(router, "employers_list").as_deref(), Some("employers"));
-        assert_eq!(router_function(router, "employers_list").as_deref(), Some("list"));
-        assert_eq!(handler_module(router, "employers_create"), None);
+    fn routes_are_match_arms_and_words_are_whole() {
+        let router: syn::File = syn::parse_quote! {
+            fn route(id: &str) -> Option<Handler> {
+                Some(match id {
+                    "employers_list" => employers::list,
+                    // "employers_create" => employers::create,
+                    "plan_years_update" => crate::handlers::plan_years::update,
+                    _ => return None,
+                })
+            }
+        };
+        let routes = routes(&router);
+        assert_eq!(routes.len(), 2, "{routes:?}");
+        assert_eq!(routes["employers_list"], ("employers".to_owned(), "list".to_owned()));
+        assert_eq!(routes["plan_years_update"], ("plan_years".to_owned(), "update".to_owned()));
         assert!(contains_word("x = request.notes;", "request.notes"));
         assert!(!contains_word("x = request.notes_extra;", "request.notes"));
         let spread: String =

@@ -4,7 +4,7 @@
 //!   from `openapi.yaml`.
 //! * `cargo xtask codegen --check` fails (and prints a diff) when the committed file is stale.
 //! * `cargo xtask coverage` names hand-written pieces the spec needs that are missing.
-//! * `cargo xtask drill` runs the spec-change drills of `xtask/drills/`.
+//! * `cargo xtask drill` runs the spec-change drills of `xtask/drills/`, builds included.
 //! * `cargo xtask bench` runs the benchmark suite and prints a table (see `BENCHMARKS.md`).
 //! * `cargo xtask mutants [--diff <rev>]` runs mutation testing on the SDK's hand-written core.
 //! * `cargo xtask api-changes [--base <rev>]` fails when the SDK's public API changed since the
@@ -33,8 +33,9 @@ tasks:
                       (--check: fail if the committed file is stale)
   coverage            name every hand-written piece the spec needs that is missing
                       (SDK entry points, sandbox handlers, ID types)
-  drill               apply each spec-change fixture in xtask/drills/ to a copy of the
-                      workspace and show what the checks name
+  drill [--quick]     apply each spec-change fixture in xtask/drills/ to a copy of the
+                      workspace, show what the checks name, and build and run the tests
+                      each fixture says must fail (or pass) (--quick: no builds)
   bench [--quick]     run the benchmarks and print the summary table
   mutants [--diff <rev>]
                       mutation testing of the SDK's hand-written core (.cargo/mutants.toml);
@@ -52,7 +53,8 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::write(),
         ["codegen", "--check"] => codegen::check(),
         ["coverage"] => coverage::run(),
-        ["drill"] => drills::run_all(),
+        ["drill"] => drills::run_all(drills::Depth::Build),
+        ["drill", "--quick"] => drills::run_all(drills::Depth::Checks),
         ["bench", rest @ ..] => bench::run(rest),
         ["mutants", rest @ ..] => mutants::run(rest),
         ["api-changes", rest @ ..] => api_changes::run(rest),
