@@ -110,7 +110,11 @@ fn apply(spec: &str, edits: &Value) -> Result<String, String> {
             spec.insert_str(at, insert);
         } else if let (Some(old), Some(new)) = (text("replace"), text("with")) {
             if !spec.contains(old) {
-                return Err(format!("text to replace not found in the spec: {old:?}"));
+                return Err(format!(
+                    "text to replace not found in the spec ({} bytes, {} occurrences of its first line): {old:?}",
+                    spec.len(),
+                    spec.matches(old.lines().next().unwrap_or("")).count()
+                ));
             }
             spec = spec.replacen(old, new, 1);
         } else {
@@ -291,16 +295,58 @@ fn outcome(success: bool, output: &str) -> Outcome {
     Outcome { kind, error_sites, failed_tests }
 }
 
+/// The codegen units of the workspace members when a drill builds them (not the default 256
+/// of a dev build, so that their artifacts are the drill's own).
+const DRILL_CODEGEN_UNITS: u32 = 255;
+
+/// The names of the workspace members at `dir` (`cargo metadata --no-deps`).
+fn member_names(cargo: &std::ffi::OsStr, dir: &Path) -> Result<Vec<String>, String> {
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--no-deps", "--format-version", "1", "--offline"])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("cargo metadata: {e}: {}", String::from_utf8_lossy(&output.stderr)))?;
+    let names: Vec<String> = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect();
+    if names.is_empty() {
+        return Err("cargo metadata lists no workspace member".into());
+    }
+    Ok(names)
+}
+
 /// Runs one `build` step of a fixture (`cargo` with `args` in the copy) and checks its
 /// `outcome`, its `failing_tests` and its `error_sites`.
 fn build_step(root: &Path, dir: &Path, step: &Value, report: &mut String, problems: &mut Vec<String>) {
     let args = strings(step, "cargo");
     let started = std::time::Instant::now();
-    let output = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // Cargo names a workspace member's artifacts the same wherever the workspace is, so in the
+    // shared target directory the copy's crates would replace the workspace's own. A profile
+    // setting of their own (codegen units, which changes nothing they do) gives them other
+    // names; the dependencies, untouched, are shared.
+    let members = match member_names(&cargo, dir) {
+        Ok(members) => members,
+        Err(e) => {
+            problems.push(e);
+            return;
+        }
+    };
+    let mut separate = Vec::new();
+    for name in members {
+        separate.push("--config".to_owned());
+        separate.push(format!("profile.dev.package.{name:?}.codegen-units={DRILL_CODEGEN_UNITS}"));
+    }
+    let output = std::process::Command::new(&cargo)
+        .args(&separate)
         .args(&args)
         .current_dir(dir)
-        // The workspace's own target directory: the dependencies are built already; our
-        // crates, at another path, are built apart from the workspace's.
+        // The workspace's own target directory: the dependencies are built already.
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("CARGO_TERM_COLOR", "never")
         .output();
