@@ -5,7 +5,7 @@
 //! Every component schema of `openapi.yaml` and the Rust type that represents it: `decode`
 //! turns JSON into that type and back (see `support::roundtrip`), `parse` runs the type's
 //! `FromStr` for string schemas.
-use crate::support::{Known, Parse, Roundtrip, parse, roundtrip};
+use crate::support::{Known, Parse, Roundtrip, SchemaOf, parse, roundtrip, schema_of};
 /// One schema's Rust type.
 pub struct RustType {
     /// The schema's name under `components/schemas`.
@@ -484,4 +484,163 @@ pub const TYPES: &[RustType] = &[
         parse: Some(parse::<vitable_connect_api::Ssn>),
         known: None,
     },
+];
+/// The JSON Schema of every type of the generated client's `types` module, of the ID
+/// types and of `Ssn`, by type name.
+pub const SCHEMA_TYPES: &[(&str, SchemaOf)] = &[
+    ("Address", schema_of::<vitable_connect_api::types::Address>),
+    ("AddressInput", schema_of::<vitable_connect_api::types::AddressInput>),
+    ("AddressInputState", schema_of::<vitable_connect_api::types::AddressInputState>),
+    (
+        "BenefitEligibilityPolicy",
+        schema_of::<vitable_connect_api::types::BenefitEligibilityPolicy>,
+    ),
+    ("BenefitProduct", schema_of::<vitable_connect_api::types::BenefitProduct>),
+    ("BenefitProductId", schema_of::<vitable_connect_api::ids::BenefitProductId>),
+    ("CarrierPlanId", schema_of::<vitable_connect_api::ids::CarrierPlanId>),
+    ("Category", schema_of::<vitable_connect_api::types::Category>),
+    ("ContributionClass", schema_of::<vitable_connect_api::types::ContributionClass>),
+    (
+        "ContributionClassInput",
+        schema_of::<vitable_connect_api::types::ContributionClassInput>,
+    ),
+    ("CoverageTier", schema_of::<vitable_connect_api::types::CoverageTier>),
+    ("Dependent", schema_of::<vitable_connect_api::types::Dependent>),
+    (
+        "DependentCreateRequest",
+        schema_of::<vitable_connect_api::types::DependentCreateRequest>,
+    ),
+    (
+        "DependentCreateRequestFirstName",
+        schema_of::<vitable_connect_api::types::DependentCreateRequestFirstName>,
+    ),
+    (
+        "DependentCreateRequestLastName",
+        schema_of::<vitable_connect_api::types::DependentCreateRequestLastName>,
+    ),
+    ("DependentId", schema_of::<vitable_connect_api::ids::DependentId>),
+    (
+        "DependentUpdateRequest",
+        schema_of::<vitable_connect_api::types::DependentUpdateRequest>,
+    ),
+    ("Election", schema_of::<vitable_connect_api::types::Election>),
+    ("ElectionDecision", schema_of::<vitable_connect_api::types::ElectionDecision>),
+    (
+        "EligibilityPolicyCreateRequest",
+        schema_of::<vitable_connect_api::types::EligibilityPolicyCreateRequest>,
+    ),
+    (
+        "EligibilityPolicyCreateRequestName",
+        schema_of::<vitable_connect_api::types::EligibilityPolicyCreateRequestName>,
+    ),
+    ("EligibilityPolicyId", schema_of::<vitable_connect_api::ids::EligibilityPolicyId>),
+    ("Employee", schema_of::<vitable_connect_api::types::Employee>),
+    ("EmployeeClass", schema_of::<vitable_connect_api::types::EmployeeClass>),
+    (
+        "EmployeeCreateRequest",
+        schema_of::<vitable_connect_api::types::EmployeeCreateRequest>,
+    ),
+    (
+        "EmployeeCreateRequestFirstName",
+        schema_of::<vitable_connect_api::types::EmployeeCreateRequestFirstName>,
+    ),
+    (
+        "EmployeeCreateRequestLastName",
+        schema_of::<vitable_connect_api::types::EmployeeCreateRequestLastName>,
+    ),
+    ("EmployeeId", schema_of::<vitable_connect_api::ids::EmployeeId>),
+    (
+        "EmployeeUpdateRequest",
+        schema_of::<vitable_connect_api::types::EmployeeUpdateRequest>,
+    ),
+    ("Employer", schema_of::<vitable_connect_api::types::Employer>),
+    (
+        "EmployerCreateRequest",
+        schema_of::<vitable_connect_api::types::EmployerCreateRequest>,
+    ),
+    (
+        "EmployerCreateRequestEin",
+        schema_of::<vitable_connect_api::types::EmployerCreateRequestEin>,
+    ),
+    (
+        "EmployerCreateRequestLegalName",
+        schema_of::<vitable_connect_api::types::EmployerCreateRequestLegalName>,
+    ),
+    (
+        "EmployerCreateRequestName",
+        schema_of::<vitable_connect_api::types::EmployerCreateRequestName>,
+    ),
+    ("EmployerId", schema_of::<vitable_connect_api::ids::EmployerId>),
+    (
+        "EmployerUpdateRequest",
+        schema_of::<vitable_connect_api::types::EmployerUpdateRequest>,
+    ),
+    (
+        "EmployerUpdateRequestLegalName",
+        schema_of::<vitable_connect_api::types::EmployerUpdateRequestLegalName>,
+    ),
+    (
+        "EmployerUpdateRequestName",
+        schema_of::<vitable_connect_api::types::EmployerUpdateRequestName>,
+    ),
+    ("EnrolledDependent", schema_of::<vitable_connect_api::types::EnrolledDependent>),
+    ("Enrollment", schema_of::<vitable_connect_api::types::Enrollment>),
+    ("EnrollmentId", schema_of::<vitable_connect_api::ids::EnrollmentId>),
+    ("EnrollmentPlan", schema_of::<vitable_connect_api::types::EnrollmentPlan>),
+    ("EnrollmentPlanCost", schema_of::<vitable_connect_api::types::EnrollmentPlanCost>),
+    (
+        "EnrollmentReissueRequest",
+        schema_of::<vitable_connect_api::types::EnrollmentReissueRequest>,
+    ),
+    (
+        "EnrollmentReissueRequestReason",
+        schema_of::<vitable_connect_api::types::EnrollmentReissueRequestReason>,
+    ),
+    ("EnrollmentStatus", schema_of::<vitable_connect_api::types::EnrollmentStatus>),
+    (
+        "EnrollmentSubmitElectionsRequest",
+        schema_of::<vitable_connect_api::types::EnrollmentSubmitElectionsRequest>,
+    ),
+    ("Error", schema_of::<vitable_connect_api::types::Error>),
+    ("EventType", schema_of::<vitable_connect_api::types::EventType>),
+    ("Member", schema_of::<vitable_connect_api::types::Member>),
+    ("MemberId", schema_of::<vitable_connect_api::ids::MemberId>),
+    ("OrganizationId", schema_of::<vitable_connect_api::ids::OrganizationId>),
+    ("Plan", schema_of::<vitable_connect_api::types::Plan>),
+    ("PlanId", schema_of::<vitable_connect_api::ids::PlanId>),
+    ("PlanTier", schema_of::<vitable_connect_api::types::PlanTier>),
+    ("PlanYear", schema_of::<vitable_connect_api::types::PlanYear>),
+    (
+        "PlanYearCreateRequest",
+        schema_of::<vitable_connect_api::types::PlanYearCreateRequest>,
+    ),
+    ("PlanYearId", schema_of::<vitable_connect_api::ids::PlanYearId>),
+    ("PlanYearStatus", schema_of::<vitable_connect_api::types::PlanYearStatus>),
+    (
+        "PlanYearUpdateRequest",
+        schema_of::<vitable_connect_api::types::PlanYearUpdateRequest>,
+    ),
+    ("ProductCode", schema_of::<vitable_connect_api::types::ProductCode>),
+    ("QleId", schema_of::<vitable_connect_api::ids::QleId>),
+    (
+        "QualifyingLifeEvent",
+        schema_of::<vitable_connect_api::types::QualifyingLifeEvent>,
+    ),
+    (
+        "QualifyingLifeEventRecordRequest",
+        schema_of::<vitable_connect_api::types::QualifyingLifeEventRecordRequest>,
+    ),
+    (
+        "QualifyingLifeEventRecordRequestNotes",
+        schema_of::<vitable_connect_api::types::QualifyingLifeEventRecordRequestNotes>,
+    ),
+    (
+        "QualifyingLifeEventStatus",
+        schema_of::<vitable_connect_api::types::QualifyingLifeEventStatus>,
+    ),
+    ("Relationship", schema_of::<vitable_connect_api::types::Relationship>),
+    ("Rule", schema_of::<vitable_connect_api::types::Rule>),
+    ("RuleInput", schema_of::<vitable_connect_api::types::RuleInput>),
+    ("Sex", schema_of::<vitable_connect_api::types::Sex>),
+    ("Ssn", schema_of::<vitable_connect_api::Ssn>),
 ];

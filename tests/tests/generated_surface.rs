@@ -36,7 +36,6 @@ use std::fmt::Write as _;
 use quote::ToTokens;
 use syn::visit::Visit;
 use vitable_connect_api::spec::{self, Location};
-use vitable_connect_api::{Ssn, ids, types};
 
 use crate::support::{Failures, read, workspace_root};
 
@@ -874,97 +873,11 @@ fn every_operation_has_its_sdk_builder() {
 // JSON Schema of every type
 // ---------------------------------------------------------------------------------------------
 
-type SchemaFn = fn() -> schemars::Schema;
-
-/// `{type name: schema_for!(type)}`; the name is the last path segment.
-macro_rules! schema_table {
-    ($($ty:path),* $(,)?) => {
-        BTreeMap::from([$((
-            stringify!($ty).rsplit("::").next().unwrap().trim(),
-            (|| schemars::schema_for!($ty)) as SchemaFn,
-        )),*])
-    };
-}
-
-/// The Rust type of each name [`schema_sources`] finds. This is the one list of this file kept
-/// by hand, as Rust cannot name a type from a string; it decides nothing: the names to
-/// snapshot come from the spec and the code, and `json_schema_snapshots` reports a name
-/// missing here (or listed here for nothing) together with every other problem.
-fn rust_types() -> BTreeMap<&'static str, SchemaFn> {
-    schema_table![
-        types::Address,
-        types::AddressInput,
-        types::AddressInputState,
-        types::BenefitEligibilityPolicy,
-        types::BenefitProduct,
-        types::Category,
-        types::ContributionClass,
-        types::ContributionClassInput,
-        types::CoverageTier,
-        types::Dependent,
-        types::DependentCreateRequest,
-        types::DependentCreateRequestFirstName,
-        types::DependentCreateRequestLastName,
-        types::DependentUpdateRequest,
-        types::Election,
-        types::ElectionDecision,
-        types::EligibilityPolicyCreateRequest,
-        types::EligibilityPolicyCreateRequestName,
-        types::Employee,
-        types::EmployeeClass,
-        types::EmployeeCreateRequest,
-        types::EmployeeCreateRequestFirstName,
-        types::EmployeeCreateRequestLastName,
-        types::EmployeeUpdateRequest,
-        types::Employer,
-        types::EmployerCreateRequest,
-        types::EmployerCreateRequestEin,
-        types::EmployerCreateRequestLegalName,
-        types::EmployerCreateRequestName,
-        types::EmployerUpdateRequest,
-        types::EmployerUpdateRequestLegalName,
-        types::EmployerUpdateRequestName,
-        types::EnrolledDependent,
-        types::Enrollment,
-        types::EnrollmentPlan,
-        types::EnrollmentPlanCost,
-        types::EnrollmentReissueRequest,
-        types::EnrollmentReissueRequestReason,
-        types::EnrollmentStatus,
-        types::EnrollmentSubmitElectionsRequest,
-        types::Error,
-        types::EventType,
-        types::Member,
-        types::Plan,
-        types::PlanTier,
-        types::PlanYear,
-        types::PlanYearCreateRequest,
-        types::PlanYearStatus,
-        types::PlanYearUpdateRequest,
-        types::ProductCode,
-        types::QualifyingLifeEvent,
-        types::QualifyingLifeEventRecordRequest,
-        types::QualifyingLifeEventRecordRequestNotes,
-        types::QualifyingLifeEventStatus,
-        types::Relationship,
-        types::Rule,
-        types::RuleInput,
-        types::Sex,
-        // The hand-written types the generated code uses in place of schemas.
-        ids::BenefitProductId,
-        ids::CarrierPlanId,
-        ids::DependentId,
-        ids::EligibilityPolicyId,
-        ids::EmployeeId,
-        ids::EmployerId,
-        ids::EnrollmentId,
-        ids::MemberId,
-        ids::OrganizationId,
-        ids::PlanId,
-        ids::PlanYearId,
-        ids::QleId,
-        Ssn,
-    ]
+/// The Rust type of each name [`schema_sources`] finds: the table `cargo xtask codegen` writes
+/// from the generated client (`generated_roundtrip::SCHEMA_TYPES`). `json_schema_snapshots`
+/// reports a name missing there (or listed there for nothing) with every other problem.
+fn rust_types() -> BTreeMap<&'static str, crate::support::SchemaOf> {
+    crate::generated_roundtrip::SCHEMA_TYPES.iter().copied().collect()
 }
 
 /// Every `pub struct`/`pub enum` directly in `pub mod types` of generated.rs (not in
@@ -1106,9 +1019,8 @@ fn json_schema_snapshots() {
     for (name, found_in) in &sources {
         let Some(schema_for) = rust.get(name.as_str()) else {
             failures.push(format!(
-                "{name} (in {}) has no Rust type: add it to `rust_types()` in {}",
-                found_in.join(", "),
-                file!()
+                "{name} (in {}) has no Rust type in `generated_roundtrip::SCHEMA_TYPES`: see xtask/src/tables.rs",
+                found_in.join(", ")
             ));
             continue;
         };
@@ -1136,7 +1048,7 @@ fn json_schema_snapshots() {
 
     for name in rust.keys().filter(|name| !sources.contains_key(**name)) {
         failures.push(format!(
-            "`rust_types()` lists {name}, which neither the spec nor the code has any more: remove it"
+            "`generated_roundtrip::SCHEMA_TYPES` lists {name}, which neither the spec nor the code has"
         ));
     }
     failures.check(checks.is_empty(), || {

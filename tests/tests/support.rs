@@ -87,6 +87,14 @@ impl Failures {
 
 /// Decodes a JSON value into a Rust type and serializes it back (the path of a failure is
 /// named); the entries of `generated_roundtrip::TYPES`.
+/// The JSON Schema of a type.
+pub type SchemaOf = fn() -> schemars::Schema;
+
+/// The JSON Schema of `T`.
+pub fn schema_of<T: schemars::JsonSchema>() -> schemars::Schema {
+    schemars::schema_for!(T)
+}
+
 pub type Roundtrip = fn(serde_json::Value) -> Result<serde_json::Value, String>;
 /// Parses a string with a Rust type's `FromStr`.
 pub type Parse = fn(&str) -> Result<(), String>;

@@ -104,6 +104,7 @@ pub fn generate(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     mark_non_exhaustive(&api, &mut file)?;
+    let generated_types = public_types(&file);
     let mut client = String::from(HEADER);
     write!(client, "{}", prettyplease::unparse(&file)).expect("writing to a String cannot fail");
     check_dependencies(root, &client)?;
@@ -124,12 +125,34 @@ pub fn generate(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
         ),
         (builders::INPUTS, pretty(builders::INPUTS, &builders::render_inputs(&api)?)?),
         (TYPES, pretty(TYPES, &builders::render_types(&api))?),
-        (tables::ROUNDTRIP, pretty(tables::ROUNDTRIP, &tables::render_roundtrip(&api))?),
+        (tables::ROUNDTRIP, pretty(tables::ROUNDTRIP, &tables::render_roundtrip(&api, &generated_types))?),
         (builders::MAXIMAL, pretty(builders::MAXIMAL, &builders::render_maximal(&api)?)?),
         (API_MANIFEST, version::with_package_version(&read(API_MANIFEST)?, &api_version)?),
         (version::API_DOC, version::render_api_doc(&api.version, &api_version)),
         (version::SDK_DOC, version::render_sdk_doc(&api.version, &api_version)),
     ])
+}
+
+/// The public structs and enums directly in the generated client's `types` module.
+fn public_types(file: &syn::File) -> Vec<String> {
+    let mut names = Vec::new();
+    for item in &file.items {
+        let syn::Item::Mod(module) = item else { continue };
+        if module.ident != "types" {
+            continue;
+        }
+        for item in module.content.iter().flat_map(|(_, items)| items) {
+            let (vis, ident) = match item {
+                syn::Item::Struct(s) => (&s.vis, &s.ident),
+                syn::Item::Enum(e) => (&e.vis, &e.ident),
+                _ => continue,
+            };
+            if matches!(vis, syn::Visibility::Public(_)) {
+                names.push(ident.to_string());
+            }
+        }
+    }
+    names
 }
 
 /// Marks every response model `#[non_exhaustive]` (the compatibility policy in the SDK's

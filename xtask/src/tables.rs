@@ -150,13 +150,15 @@ pub const ROUNDTRIP: &str = "tests/tests/generated_roundtrip.rs";
 
 /// `tests/tests/generated_roundtrip.rs`: every component schema with the Rust type that
 /// represents it, as a function decoding JSON into that type and serializing it back, so the
-/// spec-driven tests reach every type without a hand-written list.
-pub fn render_roundtrip(api: &Api) -> String {
+/// spec-driven tests reach every type without a hand-written list; and the JSON Schema of
+/// every type the generated client names (`generated_types`: the public types of its `types`
+/// module), of the open enums, the ID types and `Ssn`.
+pub fn render_roundtrip(api: &Api, generated_types: &[String]) -> String {
     let mut out = String::from(
         "//! Every component schema of `openapi.yaml` and the Rust type that represents it: `decode`\n\
          //! turns JSON into that type and back (see `support::roundtrip`), `parse` runs the type's\n\
          //! `FromStr` for string schemas.\n\n\
-         use crate::support::{Known, Parse, Roundtrip, parse, roundtrip};\n\n\
+         use crate::support::{Known, Parse, Roundtrip, SchemaOf, parse, roundtrip, schema_of};\n\n\
          /// One schema's Rust type.\n\
          pub struct RustType {\n\
          /// The schema's name under `components/schemas`.\n\
@@ -195,6 +197,36 @@ pub fn render_roundtrip(api: &Api) -> String {
             "RustType {{ schema: {name:?}, rust: {rust:?}, decode: roundtrip::<{rust}>, parse: {parse}, known: {known} }},"
         )
         .unwrap();
+    }
+    out.push_str("];\n");
+    let mut schemas: Vec<(String, String)> = generated_types
+        .iter()
+        .map(|name| (name.clone(), format!("vitable_connect_api::types::{name}")))
+        .collect();
+    for model in api.schemas.values() {
+        match &model.kind {
+            ModelKind::Id => {
+                schemas.push((model.name.clone(), format!("vitable_connect_api::ids::{}", model.name)))
+            }
+            ModelKind::String(_) if model.name == "Ssn" => {
+                schemas.push((model.name.clone(), "vitable_connect_api::Ssn".to_owned()))
+            }
+            // The open enums, generated apart from progenitor's client (`generated_enums.rs`).
+            ModelKind::Enum(_) => {
+                schemas.push((model.name.clone(), format!("vitable_connect_api::types::{}", model.name)))
+            }
+            _ => {}
+        }
+    }
+    schemas.sort();
+    schemas.dedup();
+    out.push_str(
+        "\n/// The JSON Schema of every type of the generated client's `types` module, of the ID\n\
+         /// types and of `Ssn`, by type name.\n\
+         pub const SCHEMA_TYPES: &[(&str, SchemaOf)] = &[\n",
+    );
+    for (name, rust) in &schemas {
+        writeln!(out, "({name:?}, schema_of::<{rust}>),").unwrap();
     }
     out.push_str("];\n");
     out
