@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use vitable_connect_api::ids::{EnrollmentId, PlanId};
 use vitable_connect_api::types::{
     CoverageTier, Election, ElectionDecision, EnrolledDependent, Enrollment, EnrollmentStatus,
-    EnrollmentSubmitElectionsRequest, PlanYear, PlanYearStatus, builder,
+    EnrollmentSubmitElectionsRequest, PlanYear, PlanYearStatus, Relationship, builder,
 };
 
 use super::{Call, Reply};
@@ -114,34 +114,13 @@ fn plan_change(
     let plan = plan_year.plans.iter().find(|p| p.id == *plan_id).ok_or_else(|| {
         ("selected_plan_id", format!("Plan {plan_id} is not offered by plan year {}.", plan_year.id))
     })?;
-    let tier = match election.coverage_tier.clone() {
-        None => {
-            return Err((
-                "coverage_tier",
-                "This field is required when the decision is Enrolled.".to_owned(),
-            ));
-        }
-        Some(CoverageTier::Unspecified) => {
-            return Err(("coverage_tier", "Choose a coverage tier: EE, ES, EC or EF.".to_owned()));
-        }
-        Some(CoverageTier::Unrecognized(value)) => {
-            return Err(("coverage_tier", not_a_choice(value.as_str(), CoverageTier::KNOWN)));
-        }
-        Some(tier) => tier,
-    };
     let record = state
         .employees
         .get(employee_id)
         .ok_or_else(|| ("enrollment_id", format!("Employee {employee_id} no longer exists.")))?;
-    let employment = employment_of(record.employee.employee_class.clone());
-    let class = contribution_for(plan_year, employment.as_deref(), &tier).ok_or_else(|| {
-        (
-            "coverage_tier",
-            format!("Plan year {} has no contribution class for coverage tier {tier}.", plan_year.id),
-        )
-    })?;
     let member_id = &record.employee.member.id;
     let mut dependents = Vec::new();
+    let mut relationships = Vec::new();
     for id in election.dependent_ids.iter().flatten() {
         let dependent = state
             .dependents
@@ -151,6 +130,7 @@ fn plan_change(
             .ok_or_else(|| {
                 ("dependent_ids", format!("Dependent {id} is not an active dependent of member {member_id}."))
             })?;
+        relationships.push(dependent.relationship.clone());
         dependents.push(
             EnrolledDependent::builder()
                 .dependent_id(dependent.id.clone())
@@ -159,6 +139,27 @@ fn plan_change(
                 .relationship(dependent.relationship.clone()),
         );
     }
+    let tier = match election.coverage_tier.clone() {
+        None => {
+            return Err((
+                "coverage_tier",
+                "This field is required when the decision is Enrolled.".to_owned(),
+            ));
+        }
+        // A sandbox rule: the tier the elected dependents make (see `tier_for`).
+        Some(CoverageTier::Unspecified) => tier_for(&relationships),
+        Some(CoverageTier::Unrecognized(value)) => {
+            return Err(("coverage_tier", not_a_choice(value.as_str(), CoverageTier::KNOWN)));
+        }
+        Some(tier) => tier,
+    };
+    let employment = employment_of(record.employee.employee_class.clone());
+    let class = contribution_for(plan_year, employment.as_deref(), &tier).ok_or_else(|| {
+        (
+            "coverage_tier",
+            format!("Plan year {} has no contribution class for coverage tier {tier}.", plan_year.id),
+        )
+    })?;
     Ok(Change::Enroll {
         plan_id: plan.id.clone(),
         plan_name: plan.name.clone(),
@@ -168,6 +169,21 @@ fn plan_change(
         dependents,
         plan_year: (plan_year.coverage_start, plan_year.coverage_end),
     })
+}
+
+/// The coverage tier an election covering dependents of these `relationships` needs, for an
+/// election that leaves the tier `Unspecified` (a sandbox rule; the API does not say): the
+/// employee alone (`EE`), with a spouse (`ES`), with children (`EC`), or with both (`EF`).
+/// A relationship the sandbox does not know counts as a child.
+fn tier_for(relationships: &[Relationship]) -> CoverageTier {
+    let spouse = relationships.contains(&Relationship::Spouse);
+    let child = relationships.iter().any(|r| *r != Relationship::Spouse);
+    match (spouse, child) {
+        (false, false) => CoverageTier::Ee,
+        (true, false) => CoverageTier::Es,
+        (false, true) => CoverageTier::Ec,
+        (true, true) => CoverageTier::Ef,
+    }
 }
 
 /// A pending enrollment can always be elected; a decided one only during its plan year's open
