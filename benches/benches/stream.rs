@@ -8,11 +8,13 @@ use std::hint::black_box;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use futures::TryStreamExt;
-use vitable_connect_benches::fixtures::{PAGE_LIMIT, STREAM_PAGES};
+use vitable_connect_benches::fixtures::{STREAM_PAGES, page_limit};
 use vitable_connect_benches::server::Server;
 use vitable_connect_benches::{client_runtime, sdk_client};
 
-const ITEMS: u64 = PAGE_LIMIT as u64 * STREAM_PAGES as u64;
+fn items() -> u64 {
+    u64::from(page_limit()) * u64::from(STREAM_PAGES)
+}
 
 fn stream(c: &mut Criterion) {
     let server = Server::start();
@@ -20,7 +22,7 @@ fn stream(c: &mut Criterion) {
     let client = sdk_client(server.base_url());
 
     let mut group = c.benchmark_group("stream_10k");
-    group.throughput(Throughput::Elements(ITEMS));
+    group.throughput(Throughput::Elements(items()));
     group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
     group.bench_function("sdk_stream", |b| {
@@ -28,7 +30,7 @@ fn stream(c: &mut Criterion) {
             let count = client
                 .employers()
                 .list()
-                .limit(u64::from(PAGE_LIMIT))
+                .limit(u64::from(page_limit()))
                 .stream()
                 .try_fold(0u64, |n, employer| {
                     black_box(employer);
@@ -36,7 +38,7 @@ fn stream(c: &mut Criterion) {
                 })
                 .await
                 .expect("stream");
-            assert_eq!(count, ITEMS);
+            assert_eq!(count, items());
         })
     });
     group.bench_function("page_loop", |b| {
@@ -48,11 +50,11 @@ fn stream(c: &mut Criterion) {
                     .employers()
                     .list()
                     .page(page)
-                    .limit(u64::from(PAGE_LIMIT))
+                    .limit(u64::from(page_limit()))
                     .send()
                     .await
                     .expect("page");
-                let last = items.len() < PAGE_LIMIT as usize;
+                let last = items.len() < page_limit() as usize;
                 for employer in items {
                     black_box(employer);
                     count += 1;
@@ -62,7 +64,7 @@ fn stream(c: &mut Criterion) {
                 }
                 page += 1;
             }
-            assert_eq!(count, ITEMS);
+            assert_eq!(count, items());
         })
     });
     group.finish();

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::{StreamExt, TryStreamExt};
 use vitable_connect::Employer;
-use vitable_connect_benches::fixtures::{PAGE_LIMIT, STREAM_PAGES, employer_pages};
+use vitable_connect_benches::fixtures::{STREAM_PAGES, employer_pages, page_limit};
 use vitable_connect_benches::server::Server;
 use vitable_connect_benches::{client_runtime, sdk_client, write_report};
 
@@ -129,15 +129,16 @@ fn main() {
     let base_url = base_url.trim().to_owned();
     assert!(base_url.starts_with("http://127.0.0.1:"), "unexpected server URL `{base_url}`");
 
-    let pages = employer_pages(STREAM_PAGES, PAGE_LIMIT);
+    let limit = page_limit();
+    let pages = employer_pages(STREAM_PAGES, limit);
     let page_json = pages[0].len();
     let all_json: usize = pages.iter().map(|p| p.len()).sum();
-    let items = (STREAM_PAGES * PAGE_LIMIT) as usize;
+    let items = (STREAM_PAGES * limit) as usize;
 
     let runtime = client_runtime();
     let client = sdk_client(&base_url);
     let stream_all = || {
-        runtime.block_on(client.employers().list().limit(u64::from(PAGE_LIMIT)).stream().fold(
+        runtime.block_on(client.employers().list().limit(u64::from(limit)).stream().fold(
             0usize,
             |n, item| {
                 black_box(item.expect("stream item"));
@@ -156,10 +157,9 @@ fn main() {
         runtime.block_on(async {
             let mut count = 0;
             for page in 1.. {
-                let employers =
-                    client.employers().list().page(page).limit(u64::from(PAGE_LIMIT)).send().await;
+                let employers = client.employers().list().page(page).limit(u64::from(limit)).send().await;
                 let employers = employers.expect("page");
-                let last = employers.len() < PAGE_LIMIT as usize;
+                let last = employers.len() < limit as usize;
                 count += employers.into_iter().map(black_box).count();
                 if last {
                     break;
@@ -172,19 +172,18 @@ fn main() {
 
     let (one_page, decoded_page) =
         measure(|| serde_json::from_slice::<Vec<Employer>>(&pages[0]).expect("decode one page"));
-    assert_eq!(one_page.len(), PAGE_LIMIT as usize);
+    assert_eq!(one_page.len(), limit as usize);
     drop(one_page);
 
     let (all, decoded_all) = measure(|| {
-        runtime
-            .block_on(client.employers().list().limit(u64::from(PAGE_LIMIT)).stream().try_collect::<Vec<_>>())
+        runtime.block_on(client.employers().list().limit(u64::from(limit)).stream().try_collect::<Vec<_>>())
     });
     assert_eq!(all.expect("collect").len(), items);
 
     let page_decoded = decoded_page.retained.max(0) as usize;
     let all_decoded = decoded_all.retained.max(0) as usize;
     let one_page_total = page_json + page_decoded;
-    println!("stream memory ({items} employers in {STREAM_PAGES} pages of {PAGE_LIMIT}):");
+    println!("stream memory ({items} employers in {STREAM_PAGES} pages of {limit}):");
     println!(
         "  one page:  {} JSON + {} decoded = {}",
         kib(page_json as f64),
@@ -205,14 +204,14 @@ fn main() {
     );
     println!("  retained after the stream ended:   {} bytes", stream.retained);
     // What an emptied page buffer still holds while the next page is fetched.
-    let buffer = std::mem::size_of::<Employer>() * PAGE_LIMIT as usize;
-    println!("  an emptied {PAGE_LIMIT}-item buffer of Employer: {}", kib(buffer as f64));
+    let buffer = std::mem::size_of::<Employer>() * limit as usize;
+    println!("  an emptied {limit}-item buffer of Employer: {}", kib(buffer as f64));
 
     if let Some(path) = std::env::var_os(OUT_ENV) {
         let report = serde_json::json!({
             "items": items,
             "pages": STREAM_PAGES,
-            "page_limit": PAGE_LIMIT,
+            "page_limit": limit,
             "page_json_bytes": page_json,
             "page_decoded_bytes": page_decoded,
             "all_pages_json_bytes": all_json,

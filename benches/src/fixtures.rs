@@ -3,18 +3,30 @@
 
 use bytes::Bytes;
 use serde_json::{Value, json};
+use vitable_connect_api::spec;
 
 /// The ID the retrieve benchmarks ask for.
 pub const ENROLLMENT_ID: &str = "enrl_8fK2x9";
 
-/// Items per page of the stream benchmarks (the API's maximum).
-pub const PAGE_LIMIT: u32 = 100;
+/// Items per page of the stream benchmarks: the largest `limit` of `employers_list` in
+/// `openapi.yaml`.
+pub fn page_limit() -> u32 {
+    spec::operation("employers_list")
+        .and_then(|op| op.param("limit"))
+        .and_then(|limit| limit.limits.maximum)
+        .and_then(|max| u32::try_from(max).ok())
+        .expect("employers_list's limit has a maximum in openapi.yaml")
+}
 
-/// Full pages served by the stream benchmarks: 100 × 100 = 10,000 items.
+/// Full pages served by the stream benchmarks: 100 pages of [`page_limit`] items.
 pub const STREAM_PAGES: u32 = 100;
 
-const STATUSES: [&str; 4] = ["pending", "enrolled", "waived", "inactive"];
-const TIERS: [&str; 4] = ["EE", "ES", "EC", "EF"];
+/// The value of enum schema `name` that item `i` of a page gets: every value of the spec in
+/// turn.
+fn nth_value(name: &str, i: usize) -> &'static str {
+    let values = spec::enum_values(name).unwrap_or_else(|| panic!("{name} is an enum of openapi.yaml"));
+    values[i % values.len()]
+}
 
 /// Enrollment number `i`, every field set, with two enrolled dependents.
 pub fn enrollment(i: usize) -> Value {
@@ -23,8 +35,8 @@ pub fn enrollment(i: usize) -> Value {
         "benefit_product_id": format!("bprd_M3dK{:02}", i % 7),
         "employee_id": format!("empl_{i:06}Zt"),
         "plan_year_id": "plyr_2027aa",
-        "status": STATUSES[i % 4],
-        "coverage_tier": TIERS[i % 4],
+        "status": nth_value("EnrollmentStatus", i),
+        "coverage_tier": nth_value("CoverageTier", i),
         "coverage_start_date": "2027-01-01",
         "coverage_end_date": "2027-12-31",
         "decision": "elected",
@@ -117,6 +129,20 @@ mod tests {
         }
         let one: vitable_connect::Enrollment = serde_json::from_slice(&enrollment_body()).unwrap();
         assert_eq!(one.id.as_str(), ENROLLMENT_ID);
+    }
+
+    /// A page holds every status and tier of the spec, whatever their number.
+    #[test]
+    fn a_page_takes_every_status_and_tier_of_the_spec() {
+        let page: Vec<Value> = serde_json::from_slice(&enrollment_page(100)).unwrap();
+        for (field, schema) in [("status", "EnrollmentStatus"), ("coverage_tier", "CoverageTier")] {
+            let seen: std::collections::BTreeSet<&str> =
+                page.iter().filter_map(|e| e[field].as_str()).collect();
+            let spec: std::collections::BTreeSet<&str> =
+                spec::enum_values(schema).unwrap().iter().copied().collect();
+            assert_eq!(seen, spec, "{field}");
+        }
+        assert!(page_limit() >= 1);
     }
 
     #[test]

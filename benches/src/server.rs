@@ -25,7 +25,7 @@ use crate::{API_KEY, fixtures};
 pub struct Fixtures {
     /// One enrollment.
     pub enrollment: Bytes,
-    /// Employer pages, page 1 first, each of [`fixtures::PAGE_LIMIT`] items.
+    /// Employer pages, page 1 first, each of [`fixtures::page_limit`] items.
     pub employer_pages: Vec<Bytes>,
 }
 
@@ -34,7 +34,7 @@ impl Fixtures {
     pub fn standard() -> Self {
         Self {
             enrollment: fixtures::enrollment_body(),
-            employer_pages: fixtures::employer_pages(fixtures::STREAM_PAGES, fixtures::PAGE_LIMIT),
+            employer_pages: fixtures::employer_pages(fixtures::STREAM_PAGES, fixtures::page_limit()),
         }
     }
 }
@@ -121,9 +121,9 @@ async fn list_employers(
     if !authorized(&headers) {
         return unauthorized();
     }
-    if query.limit != Some(fixtures::PAGE_LIMIT) {
+    if query.limit != Some(fixtures::page_limit()) {
         let detail =
-            format!(r#"{{"detail":"the benchmark server serves limit={} only"}}"#, fixtures::PAGE_LIMIT);
+            format!(r#"{{"detail":"the benchmark server serves limit={} only"}}"#, fixtures::page_limit());
         return (StatusCode::BAD_REQUEST, [(CONTENT_TYPE, "application/json")], detail).into_response();
     }
     let page = query.page.unwrap_or(1).max(1);
@@ -153,12 +153,12 @@ mod tests {
             let all: Vec<_> = sdk
                 .employers()
                 .list()
-                .limit(u64::from(fixtures::PAGE_LIMIT))
+                .limit(u64::from(fixtures::page_limit()))
                 .stream()
                 .try_collect()
                 .await
                 .unwrap();
-            assert_eq!(all.len(), (fixtures::PAGE_LIMIT * fixtures::STREAM_PAGES) as usize);
+            assert_eq!(all.len(), (fixtures::page_limit() * fixtures::STREAM_PAGES) as usize);
             assert_eq!(all.last().unwrap().id.as_str(), "empr_009999C3");
         });
     }

@@ -300,7 +300,7 @@ pub async fn send_maximal(
                         .create(
                             "s1",
                             "s2",
-                            "s3xxxxxxx",
+                            "45-6789012",
                             vitable_connect::input::AddressInput::new(
                                     "s5",
                                     "s6",
@@ -313,7 +313,7 @@ pub async fn send_maximal(
                         .send_with_response()
                         .await
                         .map(|_| ()),
-                    "{\"body\":{\"address\":{\"city\":\"s6\",\"country\":\"s10\",\"state\":\"s7\",\"street_1\":\"s5\",\"street_2\":\"s9\",\"zip_code\":\"s8\"},\"ein\":\"s3xxxxxxx\",\"legal_name\":\"s2\",\"name\":\"s1\"},\"method\":\"POST\",\"path\":\"/v1/employers\",\"query\":{}}",
+                    "{\"body\":{\"address\":{\"city\":\"s6\",\"country\":\"s10\",\"state\":\"s7\",\"street_1\":\"s5\",\"street_2\":\"s9\",\"zip_code\":\"s8\"},\"ein\":\"45-6789012\",\"legal_name\":\"s2\",\"name\":\"s1\"},\"method\":\"POST\",\"path\":\"/v1/employers\",\"query\":{}}",
                 )
             }
             "employers_create_eligibility_policy" => {

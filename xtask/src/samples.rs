@@ -130,11 +130,25 @@ impl Sampler {
 }
 
 /// A string within `limits`, numbered with `n`: `s<n>` padded with `x` to the minimum length;
-/// an email address for `format: email`; the spec's example when a `pattern` constrains it
+/// an email address for `format: email`; the first of its `x-shapes` with digits; the spec's example when a `pattern` constrains it
 /// (a pattern cannot be satisfied by construction).
 fn string_sample(limits: &Limits, example: Option<&str>, n: u32) -> String {
     if limits.format.as_deref() == Some("email") {
         return format!("someone{n}@example.com");
+    }
+    if let Some(shape) = limits.shapes.first() {
+        // The first form, its digits counting up from `n` (`XX-XXXXXXX` → `12-3456789`).
+        let mut digit = n;
+        return shape
+            .chars()
+            .map(|c| match c {
+                'X' => {
+                    digit += 1;
+                    char::from_digit(digit % 10, 10).expect("a digit")
+                }
+                other => other,
+            })
+            .collect();
     }
     if let (Some(_), Some(example)) = (&limits.pattern, example) {
         return example.to_owned();
@@ -162,6 +176,8 @@ mod tests {
         assert_eq!(string_sample(&limits, None, 42), "s4");
         let email = Limits { format: Some("email".into()), ..Limits::default() };
         assert_eq!(string_sample(&email, None, 3), "someone3@example.com");
+        let ein = Limits { shapes: vec!["XX-XXXXXXX".into()], ..Limits::default() };
+        assert_eq!(string_sample(&ein, None, 0), "12-3456789");
         let pattern = Limits { pattern: Some("^https://".into()), ..Limits::default() };
         assert_eq!(string_sample(&pattern, Some("https://a.example"), 3), "https://a.example");
     }

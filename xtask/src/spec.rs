@@ -113,6 +113,9 @@ pub struct Limits {
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub pattern: Option<String>,
+    /// `x-shapes: { forms: [..] }`: the forms the value is written in, `X` standing for a
+    /// digit (inferred from the API's descriptions, with the reason in the spec).
+    pub shapes: Vec<String>,
     pub format: Option<String>,
     /// The default, as JSON text.
     pub default: Option<String>,
@@ -253,6 +256,20 @@ struct Use {
     deprecated: bool,
 }
 
+/// The forms of an `x-shapes: { forms: [..], reason: .. }` extension (none without one).
+fn shapes(extensions: &indexmap::IndexMap<String, serde_json::Value>) -> Result<Vec<String>, String> {
+    let Some(shapes) = extensions.get("x-shapes") else { return Ok(Vec::new()) };
+    if shapes.get("reason").and_then(serde_json::Value::as_str).is_none_or(str::is_empty) {
+        return Err("`x-shapes` needs a `reason`: it is inferred, not stated by the API".into());
+    }
+    let forms =
+        shapes.get("forms").and_then(serde_json::Value::as_array).ok_or("`x-shapes` needs `forms`")?;
+    forms
+        .iter()
+        .map(|f| f.as_str().map(str::to_owned).ok_or_else(|| format!("`x-shapes` form {f} is not a string")))
+        .collect()
+}
+
 fn use_of(schema: &ReferenceOr<Schema>) -> Result<Use, String> {
     let schema = match schema {
         ReferenceOr::Reference { reference } => {
@@ -282,6 +299,7 @@ fn use_of(schema: &ReferenceOr<Schema>) -> Result<Use, String> {
             limits.min_length = s.min_length.map(|n| n as u64);
             limits.max_length = s.max_length.map(|n| n as u64);
             limits.pattern = s.pattern.clone();
+            limits.shapes = shapes(&data.extensions)?;
             match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,

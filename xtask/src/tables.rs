@@ -27,7 +27,7 @@ fn limits(l: &Limits) -> String {
         return "Limits::NONE".into();
     }
     format!(
-        "Limits {{ min_length: {}, max_length: {}, minimum: {}, maximum: {}, min_items: {}, max_items: {}, pattern: {}, format: {}, default: {} }}",
+        "Limits {{ min_length: {}, max_length: {}, minimum: {}, maximum: {}, min_items: {}, max_items: {}, pattern: {}, format: {}, default: {}, shapes: &{:?} }}",
         opt(l.min_length),
         opt(l.max_length),
         opt(l.minimum),
@@ -37,6 +37,7 @@ fn limits(l: &Limits) -> String {
         opt_str(l.pattern.as_deref()),
         opt_str(l.format.as_deref()),
         opt_str(l.default.as_deref()),
+        l.shapes,
     )
 }
 
@@ -52,7 +53,7 @@ pub fn render(api: &Api) -> String {
     writeln!(w, "/// `info.version` of the spec these tables (and the generated client) come from.").unwrap();
     writeln!(w, "pub const SPEC_VERSION: &str = {:?};", api.version).unwrap();
     writeln!(w).unwrap();
-    writeln!(w, "impl Limits {{\n    /// No constraint at all.\n    pub const NONE: Limits = Limits {{ min_length: None, max_length: None, minimum: None, maximum: None, min_items: None, max_items: None, pattern: None, format: None, default: None }};\n}}").unwrap();
+    writeln!(w, "impl Limits {{\n    /// No constraint at all.\n    pub const NONE: Limits = Limits {{ min_length: None, max_length: None, minimum: None, maximum: None, min_items: None, max_items: None, pattern: None, format: None, default: None, shapes: &[] }};\n}}").unwrap();
     writeln!(w).unwrap();
     writeln!(w, "/// Every operation, in `operationId` order.").unwrap();
     writeln!(w, "pub const OPERATIONS: &[Operation] = &[").unwrap();

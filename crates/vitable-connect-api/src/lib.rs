@@ -47,5 +47,5 @@ pub mod types {
     pub use crate::generated_enums::*;
 }
 pub use progenitor_client::{ByteStream, Error, OperationInfo, ResponseValue};
-pub use ssn::{SSN_MASK, Ssn, SsnError, mask_ssns};
+pub use ssn::{SSN_MASK, Ssn, SsnError, mask_ssns, ssn_form_at, ssn_forms};
 pub use unrecognized::{ParseEnumError, UnrecognizedValue};

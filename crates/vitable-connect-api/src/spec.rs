@@ -104,6 +104,32 @@ pub struct Limits {
     pub format: Option<&'static str>,
     /// `default`, as JSON text.
     pub default: Option<&'static str>,
+    /// The forms a text is written in, `X` standing for one ASCII digit and any other
+    /// character for itself (`XXX-XX-XXXX`): the spec's `x-shapes`, which we infer from the
+    /// API's descriptions (the reason is in the spec). Empty when any form will do.
+    pub shapes: &'static [&'static str],
+}
+
+impl Limits {
+    /// Whether `text` is written in one of [`shapes`](Self::shapes) (always, without any).
+    ///
+    /// ```
+    /// use vitable_connect_api::spec;
+    /// let ssn = spec::schema("Ssn").unwrap();
+    /// let spec::SchemaKind::String(limits) = ssn.kind else { unreachable!() };
+    /// assert!(limits.fits_shape("123-45-6789") && limits.fits_shape("123456789"));
+    /// assert!(!limits.fits_shape("12-3456789"));
+    /// ```
+    pub fn fits_shape(&self, text: &str) -> bool {
+        self.shapes.is_empty()
+            || self.shapes.iter().any(|shape| {
+                shape.len() == text.len()
+                    && shape
+                        .bytes()
+                        .zip(text.bytes())
+                        .all(|(s, t)| if s == b'X' { t.is_ascii_digit() } else { s == t })
+            })
+    }
 }
 
 /// One component schema.

@@ -4,12 +4,13 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A US social security number, as sent when creating an employee or a dependent.
 ///
-/// The API accepts `XXX-XX-XXXX` or `XXXXXXXXX`. The number is kept exactly as given and sent
+/// The API accepts `XXX-XX-XXXX` or `XXXXXXXXX` ([`ssn_forms`], from the spec's `Ssn` schema). The number is kept exactly as given and sent
 /// as-is on the wire, but `Debug` prints `Ssn(<redacted>)` and there is no `Display`, so it
 /// cannot leak into logs, panics or error messages by accident. Read it with
 /// [`Ssn::expose`] where you really need it.
@@ -31,8 +32,42 @@ pub struct SsnError;
 
 impl fmt::Display for SsnError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an SSN must be 9 digits, as XXX-XX-XXXX or XXXXXXXXX")
+        let digits = ssn_forms().first().map_or(0, |form| form.bytes().filter(|b| *b == b'X').count());
+        write!(f, "an SSN must be {digits} digits, as {}", ssn_forms().join(" or "))
     }
+}
+
+/// The `Ssn` schema's limits in the spec.
+static LIMITS: LazyLock<crate::spec::Limits> =
+    LazyLock::new(|| match crate::spec::schema("Ssn").map(|s| s.kind) {
+        Some(crate::spec::SchemaKind::String(limits)) => limits,
+        _ => crate::spec::Limits::NONE,
+    });
+
+/// The forms an SSN is written in, longest first (`X` a digit): the `x-shapes` of the spec's
+/// `Ssn` schema.
+static FORMS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut forms = LIMITS.shapes.to_vec();
+    forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+    forms
+});
+
+/// The forms an SSN is written in, longest first, `X` standing for a digit:
+/// `["XXX-XX-XXXX", "XXXXXXXXX"]` (the `x-shapes` of the spec's `Ssn` schema).
+pub fn ssn_forms() -> &'static [&'static str] {
+    &FORMS
+}
+
+/// The form of an SSN written at the front of `bytes` (the longest that fits), whatever
+/// follows it; `None` when none does.
+pub fn ssn_form_at(bytes: &[u8]) -> Option<&'static str> {
+    if !bytes.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    ssn_forms().iter().copied().find(|form| {
+        bytes.len() >= form.len()
+            && form.bytes().zip(bytes).all(|(f, b)| if f == b'X' { b.is_ascii_digit() } else { f == *b })
+    })
 }
 
 impl std::error::Error for SsnError {}
@@ -41,14 +76,7 @@ impl Ssn {
     /// Checks the form (`XXX-XX-XXXX` or nine digits) and wraps the number.
     pub fn new(value: impl Into<String>) -> Result<Self, SsnError> {
         let value = value.into();
-        let bytes = value.as_bytes();
-        let digits_only = bytes.len() == 9 && bytes.iter().all(u8::is_ascii_digit);
-        let dashed = bytes.len() == 11
-            && bytes.iter().enumerate().all(|(i, b)| match i {
-                3 | 6 => *b == b'-',
-                _ => b.is_ascii_digit(),
-            });
-        if digits_only || dashed { Ok(Self(value)) } else { Err(SsnError) }
+        if LIMITS.fits_shape(&value) && !LIMITS.shapes.is_empty() { Ok(Self(value)) } else { Err(SsnError) }
     }
 
     /// The full number. Handle with care: this is personal data.
@@ -103,10 +131,10 @@ impl schemars::JsonSchema for Ssn {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "US social security number, XXX-XX-XXXX or XXXXXXXXX. Write-only.",
+            "description": format!("US social security number, {}. Write-only.", ssn_forms().join(" or ")),
             "type": "string",
-            "minLength": 9,
-            "maxLength": 11,
+            "minLength": LIMITS.min_length,
+            "maxLength": LIMITS.max_length,
             "writeOnly": true
         })
     }
@@ -115,8 +143,8 @@ impl schemars::JsonSchema for Ssn {
 /// What an SSN-shaped run is replaced with by [`mask_ssns`].
 pub const SSN_MASK: &str = "***-**-****";
 
-/// Replaces every SSN-shaped run in `text` (`123-45-6789`, or exactly nine digits standing
-/// alone) with [`SSN_MASK`]. Used on all text from outside that may be shown: the SDK's error
+/// Replaces every SSN-shaped run in `text` (one of [`ssn_forms`] not touching another digit:
+/// `123-45-6789`, or exactly nine digits standing alone) with [`SSN_MASK`]. Used on all text from outside that may be shown: the SDK's error
 /// messages and the sandbox's errors and log.
 pub fn mask_ssns(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
@@ -147,26 +175,33 @@ pub fn mask_ssns(text: &str) -> Cow<'_, str> {
 
 /// Length of an SSN starting at the front of `b` and not followed by a digit, or 0.
 fn ssn_len_at(b: &[u8]) -> usize {
-    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    let ends = |i: usize| !digit(i);
-    let dashed = (0..3).all(digit)
-        && b.get(3) == Some(&b'-')
-        && (4..6).all(digit)
-        && b.get(6) == Some(&b'-')
-        && (7..11).all(digit)
-        && ends(11);
-    if dashed {
-        return 11;
-    }
-    if (0..9).all(digit) && ends(9) {
-        return 9;
-    }
-    0
+    let len = ssn_form_at(b).map_or(0, str::len);
+    if len > 0 && !b.get(len).is_some_and(u8::is_ascii_digit) { len } else { 0 }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `form` with its `X`s replaced by digits.
+    fn written_in(form: &str) -> String {
+        form.chars().zip("123456789012".chars().cycle()).map(|(f, d)| if f == 'X' { d } else { f }).collect()
+    }
+
+    /// Every form the spec gives (`x-shapes` of `Ssn`) is accepted, masked and shown in the
+    /// error message; the same text with one digit turned into a letter is refused.
+    #[test]
+    fn every_form_of_the_spec_is_accepted_and_masked() {
+        assert!(!ssn_forms().is_empty(), "the spec's Ssn has x-shapes");
+        for form in ssn_forms() {
+            let text = written_in(form);
+            assert!(text.parse::<Ssn>().is_ok(), "{form}: {text}");
+            assert_eq!(mask_ssns(&format!("ssn {text}.")), format!("ssn {SSN_MASK}."), "{form}");
+            assert!(SsnError.to_string().contains(form));
+            let broken = text.replacen(|c: char| c.is_ascii_digit(), "x", 1);
+            assert!(broken.parse::<Ssn>().is_err(), "{broken}");
+        }
+    }
 
     #[test]
     fn accepts_both_forms_and_serializes_the_real_value() {

@@ -56,8 +56,8 @@
 //! of `vitable-connect-api` (required fields, JSON types), with every problem reported at once;
 //! SSN and EIN formats are the sandbox's own checks. Malformed JSON, a non-JSON `Content-Type`
 //! or a missing body are 400s too.
-//! Query parameters: `page` >= 1 (default 1), `limit` 1 to 100 (default 20), enum filters must
-//! be valid values, booleans `true`/`false`.
+//! Query parameters: `page` and `limit` within the bounds `openapi.yaml` gives them (and its
+//! defaults when left out), enum filters must be valid values, booleans `true`/`false`.
 //!
 //! **IDs.** New IDs carry their kind's prefix (`enrl_00000001k3qa`) and sort in creation order.
 //! An unknown ID, or one whose prefix does not fit its path slot, is a 404.

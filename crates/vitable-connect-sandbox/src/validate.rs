@@ -10,6 +10,7 @@
 
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
+use vitable_connect_api::spec;
 
 use crate::error::{ApiError, FieldErrors};
 
@@ -279,14 +280,18 @@ impl Checks {
         }
     }
 
-    /// EIN as `XX-XXXXXXX` or `XXXXXXXXX`.
+    /// An EIN in one of the forms of the spec's `x-shapes` on `EmployerCreateRequest.ein`
+    /// (`XX-XXXXXXX` or `XXXXXXXXX`).
     pub fn ein(&mut self, field: &str, value: &str) {
-        let b = value.as_bytes();
-        let plain = b.len() == 9 && b.iter().all(u8::is_ascii_digit);
-        let dashed = b.len() == 10
-            && b.iter().enumerate().all(|(i, c)| if i == 2 { *c == b'-' } else { c.is_ascii_digit() });
-        if !(plain || dashed) {
-            self.add(field, "Enter a valid EIN: 9 digits, as XX-XXXXXXX or XXXXXXXXX.");
+        let limits = spec::properties("EmployerCreateRequest")
+            .and_then(|props| props.iter().find(|p| p.name == "ein"))
+            .map_or(spec::Limits::NONE, |p| p.limits);
+        if !limits.fits_shape(value) {
+            let digits = limits.shapes.first().map_or(0, |s| s.bytes().filter(|b| *b == b'X').count());
+            self.add(
+                field,
+                format!("Enter a valid EIN: {digits} digits, as {}.", limits.shapes.join(" or ")),
+            );
         }
     }
 
@@ -455,6 +460,29 @@ mod tests {
         let body = br#"{"event_type":"Birth","event_date":"2026-13-01"}"#;
         let err = parse_json::<QualifyingLifeEventRecordRequest>(body, None).unwrap_err();
         assert_eq!(field_errors(&err)["event_date"], ["Enter a valid date as YYYY-MM-DD."]);
+    }
+
+    /// Every EIN form of the spec (`x-shapes` of `EmployerCreateRequest.ein`) passes; the same
+    /// text with a letter in place of a digit does not.
+    #[test]
+    fn every_ein_form_of_the_spec_passes() {
+        let ein =
+            spec::properties("EmployerCreateRequest").unwrap().iter().find(|p| p.name == "ein").unwrap();
+        assert!(!ein.limits.shapes.is_empty(), "the spec's EIN has x-shapes");
+        for form in ein.limits.shapes {
+            let text: String = form
+                .chars()
+                .zip("1234567890".chars().cycle())
+                .map(|(f, d)| if f == 'X' { d } else { f })
+                .collect();
+            let mut checks = Checks::default();
+            checks.ein("ein", &text);
+            assert!(checks.finish().is_ok(), "{form}: {text}");
+            let mut checks = Checks::default();
+            checks.ein("ein", &text.replacen(|c: char| c.is_ascii_digit(), "x", 1));
+            let message = field_errors(&checks.finish().unwrap_err())["ein"].join(" ");
+            assert!(message.contains(form), "{message}");
+        }
     }
 
     #[test]

@@ -218,9 +218,16 @@ async fn clients_that_pipeline_requests_and_never_read_are_disconnected() {
     let options =
         SandboxOptions::new().max_connections(2).write_timeout(SHORT).header_read_timeout(GUARD * 3);
     let sandbox = start(options).await;
-    let requests = "GET /v1/employers?limit=100 HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer k\r\n\r\n"
-        .repeat(1000)
-        .into_bytes();
+    // The largest page the spec allows: as much to write back as one request can ask for.
+    let largest = vitable_connect_api::spec::operation("employers_list")
+        .and_then(|op| op.param("limit"))
+        .and_then(|limit| limit.limits.maximum)
+        .expect("employers_list has a maximum limit");
+    let requests = format!(
+        "GET /v1/employers?limit={largest} HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer k\r\n\r\n"
+    )
+    .repeat(1000)
+    .into_bytes();
     let mut pipelining = Vec::new();
     for _ in 0..2 {
         let (reader, mut writer) = connect(&sandbox).await.into_split();

@@ -118,7 +118,9 @@ async fn the_idempotency_store_forgets_the_oldest_keys_past_its_byte_bound() {
     )
     .await;
     let count = async || {
-        let all = api.get(&format!("{}?limit=100", api.qle_path())).await.expect(200);
+        let largest =
+            common::param_limits("members_qualifying_life_events_list", "limit").maximum.expect("a maximum");
+        let all = api.get(&format!("{}?limit={largest}", api.qle_path())).await.expect(200);
         all.body.as_array().map_or(0, Vec::len)
     };
     for i in 0..20 {

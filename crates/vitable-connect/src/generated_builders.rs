@@ -2631,7 +2631,7 @@ pub mod __coverage {
                             client.clone(),
                             "s1",
                             "s2",
-                            "s3xxxxxxx",
+                            "45-6789012",
                             crate::input::AddressInput::new("s5", "s6", "s7", "s8")
                                 .street_2("s9")
                                 .country("s10"),

@@ -231,7 +231,8 @@ fn replace_key(text: &str, key: &[u8]) -> Option<String> {
 }
 
 /// A request id as the SDK shows it: as the server sent it, except for what can only be an
-/// SSN: `123-45-6789` (dashed, anywhere) and nine digits standing as a word of their own (no
+/// SSN (a form of [`vitable_connect_api::ssn_forms`]): `123-45-6789` (dashed, anywhere) and
+/// nine digits standing as a word of their own (no
 /// letter, digit or `_` right before or after them), which are masked. Nine digits inside an
 /// ID, as in `req_d795479794d6f1`, are part of the ID and kept: a support ticket needs the ID
 /// exactly.
@@ -239,21 +240,17 @@ pub(crate) fn request_id_shown(id: &str) -> Cow<'_, str> {
     let bytes = id.as_bytes();
     let word = |i: usize| bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
     let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
-    let digits = |from: usize, n: usize| (from..from + n).all(digit);
     // Whether byte `i` follows a digit, or a word character.
     let after_digit = |i: usize| i.checked_sub(1).is_some_and(digit);
     let after_word = |i: usize| i.checked_sub(1).is_some_and(word);
+    // A form with separators (`XXX-XX-XXXX`) needs no digit around it; digits alone
+    // (`XXXXXXXXX`) need to be a word of their own.
     let ssn_at = |i: usize| -> Option<usize> {
-        let dashed = digits(i, 3)
-            && bytes.get(i + 3) == Some(&b'-')
-            && digits(i + 4, 2)
-            && bytes.get(i + 6) == Some(&b'-')
-            && digits(i + 7, 4);
-        if dashed && !after_digit(i) && !digit(i + 11) {
-            return Some(11);
-        }
-        let alone = !after_word(i) && !word(i + 9);
-        (digits(i, 9) && alone).then_some(9)
+        let form = vitable_connect_api::ssn_form_at(&bytes[i..])?;
+        let end = i + form.len();
+        let separated = form.bytes().any(|b| b != b'X');
+        let alone = if separated { !after_digit(i) && !digit(end) } else { !after_word(i) && !word(end) };
+        alone.then_some(form.len())
     };
     let Some(first) = (0..bytes.len()).find(|&i| ssn_at(i).is_some()) else { return Cow::Borrowed(id) };
     let mut out = String::with_capacity(id.len());
