@@ -1,6 +1,13 @@
 //! `cargo xtask api-changes [--base <rev>]`: fails when the SDK's public API changed since
-//! `<rev>` (default `HEAD~1`, the previous commit) while the `[Unreleased]` section of
-//! `CHANGELOG.md` did not.
+//! `<rev>` (default: the commit in `xtask/api-baseline`, the last release) and the text the
+//! `[Unreleased]` section of `CHANGELOG.md` gained since then does not name each changed item
+//! (an identifier of its line: the type, field, method or function), or a line was removed or
+//! changed and that text does not say **Breaking**.
+//!
+//! Comparing with a fixed baseline, not the previous commit, leaves no way round it: an API
+//! change in one commit and a changelog edit in the next still have to match, whatever the
+//! commits of a push. In a shallow clone the history is fetched first; without its base the
+//! check fails.
 //!
 //! The public API is listed from the source with `syn`, on stable Rust and without building
 //! anything: every `pub` item of `crates/vitable-connect/src` and of the parts of
@@ -15,9 +22,11 @@
 //! item level with its tokens (the ID types come from one).
 //!
 //! The listing is conservative: a `pub` item of a private module counts even when it is not
-//! re-exported. It does not judge whether a change is breaking (cargo-semver-checks does, but
-//! it builds rustdoc JSON of both revisions and takes a long `cargo install`); it asks that
-//! every change be written down, and the changelog entry says whether it breaks.
+//! re-exported. A line removed or changed is breaking (an item gone, its signature, fields or
+//! attributes different; marking it `#[deprecated]` excepted); lines only added are not.
+//! cargo-semver-checks judges breakage more finely, from rustdoc JSON of both revisions, but
+//! it costs a long install (see BENCHMARKS.md, "CI cost of cargo-semver-checks") and covers
+//! neither the macro-made items nor the changelog, which this check is for.
 //!
 //! `cargo xtask api-changes --list` prints the listing of the working tree.
 
@@ -59,49 +68,68 @@ const SOURCES: &[Source] = &[
     Source::File("crates/vitable-connect-api/src/unrecognized.rs"),
 ];
 
-/// `cargo xtask api-changes [--base <rev>]`.
+/// The file naming the commit the check compares with by default, relative to the workspace
+/// root: the last release, or the commit the check started from before the first one.
+pub const BASELINE: &str = "xtask/api-baseline";
+
+/// `cargo xtask api-changes [--base <rev> | --list]`.
 pub fn run(args: &[&str]) -> Result<(), String> {
     let root = workspace_root();
-    let current =
-        || listing(|path| Ok(std::fs::read_to_string(root.join(path)).ok()), |dir| Ok(files_in(&root, dir)));
     let base = match args {
-        [] => "HEAD~1",
-        ["--base", rev] => rev,
+        [] => None,
+        ["--base", rev] => Some(*rev),
         ["--list"] => {
-            current()?.iter().for_each(|line| println!("{line}"));
+            listing_of(&root)?.iter().for_each(|line| println!("{line}"));
             return Ok(());
         }
         _ => return Err("usage: cargo xtask api-changes [--base <rev> | --list]".into()),
     };
-    let git = Git { root: &root };
-    if !git.has_commit(base) {
-        println!(
-            "api-changes: skipped: `{base}` is not in this clone (no history, e.g. a shallow clone), so there is nothing to compare with"
-        );
-        return Ok(());
-    }
-    let old = listing(|path| git.file_at(base, path), |dir| git.files_at(base, dir))?;
-    let new = current()?;
-    let old_changelog = git.file_at(base, CHANGELOG)?.unwrap_or_default();
+    println!("{}", check(&root, base)?);
+    Ok(())
+}
+
+/// The commit written in [`BASELINE`] (its first line that is not a comment).
+fn baseline(root: &Path) -> Result<String, String> {
+    let text =
+        std::fs::read_to_string(root.join(BASELINE)).map_err(|e| format!("cannot read {BASELINE}: {e}"))?;
+    text.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{BASELINE} names no commit"))
+}
+
+/// Compares the working tree at `root` with `base` (default: the [`BASELINE`] commit): every
+/// public API change since then must be named in what `[Unreleased]` gained since then, and
+/// marked **Breaking** when it breaks. Returns what it found, or why it fails. A clone without
+/// the base commit (a shallow one) is deepened first; a check that cannot run fails.
+pub fn check(root: &Path, base: Option<&str>) -> Result<String, String> {
+    let base = match base {
+        Some(base) => base.to_owned(),
+        None => baseline(root)?,
+    };
+    let git = Git { root };
+    git.ensure_commit(&base)?;
+    let old = listing(|path| git.file_at(&base, path), |dir| git.files_at(&base, dir))?;
+    let new = listing_of(root)?;
+    let old_changelog = git.file_at(&base, CHANGELOG)?.unwrap_or_default();
     let new_changelog =
         std::fs::read_to_string(root.join(CHANGELOG)).map_err(|e| format!("cannot read {CHANGELOG}: {e}"))?;
     match verdict(&old, &new, &old_changelog, &new_changelog)? {
-        Verdict::Unchanged => {
-            println!("api-changes: the public API is the same as at `{base}`");
-            Ok(())
-        }
-        Verdict::Recorded(changes) => {
-            println!(
-                "api-changes: the public API changed since `{base}` ({}), and {CHANGELOG}'s [Unreleased] section did too:\n{}",
-                lines(changes.len()),
-                show(&changes)
-            );
-            Ok(())
-        }
-        Verdict::Unrecorded(changes) => Err(format!(
-            "the public API of vitable-connect changed since `{base}` ({}) but {CHANGELOG}'s [Unreleased] section did not: add an entry saying what changed (and **Breaking** when it is):\n{}",
+        Verdict::Unchanged => Ok(format!("api-changes: the public API is the same as at `{base}`")),
+        Verdict::Recorded(changes) => Ok(format!(
+            "api-changes: the public API changed since `{base}` ({}), and {CHANGELOG}'s [Unreleased] section names each change:\n{}",
             lines(changes.len()),
             show(&changes)
+        )),
+        Verdict::Unrecorded(changes) => Err(format!(
+            "the public API of vitable-connect changed since `{base}`, and {CHANGELOG}'s [Unreleased] section does not name these changes ({}): add an entry naming each changed item (and **Breaking** when it breaks):\n{}",
+            lines(changes.len()),
+            show(&changes)
+        )),
+        Verdict::UnmarkedBreaking(breaking) => Err(format!(
+            "the public API of vitable-connect changed since `{base}` in a breaking way, and {CHANGELOG}'s [Unreleased] section does not say **Breaking**: mark the entry. Removed or changed:\n{}",
+            breaking.iter().take(40).map(|l| format!("  - {l}\n")).collect::<String>()
         )),
     }
 }
@@ -111,10 +139,14 @@ pub fn run(args: &[&str]) -> Result<(), String> {
 pub enum Verdict {
     /// The public API is the same.
     Unchanged,
-    /// It changed, and so did the changelog's `[Unreleased]` section.
+    /// It changed, and `[Unreleased]` gained an entry naming every change (marked **Breaking**
+    /// when one breaks).
     Recorded(Vec<Change>),
-    /// It changed, and the changelog's `[Unreleased]` section did not.
+    /// These changes are not named by anything `[Unreleased]` gained.
     Unrecorded(Vec<Change>),
+    /// Every change is named, but these lines were removed or changed and no added entry
+    /// says **Breaking**.
+    UnmarkedBreaking(Vec<String>),
 }
 
 /// One line of the listing, removed or added.
@@ -126,7 +158,17 @@ pub enum Change {
     Added(String),
 }
 
-/// Compares two listings and two changelogs.
+impl Change {
+    fn line(&self) -> &str {
+        match self {
+            Change::Removed(line) | Change::Added(line) => line,
+        }
+    }
+}
+
+/// Compares two listings and two changelogs: each change must be named (one of its
+/// [`names`]) in the text `[Unreleased]` gained, which must say **Breaking** when a line was
+/// removed or changed ([`breaking_changes`]).
 pub fn verdict(
     old: &BTreeSet<String>,
     new: &BTreeSet<String>,
@@ -140,8 +182,134 @@ pub fn verdict(
     if changes.is_empty() {
         return Ok(Verdict::Unchanged);
     }
-    let recorded = unreleased(old_changelog).map(str::trim) != Some(new_unreleased.trim());
-    Ok(if recorded { Verdict::Recorded(changes) } else { Verdict::Unrecorded(changes) })
+    let added = added_text(unreleased(old_changelog).unwrap_or(""), new_unreleased);
+    let words = identifiers(&added);
+    let (named, unnamed): (Vec<Change>, Vec<Change>) =
+        changes.into_iter().partition(|change| names(change.line()).iter().any(|n| words.contains(n)));
+    if !unnamed.is_empty() {
+        return Ok(Verdict::Unrecorded(unnamed));
+    }
+    let breaking = breaking_changes(old, new);
+    if !breaking.is_empty() && !added.contains("**Breaking**") {
+        return Ok(Verdict::UnmarkedBreaking(breaking));
+    }
+    Ok(Verdict::Recorded(named))
+}
+
+/// The lines of `new` that `old` does not have (each line counted as often as it occurs).
+fn added_text(old: &str, new: &str) -> String {
+    let mut old_lines: Vec<&str> = old.lines().map(str::trim).collect();
+    let mut added = String::new();
+    for line in new.lines() {
+        match old_lines.iter().position(|l| *l == line.trim()) {
+            Some(at) => {
+                old_lines.swap_remove(at);
+            }
+            None => {
+                added.push_str(line);
+                added.push('\n');
+            }
+        }
+    }
+    added
+}
+
+/// The identifiers of `text` (runs of letters, digits and `_`).
+fn identifiers(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Words of a listing line that are Rust syntax or its own wording, not names of the API.
+const NOT_NAMES: &[&str] = &[
+    "as",
+    "async",
+    "const",
+    "crate",
+    "derive",
+    "doc",
+    "dyn",
+    "enum",
+    "fields",
+    "fn",
+    "for",
+    "hidden",
+    "impl",
+    "in",
+    "mod",
+    "mut",
+    "non_exhaustive",
+    "private",
+    "pub",
+    "ref",
+    "repr",
+    "self",
+    "Self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "type",
+    "unsafe",
+    "use",
+    "where",
+    "with",
+    "cfg",
+    "deprecated",
+    "note",
+];
+
+/// The names a changelog entry can use for the item of a listing line: the identifiers of the
+/// line's item (`Type.field`, `impl Type: fn method`, `struct Name`, a macro's tokens), without
+/// its file, attributes or signature.
+pub fn names(line: &str) -> BTreeSet<String> {
+    // `path/to/file.rs[::module]: item`
+    let item = line.split_once(".rs").map_or(line, |(_, rest)| rest);
+    let item = item.split_once(": ").map_or(item, |(_, rest)| rest);
+    let mut item = without_attributes(item);
+    if let Some(at) = item.find('(') {
+        item.truncate(at);
+    }
+    // `Type.field: T`: the type is not the item (`::` in a path is not a `: `).
+    let colon = item.match_indices(": ").map(|(at, _)| at).find(|&at| !item[..at].ends_with(':'));
+    if !item.starts_with("impl ")
+        && let Some(at) = colon
+    {
+        item.truncate(at);
+    }
+    identifiers(&item)
+        .into_iter()
+        .filter(|w| !NOT_NAMES.contains(&w.as_str()) && !w.starts_with(char::is_numeric))
+        .collect()
+}
+
+/// `line` without its `# [..]` attributes (as `syn` prints them).
+fn without_attributes(line: &str) -> String {
+    let mut out = line.to_owned();
+    while let Some(start) = out.find("# [") {
+        out.replace_range(start..bracket_end(&out, start), "");
+    }
+    out
+}
+
+/// The end (exclusive) of the bracketed group opening at or after `start`.
+fn bracket_end(text: &str, start: usize) -> usize {
+    let mut depth = 0;
+    for (i, c) in text[start..].char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return start + i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    text.len()
 }
 
 /// The body of the changelog's `## [Unreleased]` section: up to the next `## ` heading.
@@ -195,22 +363,7 @@ pub fn breaking_changes(old: &BTreeSet<String>, new: &BTreeSet<String>) -> Vec<S
 fn without_deprecated(line: &str) -> String {
     let mut out = line.to_owned();
     while let Some(start) = out.find("# [deprecated") {
-        let mut depth = 0;
-        let mut end = out.len();
-        for (i, c) in out[start..].char_indices() {
-            match c {
-                '[' => depth += 1,
-                ']' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = start + i + 1;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        out.replace_range(start..end, "");
+        out.replace_range(start..bracket_end(&out, start), "");
         out = out.replacen("  ", " ", 1);
     }
     out
@@ -268,6 +421,33 @@ impl Git<'_> {
             .args(args)
             .output()
             .map_err(|e| format!("cannot run git: {e}"))
+    }
+
+    /// Makes sure `rev` is in the clone: a shallow clone is deepened to its whole history
+    /// first. A check without its base cannot run, and fails rather than pass.
+    fn ensure_commit(&self, rev: &str) -> Result<(), String> {
+        if self.has_commit(rev) {
+            return Ok(());
+        }
+        let shallow = self
+            .output(&["rev-parse", "--is-shallow-repository"])
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "true");
+        if shallow {
+            let fetched = self.output(&["fetch", "--quiet", "--unshallow"])?;
+            if !fetched.status.success() {
+                return Err(format!(
+                    "`{rev}` is not in this shallow clone, and `git fetch --unshallow` failed: {}",
+                    String::from_utf8_lossy(&fetched.stderr).trim()
+                ));
+            }
+            if self.has_commit(rev) {
+                return Ok(());
+            }
+        }
+        Err(format!(
+            "`{rev}` is not in this clone{}: the public API cannot be compared with it, so the check fails",
+            if shallow { " even with its whole history" } else { "" }
+        ))
     }
 
     fn has_commit(&self, rev: &str) -> bool {
@@ -690,25 +870,71 @@ mod tests {
     }
 
     #[test]
-    fn an_api_change_needs_an_unreleased_entry() {
-        let old: BTreeSet<String> = ["a: fn f ()".to_owned()].into();
-        let new: BTreeSet<String> = ["a: fn f (x : u8)".to_owned()].into();
-        let changes = vec![Change::Removed("a: fn f ()".into()), Change::Added("a: fn f (x : u8)".into())];
+    fn an_api_change_needs_an_unreleased_entry_naming_it() {
+        let old: BTreeSet<String> = ["a.rs: fn f ()".to_owned()].into();
+        let new: BTreeSet<String> = ["a.rs: fn f ()".to_owned(), "a.rs: fn g (x : u8)".to_owned()].into();
         // No API change: the changelog does not matter.
         assert_eq!(verdict(&old, &old, CHANGELOG_TEXT, CHANGELOG_TEXT).unwrap(), Verdict::Unchanged);
         // A change without an entry fails; an edit elsewhere in the changelog does not count.
-        assert_eq!(
-            verdict(&old, &new, CHANGELOG_TEXT, CHANGELOG_TEXT).unwrap(),
-            Verdict::Unrecorded(changes)
-        );
-        let elsewhere = CHANGELOG_TEXT.replace("- Old.", "- Old, reworded.");
-        assert!(matches!(verdict(&old, &new, CHANGELOG_TEXT, &elsewhere).unwrap(), Verdict::Unrecorded(_)));
-        // With an entry it passes, also when the previous commit had no changelog at all.
-        let entry = CHANGELOG_TEXT.replace("- One thing.", "- One thing.\n- `f` takes `x`.");
+        let unnamed = Verdict::Unrecorded(vec![Change::Added("a.rs: fn g (x : u8)".into())]);
+        assert_eq!(verdict(&old, &new, CHANGELOG_TEXT, CHANGELOG_TEXT).unwrap(), unnamed);
+        let elsewhere = CHANGELOG_TEXT.replace("- Old.", "- Old, reworded, `g`.");
+        assert_eq!(verdict(&old, &new, CHANGELOG_TEXT, &elsewhere).unwrap(), unnamed);
+        // Failed before: any text added to [Unreleased] counted as the entry.
+        let unrelated = CHANGELOG_TEXT.replace("- One thing.", "- One thing.\n- A typo fixed.");
+        assert_eq!(verdict(&old, &new, CHANGELOG_TEXT, &unrelated).unwrap(), unnamed);
+        // An entry naming it passes, also when the base had no changelog at all.
+        let entry = CHANGELOG_TEXT.replace("- One thing.", "- One thing.\n- New `g`.");
         assert!(matches!(verdict(&old, &new, CHANGELOG_TEXT, &entry).unwrap(), Verdict::Recorded(_)));
-        assert!(matches!(verdict(&old, &new, "", CHANGELOG_TEXT).unwrap(), Verdict::Recorded(_)));
+        assert!(matches!(verdict(&old, &new, "", &entry).unwrap(), Verdict::Recorded(_)));
         // The changelog must keep its Unreleased section.
         assert!(verdict(&old, &new, CHANGELOG_TEXT, "# Changelog\n").unwrap_err().contains("[Unreleased]"));
+    }
+
+    #[test]
+    fn a_breaking_change_must_say_so() {
+        let old: BTreeSet<String> = ["a.rs: fn f ()".to_owned()].into();
+        let new: BTreeSet<String> = ["a.rs: fn f (x : u8)".to_owned()].into();
+        let plain = CHANGELOG_TEXT.replace("- One thing.", "- One thing.\n- `f` takes `x`.");
+        assert_eq!(
+            verdict(&old, &new, CHANGELOG_TEXT, &plain).unwrap(),
+            Verdict::UnmarkedBreaking(vec!["a.rs: fn f ()".into()])
+        );
+        let marked = CHANGELOG_TEXT.replace("- One thing.", "- One thing.\n- **Breaking**: `f` takes `x`.");
+        assert!(matches!(verdict(&old, &new, CHANGELOG_TEXT, &marked).unwrap(), Verdict::Recorded(_)));
+    }
+
+    #[test]
+    fn names_are_the_identifiers_of_the_item() {
+        let set = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<BTreeSet<_>>();
+        assert_eq!(
+            names("crates/a/src/spec.rs: Limits.shapes: & 'static [& 'static str]"),
+            set(&["Limits", "shapes"])
+        );
+        assert_eq!(
+            names("crates/a/src/spec.rs: impl Limits: fn fits_shape (& self , text : & str) -> bool"),
+            set(&["Limits", "fits_shape"])
+        );
+        assert_eq!(
+            names(
+                "crates/a/src/b.rs::__coverage: async fn send_maximal (client : & Client ,) -> Option < () >"
+            ),
+            set(&["send_maximal"])
+        );
+        assert_eq!(
+            names(
+                "crates/a/src/b.rs: # [derive (Debug , Clone)] struct ThingBuilder { .. } with private fields"
+            ),
+            set(&["ThingBuilder"])
+        );
+    }
+
+    /// Every line of the workspace's listing has a name an entry can use.
+    #[test]
+    fn every_listed_item_has_a_name() {
+        let nameless: Vec<String> =
+            listing_of(&workspace_root()).unwrap().into_iter().filter(|l| names(l).is_empty()).collect();
+        assert!(nameless.is_empty(), "{nameless:#?}");
     }
 
     #[test]
@@ -730,6 +956,99 @@ mod tests {
             !listed.iter().any(|l| l.contains("generated.rs: ")),
             "progenitor's client is not the SDK's API"
         );
+    }
+
+    /// A throwaway git repository with the SDK's source folder, a changelog and a baseline.
+    struct Repo(std::path::PathBuf);
+
+    impl Repo {
+        fn new(name: &str) -> Repo {
+            let dir = std::env::temp_dir().join(format!("xtask-api-changes-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(dir.join("crates/vitable-connect/src")).unwrap();
+            std::fs::create_dir_all(dir.join("xtask")).unwrap();
+            let repo = Repo(dir);
+            repo.git(&["init", "--quiet"]);
+            repo
+        }
+
+        fn git(&self, args: &[&str]) -> String {
+            let out = Command::new("git")
+                .arg("-C")
+                .arg(&self.0)
+                .args(args)
+                .env("GIT_AUTHOR_NAME", "t")
+                .env("GIT_AUTHOR_EMAIL", "t@example.com")
+                .env("GIT_COMMITTER_NAME", "t")
+                .env("GIT_COMMITTER_EMAIL", "t@example.com")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        }
+
+        /// Writes `files` and commits them; returns the commit.
+        fn commit(&self, files: &[(&str, &str)]) -> String {
+            for (path, text) in files {
+                std::fs::write(self.0.join(path), text).unwrap();
+            }
+            self.git(&["add", "-A"]);
+            self.git(&["commit", "--quiet", "-m", "change"]);
+            self.git(&["rev-parse", "HEAD"])
+        }
+    }
+
+    impl Drop for Repo {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const LIB: &str = "crates/vitable-connect/src/lib.rs";
+
+    /// A repository whose baseline has `a`; a later commit adds `b` without an entry, the next
+    /// rewords the changelog.
+    fn repo_with_a_push(name: &str) -> Repo {
+        let repo = Repo::new(name);
+        let base = repo.commit(&[(LIB, "pub fn a() {}\n"), (CHANGELOG, CHANGELOG_TEXT)]);
+        repo.commit(&[(BASELINE, &format!("# the baseline\n{base}\n"))]);
+        repo.commit(&[(LIB, "pub fn a() {}\npub fn b() {}\n")]);
+        repo.commit(&[(CHANGELOG, &CHANGELOG_TEXT.replace("- One thing.", "- One thing, reworded."))]);
+        repo
+    }
+
+    /// Failed before: CI compared with `HEAD~1` when `HEAD` changed the changelog, so `b`,
+    /// added one commit earlier, went through.
+    #[test]
+    fn a_change_in_an_earlier_commit_of_a_push_is_caught() {
+        let repo = repo_with_a_push("push");
+        assert!(check(&repo.0, Some("HEAD~1")).is_ok(), "the old comparison let it through");
+        let err = check(&repo.0, None).unwrap_err();
+        assert!(err.contains("fn b ()"), "{err}");
+        repo.commit(&[(CHANGELOG, &CHANGELOG_TEXT.replace("- One thing.", "- One thing.\n- New `b`."))]);
+        assert!(check(&repo.0, None).unwrap().contains("names each change"));
+    }
+
+    /// Failed before: without the base commit (a shallow clone) the check printed "skipped"
+    /// and passed. It now fetches the history, and fails when the base cannot be found.
+    #[test]
+    fn a_shallow_clone_is_deepened_and_a_missing_base_fails() {
+        let origin = repo_with_a_push("origin");
+        let clone =
+            Repo(std::env::temp_dir().join(format!("xtask-api-changes-shallow-{}", std::process::id())));
+        let _ = std::fs::remove_dir_all(&clone.0);
+        let url = format!("file://{}", origin.0.display());
+        let out = Command::new("git")
+            .args(["clone", "--quiet", "--depth", "1", &url])
+            .arg(&clone.0)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(clone.git(&["rev-parse", "--is-shallow-repository"]), "true");
+        let err = check(&clone.0, None).unwrap_err();
+        assert!(err.contains("fn b ()"), "compared with the baseline after fetching it: {err}");
+        let missing = check(&origin.0, Some("0123456789abcdef0123456789abcdef01234567")).unwrap_err();
+        assert!(missing.contains("not in this clone"), "{missing}");
     }
 
     #[test]

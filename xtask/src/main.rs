@@ -8,7 +8,8 @@
 //! * `cargo xtask bench` runs the benchmark suite and prints a table (see `BENCHMARKS.md`).
 //! * `cargo xtask mutants [--diff <rev>]` runs mutation testing on the SDK's hand-written core.
 //! * `cargo xtask api-changes [--base <rev>]` fails when the SDK's public API changed since the
-//!   previous commit without a `CHANGELOG.md` entry.
+//!   baseline (`xtask/api-baseline`, the last release) without a `CHANGELOG.md` entry naming
+//!   each change.
 
 mod api_changes;
 mod bench;
@@ -41,8 +42,9 @@ tasks:
                       mutation testing of the SDK's hand-written core (.cargo/mutants.toml);
                       --diff: only mutants on lines changed since <rev>
   api-changes [--base <rev> | --list]
-                      fail when the SDK's public API changed since <rev> (default HEAD~1)
-                      without a change to CHANGELOG.md's [Unreleased] section
+                      fail when the SDK's public API changed since <rev> (default: the
+                      commit in xtask/api-baseline) without an [Unreleased] entry in
+                      CHANGELOG.md naming each change (and **Breaking** when it breaks)
                       (--list: print the public API as the check sees it)
 ";
 
