@@ -20,8 +20,18 @@ use crate::support::Failures;
 
 const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-const KEYS: &[&str] =
-    &["format", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "default", "pattern"];
+const KEYS: &[&str] = &[
+    "format",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "default",
+    "pattern",
+    "x-shapes",
+];
 
 fn spec() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml");
@@ -34,6 +44,11 @@ fn scalar(value: &Value) -> String {
         Value::String(s) => s.clone(),
         other => serde_yaml::to_string(other).expect("a scalar serialises").trim().to_owned(),
     }
+}
+
+/// The forms of an `x-shapes` extension, comma-separated (its reason is for readers).
+fn shapes(value: &Value) -> String {
+    value["forms"].as_sequence().into_iter().flatten().map(scalar).collect::<Vec<_>>().join(",")
 }
 
 /// One line describing a schema as used at one place: `$ref`, type, nullable and limits.
@@ -67,7 +82,7 @@ fn describe(schema: &Value) -> String {
     }
     for key in KEYS {
         if let Some(v) = get(key) {
-            parts.push(format!("{key}={}", scalar(v)));
+            parts.push(format!("{key}={}", if *key == "x-shapes" { shapes(v) } else { scalar(v) }));
         }
     }
     if let Some(Value::Sequence(values)) = get("enum") {
@@ -184,6 +199,7 @@ fn spec_limits(schema: &Value) -> Vec<String> {
         let value = match *key {
             "format" if !is_string || matches!(value.as_str(), Some("date" | "date-time")) => continue,
             "default" => serde_json::to_value(value).expect("a default is JSON").to_string(),
+            "x-shapes" => shapes(value),
             "minimum" if exclusive("exclusiveMinimum") => {
                 (value.as_i64().expect("an integer") + 1).to_string()
             }
@@ -209,6 +225,7 @@ fn table_limits(limits: &spec::Limits) -> Vec<String> {
         pattern,
         format,
         default,
+        shapes,
     } = *limits;
     let fields = [
         ("format", format.map(str::to_owned)),
@@ -220,6 +237,7 @@ fn table_limits(limits: &spec::Limits) -> Vec<String> {
         ("maxItems", max_items.map(|v| v.to_string())),
         ("default", default.map(str::to_owned)),
         ("pattern", pattern.map(str::to_owned)),
+        ("x-shapes", (!shapes.is_empty()).then(|| shapes.join(","))),
     ];
     KEYS.iter()
         .filter_map(|key| {
