@@ -508,9 +508,11 @@ fn strip_docs(tokens: TokenStream) -> TokenStream {
         match tree {
             TokenTree::Punct(p) if p.as_char() == '#' => {
                 let is_doc = match iter.peek() {
+                    // `#[doc = ".."]` (a doc comment), not `#[doc(hidden)]`.
                     Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
-                        matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc")
-                            && !g.stream().to_string().contains("hidden")
+                        let mut inner = g.stream().into_iter();
+                        matches!(inner.next(), Some(TokenTree::Ident(i)) if i == "doc")
+                            && matches!(inner.next(), Some(TokenTree::Punct(p)) if p.as_char() == '=')
                     }
                     _ => false,
                 };
@@ -531,6 +533,16 @@ fn strip_docs(tokens: TokenStream) -> TokenStream {
     out.into_iter().collect()
 }
 
+/// `#[doc(hidden)]` (a doc comment mentioning "hidden" is not).
+fn is_doc_hidden(attr: &Attribute) -> bool {
+    match &attr.meta {
+        syn::Meta::List(list) => {
+            list.tokens.clone().into_iter().any(|t| matches!(t, TokenTree::Ident(i) if i == "hidden"))
+        }
+        _ => false,
+    }
+}
+
 /// The attributes that change what users of an item may do, as text (empty when none).
 fn kept_attrs(attrs: &[Attribute]) -> String {
     let mut out = String::new();
@@ -539,7 +551,7 @@ fn kept_attrs(attrs: &[Attribute]) -> String {
         let keep = ["derive", "non_exhaustive", "cfg", "deprecated", "repr", "macro_export"]
             .iter()
             .any(|name| path.is_ident(name))
-            || (path.is_ident("doc") && attr.to_token_stream().to_string().contains("hidden"));
+            || (path.is_ident("doc") && is_doc_hidden(attr));
         if keep {
             out.push_str(&attr.to_token_stream().to_string());
             out.push(' ');
@@ -902,6 +914,18 @@ mod tests {
         );
         let marked = CHANGELOG_TEXT.replace("- One thing.", "- One thing.\n- **Breaking**: `f` takes `x`.");
         assert!(matches!(verdict(&old, &new, CHANGELOG_TEXT, &marked).unwrap(), Verdict::Recorded(_)));
+    }
+
+    /// Failed before: a doc comment with the word "hidden" was taken for `#[doc(hidden)]`, so
+    /// rewording it changed the listing.
+    #[test]
+    fn a_doc_comment_saying_hidden_is_not_doc_hidden() {
+        let before = api("/// Keeps secrets hidden.\npub fn f() {}\n#[doc(hidden)]\npub fn g() {}");
+        let after =
+            api("/// Keeps secrets out of sight, hidden.\npub fn f() {}\n#[doc(hidden)]\npub fn g() {}");
+        assert_eq!(before, after);
+        assert!(before.iter().any(|l| l.contains("doc (hidden)") && l.contains("fn g")), "{before:?}");
+        assert!(before.iter().any(|l| l.starts_with("fn f")), "{before:?}");
     }
 
     #[test]
