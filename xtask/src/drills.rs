@@ -321,7 +321,8 @@ fn member_names(cargo: &std::ffi::OsStr, dir: &Path) -> Result<Vec<String>, Stri
 }
 
 /// Runs one `build` step of a fixture (`cargo` with `args` in the copy) and checks its
-/// `outcome`, its `failing_tests` and its `error_sites`.
+/// `outcome`, its `failing_tests`, its `error_sites` and what its output must mention
+/// (`output_mentions`: that a test failed for the reason the drill is about).
 fn build_step(root: &Path, dir: &Path, step: &Value, report: &mut String, problems: &mut Vec<String>) {
     let args = strings(step, "cargo");
     let started = std::time::Instant::now();
@@ -380,6 +381,11 @@ fn build_step(root: &Path, dir: &Path, step: &Value, report: &mut String, proble
     for test in strings(step, "failing_tests") {
         if !got.failed_tests.contains(&test) {
             problems.push(format!("cargo {}: test `{test}` should fail", args.join(" ")));
+        }
+    }
+    for needle in strings(step, "output_mentions") {
+        if !text.contains(&needle) {
+            problems.push(format!("cargo {}: the output never mentions {needle:?}", args.join(" ")));
         }
     }
     for site in strings(step, "error_sites") {
