@@ -175,8 +175,10 @@ pub fn mask_ssns(text: &str) -> Cow<'_, str> {
 
 /// Length of an SSN starting at the front of `b` and not followed by a digit, or 0.
 fn ssn_len_at(b: &[u8]) -> usize {
-    let len = ssn_form_at(b).map_or(0, str::len);
-    if len > 0 && !b.get(len).is_some_and(u8::is_ascii_digit) { len } else { 0 }
+    match ssn_form_at(b) {
+        Some(form) if !b.get(form.len()).is_some_and(u8::is_ascii_digit) => form.len(),
+        _ => 0,
+    }
 }
 
 #[cfg(test)]
@@ -201,6 +203,33 @@ mod tests {
             let broken = text.replacen(|c: char| c.is_ascii_digit(), "x", 1);
             assert!(broken.parse::<Ssn>().is_err(), "{broken}");
         }
+    }
+
+    /// A form is found only whole, and masking needs it to stand apart from other digits.
+    #[test]
+    fn forms_are_found_whole_and_standing_alone() {
+        assert_eq!(ssn_form_at(b"123456789"), Some("XXXXXXXXX"));
+        assert_eq!(ssn_form_at(b"123-45-6789 and more"), Some("XXX-XX-XXXX"));
+        assert_eq!(ssn_form_at(b"12345678"), None, "a prefix of a form is not an SSN");
+        assert_eq!(ssn_form_at(b"123-45"), None);
+        assert_eq!(ssn_form_at(b"x123456789"), None);
+        assert_eq!(mask_ssns("1234567890"), "1234567890", "ten digits are not an SSN");
+        assert_eq!(mask_ssns("123-45-67890"), "123-45-67890");
+        let digits = ssn_forms()[0].matches('X').count();
+        let message = SsnError.to_string();
+        assert!(message.starts_with(&format!("an SSN must be {digits} digits, as ")), "{message}");
+        assert!(ssn_forms().iter().all(|form| message.contains(form)), "{message}");
+    }
+
+    /// The JSON Schema states the spec's lengths and forms, and that the value is write-only.
+    #[test]
+    fn the_json_schema_follows_the_spec() {
+        let schema = serde_json::to_value(schemars::schema_for!(Ssn)).unwrap();
+        assert_eq!(schema["minLength"], LIMITS.min_length.expect("the spec's Ssn has a minLength"));
+        assert_eq!(schema["maxLength"], LIMITS.max_length.expect("the spec's Ssn has a maxLength"));
+        assert_eq!(schema["writeOnly"], true);
+        let description = schema["description"].as_str().unwrap();
+        assert!(ssn_forms().iter().all(|form| description.contains(form)), "{description}");
     }
 
     #[test]
