@@ -16,9 +16,10 @@ use crate::codegen::workspace_root;
 
 /// The cargo-mutants release this task was written against.
 const VERSION: &str = "27.1.0";
-/// The package whose core is mutated.
-const PACKAGE: &str = "vitable-connect";
-/// Test targets of the package that are left out of every mutant's test run.
+/// The packages whose core is mutated (the files of `.cargo/mutants.toml` in each): the SDK,
+/// and the low-level crate for `ssn.rs` (SSN parsing and masking).
+const PACKAGES: &[&str] = &["vitable-connect", "vitable-connect-api"];
+/// Test targets of the packages that are left out of every mutant's test run.
 const SKIPPED_TESTS: &[&str] = &["compile_fail"];
 /// Seconds a mutant's tests may run before it counts as timed out (a detection). The tests take
 /// about 10 s; a mutant that loops forever (`i += len` → `i -= len`) would otherwise cost
@@ -33,25 +34,6 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     };
     let root = workspace_root();
     install()?;
-    let mut command = Command::new("cargo");
-    command.current_dir(&root).args([
-        "mutants",
-        "--in-place",
-        "--package",
-        PACKAGE,
-        "--timeout",
-        TIMEOUT_SECS,
-        "--no-shuffle",
-    ]);
-    // Given to every cargo call (the build too), so that only these targets are built: not the
-    // compile-fail suite, the examples or the benches.
-    for target in test_targets(&root)? {
-        command.arg(format!("--cargo-arg=--test={target}"));
-    }
-    command.arg("--cargo-arg=--lib");
-    // Each mutant relinks every test binary; without debug info that takes a fraction of the
-    // time (its own artifacts: the normal build's stay as they are).
-    command.env("CARGO_PROFILE_DEV_DEBUG", "0");
     let diff_file = root.join("target/mutants.diff");
     if let Some(rev) = diff {
         let output = Command::new("git")
@@ -64,14 +46,50 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         }
         std::fs::create_dir_all(root.join("target")).map_err(|e| e.to_string())?;
         std::fs::write(&diff_file, &output.stdout).map_err(|e| e.to_string())?;
-        command.arg("--in-diff").arg(&diff_file);
+    }
+    let mut total = Counts::default();
+    for package in PACKAGES {
+        let counts = run_package(&root, package, diff.map(|_| diff_file.as_path()))?;
+        total.add(&counts);
+    }
+    println!("all packages: {}", total.line());
+    if total.missed > 0 { Err(format!("{} mutant(s) survived", total.missed)) } else { Ok(()) }
+}
+
+/// Runs cargo-mutants on `package` (its files among `.cargo/mutants.toml`'s) and prints its
+/// summary.
+fn run_package(root: &Path, package: &str, diff_file: Option<&Path>) -> Result<Counts, String> {
+    let out = root.join("target/mutants").join(package);
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let mut command = Command::new("cargo");
+    command.current_dir(root).args([
+        "mutants",
+        "--in-place",
+        "--package",
+        package,
+        "--timeout",
+        TIMEOUT_SECS,
+    ]);
+    command.arg("--no-shuffle").arg("--output").arg(&out);
+    // Given to every cargo call (the build too), so that only these targets are built: not the
+    // compile-fail suite, the examples or the benches.
+    for target in test_targets(root, package)? {
+        command.arg(format!("--cargo-arg=--test={target}"));
+    }
+    command.arg("--cargo-arg=--lib");
+    // Each mutant relinks every test binary; without debug info that takes a fraction of the
+    // time (its own artifacts: the normal build's stay as they are).
+    command.env("CARGO_PROFILE_DEV_DEBUG", "0");
+    if let Some(diff_file) = diff_file {
+        command.arg("--in-diff").arg(diff_file);
     }
     eprintln!("running: {command:?}");
     // proptest saves the failures it finds next to the sources; under mutants those are the
     // mutants' failures, not the code's: put the files back as they were afterwards.
-    let regressions = root.join("crates").join(PACKAGE).join("proptest-regressions");
+    let regressions = root.join("crates").join(package).join("proptest-regressions");
     let saved = read_dir_files(&regressions);
-    // cargo-mutants exits non-zero when a mutant survives; the summary below says which.
+    // cargo-mutants exits non-zero when a mutant survives (or finds none in a diff); the
+    // summary below says which.
     let status = command.status().map_err(|e| format!("cannot run cargo mutants: {e}"))?;
     for (path, _) in read_dir_files(&regressions) {
         if !saved.iter().any(|(p, _)| *p == path) {
@@ -81,7 +99,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     for (path, text) in &saved {
         let _ = std::fs::write(path, text);
     }
-    summarize(&root.join("mutants.out"), status.code())
+    println!("{package}:");
+    summarize(&out.join("mutants.out"), status.code())
 }
 
 /// The files of `dir` with their contents (none if it does not exist).
@@ -113,9 +132,12 @@ fn install() -> Result<(), String> {
     if status.success() { Ok(()) } else { Err("cargo install cargo-mutants failed".into()) }
 }
 
-/// The package's integration test targets, minus [`SKIPPED_TESTS`].
-fn test_targets(root: &Path) -> Result<Vec<String>, String> {
-    let dir = root.join("crates").join(PACKAGE).join("tests");
+/// The package's integration test targets, minus [`SKIPPED_TESTS`] (none without `tests/`).
+fn test_targets(root: &Path, package: &str) -> Result<Vec<String>, String> {
+    let dir = root.join("crates").join(package).join("tests");
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
     let mut targets: Vec<String> = std::fs::read_dir(&dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|entry| {
@@ -128,30 +150,65 @@ fn test_targets(root: &Path) -> Result<Vec<String>, String> {
     Ok(targets)
 }
 
-/// Prints the score and the survivors from cargo-mutants' `outcomes.json`.
-fn summarize(out: &Path, exit: Option<i32>) -> Result<(), String> {
+/// Mutants by outcome.
+#[derive(Debug, Default)]
+struct Counts {
+    caught: u64,
+    missed: u64,
+    timeout: u64,
+    unviable: u64,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.caught += other.caught;
+        self.missed += other.missed;
+        self.timeout += other.timeout;
+        self.unviable += other.unviable;
+    }
+
+    fn line(&self) -> String {
+        let viable = self.caught + self.missed + self.timeout;
+        let score =
+            if viable == 0 { 100.0 } else { 100.0 * (self.caught + self.timeout) as f64 / viable as f64 };
+        format!(
+            "{viable} viable ({} caught, {} timed out, {} missed), {} unviable; score {score:.1}% (timeouts count as caught)",
+            self.caught, self.timeout, self.missed, self.unviable
+        )
+    }
+}
+
+/// Prints the score and the survivors from cargo-mutants' `outcomes.json` (no mutants when a
+/// diff touched none of the package's files).
+fn summarize(out: &Path, exit: Option<i32>) -> Result<Counts, String> {
+    // cargo-mutants' exit codes: 0 all caught, 2 some missed, 3 some timed out, 4 the
+    // unmutated tree failed its tests (nothing it says about mutants then counts).
+    if !matches!(exit, Some(0 | 2 | 3)) {
+        return Err(format!("cargo mutants failed (exit {exit:?}); see {}", out.display()));
+    }
     let path = out.join("outcomes.json");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cargo mutants (exit {exit:?}) left no {}: {e}", path.display()))?;
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("  no mutants (none on the lines of the diff)");
+        return Ok(Counts::default());
+    };
     let outcomes: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
     let count = |key: &str| outcomes.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
-    let (caught, missed, timeout, unviable) =
-        (count("caught"), count("missed"), count("timeout"), count("unviable"));
-    let viable = caught + missed + timeout;
-    let score = if viable == 0 { 100.0 } else { 100.0 * (caught + timeout) as f64 / viable as f64 };
-    println!(
-        "mutants: {viable} viable ({caught} caught, {timeout} timed out, {missed} missed), {unviable} unviable"
-    );
-    println!("score: {score:.1}% caught (timeouts count as caught)");
+    let counts = Counts {
+        caught: count("caught"),
+        missed: count("missed"),
+        timeout: count("timeout"),
+        unviable: count("unviable"),
+    };
+    println!("  {}", counts.line());
     let missed_list = std::fs::read_to_string(out.join("missed.txt")).unwrap_or_default();
     if missed_list.trim().is_empty() {
-        println!("survivors: none");
+        println!("  survivors: none");
     } else {
-        println!("survivors:");
+        println!("  survivors:");
         for line in missed_list.lines() {
-            println!("  {line}");
+            println!("    {line}");
         }
     }
-    Ok(())
+    Ok(counts)
 }

@@ -44,6 +44,15 @@ static LIMITS: LazyLock<crate::spec::Limits> =
         _ => crate::spec::Limits::NONE,
     });
 
+/// How many digits of an SSN the API returns: the `X`s of the first `x-shapes` form of
+/// `Dependent.ssn_last_four` in the spec (`XXXX`); 0 without one.
+static SHOWN_DIGITS: LazyLock<usize> = LazyLock::new(|| {
+    crate::spec::properties("Dependent")
+        .and_then(|props| props.iter().find(|p| p.name == "ssn_last_four"))
+        .and_then(|p| p.limits.shapes.first())
+        .map_or(0, |form| form.matches('X').count())
+});
+
 /// The forms an SSN is written in, longest first (`X` a digit): the `x-shapes` of the spec's
 /// `Ssn` schema.
 static FORMS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
@@ -84,9 +93,25 @@ impl Ssn {
         &self.0
     }
 
-    /// The last four digits, the only part the API ever returns.
+    /// The end of the number that the API returns as `ssn_last_four`, the only part it ever
+    /// returns: as many digits as the `x-shapes` of `ssn_last_four` in the spec hold (four),
+    /// cut from the number as written. Empty if the spec gives no such form.
     pub fn last_four(&self) -> &str {
-        &self.0[self.0.len() - 4..]
+        let wanted = *SHOWN_DIGITS;
+        if wanted == 0 {
+            return "";
+        }
+        let mut digits = 0;
+        let start = self
+            .0
+            .char_indices()
+            .rev()
+            .find(|(_, c)| {
+                digits += usize::from(c.is_ascii_digit());
+                digits == wanted
+            })
+            .map_or(0, |(i, _)| i);
+        &self.0[start..]
     }
 }
 
@@ -230,6 +255,23 @@ mod tests {
         assert_eq!(schema["writeOnly"], true);
         let description = schema["description"].as_str().unwrap();
         assert!(ssn_forms().iter().all(|form| description.contains(form)), "{description}");
+    }
+
+    /// What `last_four` returns is written as the spec gives `ssn_last_four` (its `x-shapes`,
+    /// the part of an SSN the API returns), and ends the SSN, for every form of SSN.
+    #[test]
+    fn last_four_is_written_as_the_spec_gives_ssn_last_four() {
+        let shown = crate::spec::properties("Dependent")
+            .and_then(|props| props.iter().find(|p| p.name == "ssn_last_four"))
+            .map(|p| p.limits)
+            .expect("Dependent.ssn_last_four in the spec");
+        assert!(!shown.shapes.is_empty(), "the spec's ssn_last_four has x-shapes");
+        for form in ssn_forms() {
+            let text = written_in(form);
+            let last = Ssn::new(text.clone()).unwrap().last_four().to_owned();
+            assert!(shown.fits_shape(&last), "{text}: {last:?} is not one of {:?}", shown.shapes);
+            assert!(text.ends_with(&last), "{text}: {last:?}");
+        }
     }
 
     #[test]

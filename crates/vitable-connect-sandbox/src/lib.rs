@@ -54,7 +54,8 @@
 //! **Validation (400).** Bodies are checked against the spec's tables at any depth (enum values,
 //! `null` only where `nullable`, every limit) and deserialized into the generated request types
 //! of `vitable-connect-api` (required fields, JSON types), with every problem reported at once;
-//! SSN and EIN formats are the sandbox's own checks. Malformed JSON, a non-JSON `Content-Type`
+//! SSN and EIN formats are the sandbox's own checks, in the forms of the spec's `x-shapes`
+//! (the same extension gives the masked form of a returned EIN). Malformed JSON, a non-JSON `Content-Type`
 //! or a missing body are 400s too.
 //! Query parameters: `page` and `limit` within the bounds `openapi.yaml` gives them (and its
 //! defaults when left out), enum filters must be valid values, booleans `true`/`false`.

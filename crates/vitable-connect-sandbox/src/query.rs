@@ -194,6 +194,32 @@ mod tests {
         assert_eq!(Query::parse(Some("a=%4")).get("a"), Some("%4"));
     }
 
+    /// The decoding at its edges, pinned: these are what the hand-written decoder that
+    /// `form_urlencoded` replaced gave too (a malformed or cut-off escape is kept as text, an
+    /// escaped `+` is a plus, bytes that are not UTF-8 become U+FFFD, only the first `=`
+    /// splits, empty pairs are skipped, names are decoded, the last value of a name wins).
+    #[test]
+    fn decoding_edges() {
+        let cases = [
+            ("a=%zz", "%zz"),
+            ("a=%4%41", "%4A"),
+            ("a=%41%", "A%"),
+            ("a=%2B+%2b", "+ +"),
+            ("a=%C3%A9", "\u{e9}"),
+            ("a=%FF", "\u{fffd}"),
+            ("a=%C3", "\u{fffd}"),
+            ("a=b=c", "b=c"),
+            ("a=%3D%26", "=&"),
+        ];
+        for (raw, value) in cases {
+            assert_eq!(Query::parse(Some(raw)).get("a"), Some(value), "{raw}");
+        }
+        let q = Query::parse(Some("&&n%61me=x&&=v&name=y&"));
+        assert_eq!(q.pairs, [("name", "x"), ("", "v"), ("name", "y")].map(|(n, v)| (n.into(), v.into())));
+        assert_eq!(q.get("name"), Some("y"));
+        assert!(Query::parse(Some("")).pairs.is_empty() && Query::parse(None).pairs.is_empty());
+    }
+
     /// Reads every query parameter of `LIST` but the paging, so that `finish` judges only
     /// the paging (an unread parameter is a 501 of its own).
     fn read_filters(r: &mut QueryReader<'_>) {

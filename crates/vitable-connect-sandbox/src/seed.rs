@@ -382,7 +382,13 @@ mod tests {
             assert_eq!(a.enrollments[e.enrollment_id.as_str()].status, EnrollmentStatus::Pending);
         }
         assert_eq!(da.family_employee().unwrap().dependent_ids.len(), 2);
-        assert_eq!(a.employers[da.employer_id.as_str()].ein.as_deref(), Some("**-***4567"));
+        // Kept masked, as the spec writes `Employer.ein`.
+        let ein = a.employers[da.employer_id.as_str()].ein.clone().unwrap_or_default();
+        let masked = vitable_connect_api::spec::properties("Employer")
+            .and_then(|props| props.iter().find(|p| p.name == "ein"))
+            .map(|p| p.limits)
+            .unwrap();
+        assert!(!masked.shapes.is_empty() && masked.fits_shape(&ein) && !ein.contains("3454567"), "{ein}");
         assert_eq!(
             a.employers[da.employer_id.as_str()].eligibility_policy_id.as_ref(),
             Some(&da.eligibility_policy_id)

@@ -102,6 +102,13 @@ fn from_serde(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     ApiError::field(field, text)
 }
 
+/// What a valid `what` looks like, from the forms the spec gives it (`x-shapes`, `X` a
+/// digit): "Enter a valid EIN: 9 digits, as XX-XXXXXXX or XXXXXXXXX."
+fn valid_form(what: &str, forms: &[&str]) -> String {
+    let digits = forms.first().map_or(0, |form| form.matches('X').count());
+    format!("Enter a valid {what}: {digits} digits, as {}.", forms.join(" or "))
+}
+
 /// `elections[0].decision` from the path segments.
 fn field_path<'a>(segments: impl Iterator<Item = &'a Segment>) -> String {
     let mut out = String::new();
@@ -123,7 +130,7 @@ fn join(parent: &str, name: &str) -> String {
 /// Rewrites serde's and the generated types' messages as sentences, and never echoes an SSN.
 fn friendly(field: &str, raw: &str) -> String {
     if field == "ssn" || field.ends_with(".ssn") {
-        return "Enter a valid SSN: 9 digits, as XXX-XX-XXXX or XXXXXXXXX.".to_owned();
+        return valid_form("SSN", vitable_connect_api::ssn_forms());
     }
     if raw.starts_with("invalid type: null") {
         return "This field may not be null.".to_owned();
@@ -287,11 +294,7 @@ impl Checks {
             .and_then(|props| props.iter().find(|p| p.name == "ein"))
             .map_or(spec::Limits::NONE, |p| p.limits);
         if !limits.fits_shape(value) {
-            let digits = limits.shapes.first().map_or(0, |s| s.bytes().filter(|b| *b == b'X').count());
-            self.add(
-                field,
-                format!("Enter a valid EIN: {digits} digits, as {}.", limits.shapes.join(" or ")),
-            );
+            self.add(field, valid_form("EIN", limits.shapes));
         }
     }
 
@@ -317,7 +320,7 @@ mod tests {
     use super::*;
     use vitable_connect_api::spec::{self, Limits};
     use vitable_connect_api::types::{
-        EmployeeCreateRequest, EmployerCreateRequest, EnrollmentReissueRequest,
+        DependentCreateRequest, EmployeeCreateRequest, EmployerCreateRequest, EnrollmentReissueRequest,
         EnrollmentSubmitElectionsRequest, QualifyingLifeEventRecordRequest,
     };
 
@@ -394,6 +397,29 @@ mod tests {
         for value in spec::enum_values("ElectionDecision").unwrap() {
             let raw = format!(r#"{{"elections":[{{"enrollment_id":"enrl_1","decision":"{value}"}}]}}"#);
             assert!(body::<EnrollmentSubmitElectionsRequest>(schema, raw.as_bytes()).is_ok(), "{value}");
+        }
+    }
+
+    /// An SSN in none of the spec's forms is refused with a message giving every form of the
+    /// spec's `Ssn` (`x-shapes`) and the digits they hold, and never the text sent.
+    #[test]
+    fn the_ssn_message_gives_the_forms_of_the_spec() {
+        let forms = vitable_connect_api::ssn_forms();
+        assert!(!forms.is_empty(), "the spec's Ssn has x-shapes");
+        let raw = serde_json::json!({
+            "first_name": "A", "last_name": "B", "date_of_birth": "2020-01-01", "sex": "Male",
+            "relationship": "Child", "ssn": "12-3456",
+        });
+        let err =
+            body::<DependentCreateRequest>("DependentCreateRequest", raw.to_string().as_bytes()).unwrap_err();
+        let message = field_errors(&err)["ssn"].join(" ");
+        assert!(!message.contains("12-3456"), "{message}");
+        for form in forms {
+            let digits = form.bytes().filter(|b| *b == b'X').count();
+            assert!(
+                message.contains(form) && message.contains(&format!("{digits} digits")),
+                "{form}: {message}"
+            );
         }
     }
 

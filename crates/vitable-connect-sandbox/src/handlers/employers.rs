@@ -1,6 +1,7 @@
 //! Employers: `employers_list`, `employers_create`, `employers_retrieve`, `employers_update`.
 
 use vitable_connect_api::ids::{EmployerId, OrganizationId};
+use vitable_connect_api::spec;
 use vitable_connect_api::types::{Employer, EmployerCreateRequest, EmployerUpdateRequest};
 
 use super::{Call, Reply, address, contains_ignore_case};
@@ -44,8 +45,7 @@ pub(crate) fn insert(state: &mut State, request: EmployerCreateRequest) -> Resul
     let id: EmployerId = state.ids.next(EmployerId::PREFIX);
     let organization_id = OrganizationId::try_from(ORGANIZATION_ID)
         .map_err(|e| ApiError::internal(format!("bad organization ID: {e}")))?;
-    let digits: String = request.ein.chars().filter(char::is_ascii_digit).collect();
-    let last_four = digits.get(digits.len().saturating_sub(4)..).unwrap_or("");
+    let ein = masked_ein(&request.ein)?;
     // No eligibility policy until one is created for the employer.
     let employer: Employer = build(
         Employer::builder()
@@ -54,13 +54,32 @@ pub(crate) fn insert(state: &mut State, request: EmployerCreateRequest) -> Resul
             .legal_name(String::from(request.legal_name))
             .organization_id(organization_id)
             .active(true)
-            .ein(Some(format!("**-***{last_four}")))
+            .ein(Some(ein))
             .address(Some(address(request.address)?))
             .created_at(now)
             .updated_at(now),
     )?;
     state.employers.insert(id, employer.clone());
     Ok(employer)
+}
+
+/// `ein` as an employer shows it: the first `x-shapes` form of `Employer.ein` in the spec
+/// (`**-***XXXX`), each `X` filled with a digit of `ein`, from the right, and every other
+/// character kept as the form writes it.
+fn masked_ein(ein: &str) -> Result<String, ApiError> {
+    let form = spec::properties("Employer")
+        .and_then(|props| props.iter().find(|p| p.name == "ein"))
+        .and_then(|p| p.limits.shapes.first())
+        .ok_or_else(|| ApiError::internal("openapi.yaml gives Employer.ein no x-shapes form"))?;
+    let mut digits = ein.chars().rev().filter(char::is_ascii_digit);
+    let mut masked = form
+        .chars()
+        .rev()
+        .map(|c| if c == 'X' { digits.next() } else { Some(c) })
+        .collect::<Option<Vec<char>>>()
+        .ok_or_else(|| ApiError::internal(format!("an EIN has fewer digits than {form} shows")))?;
+    masked.reverse();
+    Ok(masked.into_iter().collect())
 }
 
 /// `GET /v1/employers/{employer_id}`.
