@@ -23,7 +23,10 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Map, Value, json};
 use vitable_connect::Client;
-use vitable_connect::builders::__coverage::{send_minimal, stream_minimal};
+#[path = "generated_minimal.rs"]
+#[rustfmt::skip]
+mod generated_minimal;
+use generated_minimal::{send_minimal, stream_minimal};
 use vitable_connect_api::spec::{self, Limits, Property, SchemaKind};
 use wiremock::matchers::{method, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -10,7 +10,6 @@
 
 use serde_json::Value;
 use vitable_connect::Client;
-use vitable_connect::builders::__coverage::send_minimal;
 use vitable_connect_api::spec::{self, Location, Operation, SchemaKind};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate, matchers::any};
 
@@ -19,6 +18,11 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate, matchers::any};
 #[rustfmt::skip]
 mod generated_maximal;
 use generated_maximal::send_maximal;
+
+#[path = "generated_minimal.rs"]
+#[rustfmt::skip]
+mod generated_minimal;
+use generated_minimal::send_minimal;
 
 /// Checks `value` against spec type `ty`, recording problems under `at`.
 fn check_value(ty: &str, value: &Value, at: &str, problems: &mut Vec<String>) {

@@ -30,7 +30,7 @@
 //!
 //! `cargo xtask api-changes --list` prints the listing of the working tree.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -38,7 +38,7 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Attribute, Fields, ImplItem, Item, TraitItem, Visibility};
 
-use crate::codegen::workspace_root;
+use crate::workspace;
 
 /// The changelog, relative to the workspace root.
 pub const CHANGELOG: &str = "CHANGELOG.md";
@@ -74,7 +74,7 @@ pub const BASELINE: &str = "xtask/api-baseline";
 
 /// `cargo xtask api-changes [--base <rev> | --list]`.
 pub fn run(args: &[&str]) -> Result<(), String> {
-    let root = workspace_root();
+    let root = workspace::root();
     let base = match args {
         [] => None,
         ["--base", rev] => Some(*rev),
@@ -287,12 +287,112 @@ pub fn names(line: &str) -> BTreeSet<String> {
 
 /// `line` without its `# [..]` attributes (as `syn` prints them).
 fn without_attributes(line: &str) -> String {
+    without_attributes_starting(line, "# [")
+}
+
+/// `line` without its `# [deprecated ..]` attributes.
+fn without_deprecated(line: &str) -> String {
+    without_attributes_starting(line, "# [deprecated")
+}
+
+/// `line` without the attributes that start with `prefix` (`# [deprecated`), and the space
+/// each leaves.
+fn without_attributes_starting(line: &str, prefix: &str) -> String {
     let mut out = line.to_owned();
-    while let Some(start) = out.find("# [") {
+    while let Some(start) = out.find(prefix) {
         out.replace_range(start..bracket_end(&out, start), "");
+        out = out.replacen("  ", " ", 1);
     }
+    out.trim_start().to_owned()
+}
+
+/// An item as the listing compares it: lint attributes (`# [allow (..)]`) left out, every path
+/// shortened to its last segment (`& crate :: ids :: MemberId` is `& MemberId`: the SDK
+/// re-exports its types, so where code names them from is not part of the API), and no
+/// trailing comma before a closing bracket.
+fn normalized(item: &str) -> String {
+    let mut out = without_attributes_starting(item, "# [allow");
+    if out.starts_with("use ") || out.contains(" use ") {
+        // A re-export: its path is what it exports.
+        return out;
+    }
+    let tokens: Vec<&str> = out.split(' ').collect();
+    let mut kept: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        // `a :: b :: C` → `C`; a leading `::` goes too.
+        let ident = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '#');
+        if ident(tokens[i]) && tokens.get(i + 1) == Some(&"::") {
+            i += 2;
+            continue;
+        }
+        if tokens[i] == "::" {
+            i += 1;
+            continue;
+        }
+        // A trailing comma (`, >`, `,)`): how the code was formatted, not the API.
+        let closes = |t: &str| t.starts_with([')', '>', ']', '}']);
+        if tokens[i] == "," && tokens.get(i + 1).is_some_and(|t| closes(t)) {
+            i += 1;
+            continue;
+        }
+        if let Some(rest) = tokens[i].strip_prefix(',').filter(|rest| closes(rest)) {
+            match kept.last_mut() {
+                Some(last) => last.push_str(rest),
+                None => kept.push(rest.to_owned()),
+            }
+            i += 1;
+            continue;
+        }
+        kept.push(tokens[i].to_owned());
+        i += 1;
+    }
+    out = kept.join(" ");
     out
 }
+
+/// Where the public items of `file` are reached from, for the listing: `file` itself, except
+/// in the SDK crate, whose files are named by their module (from `lib.rs`'s `mod` items and
+/// their `#[path]`), and whose private modules' items count as the crate root's (they are
+/// re-exported there). So moving code between files (a generated file replacing hand-written
+/// ones, or a concern moving to its own module) changes no line.
+fn place(file: &str, sdk_modules: &BTreeMap<String, String>) -> String {
+    let Some(relative) = file.strip_prefix(SDK_SRC) else { return file.to_owned() };
+    if let Some(module) = sdk_modules.get(relative) {
+        return module.clone();
+    }
+    // A file of a module folder (`resources/members.rs`): the folder's module, then its name.
+    match relative.rsplit_once('/') {
+        Some((dir, name)) => {
+            let parent = sdk_modules
+                .get(&format!("{dir}/mod.rs"))
+                .or_else(|| sdk_modules.get(&format!("{dir}.rs")))
+                .cloned()
+                .unwrap_or_else(|| format!("{SDK_CRATE}::{}", dir.replace('/', "::")));
+            format!("{parent}::{}", name.trim_end_matches(".rs"))
+        }
+        None => SDK_CRATE.to_owned(),
+    }
+}
+
+/// Where the items of each file the SDK's `lib.rs` declares are reached from: `vitable_connect::x`
+/// for `pub mod x`, the crate root for a private module (the root re-exports its public items).
+fn public_places(lib: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut places = BTreeMap::from([("lib.rs".to_owned(), SDK_CRATE.to_owned())]);
+    for module in crate::workspace::declared_modules(lib)? {
+        let place = match module.public {
+            true => format!("{SDK_CRATE}::{}", module.name),
+            false => SDK_CRATE.to_owned(),
+        };
+        places.insert(format!("{}/mod.rs", module.name), place.clone());
+        places.insert(module.file, place);
+    }
+    Ok(places)
+}
+
+/// The SDK crate's source folder, and its name in paths.
+const SDK_SRC: &str = "crates/vitable-connect/src/";
+const SDK_CRATE: &str = "vitable_connect";
 
 /// The end (exclusive) of the bracketed group opening at or after `start`.
 fn bracket_end(text: &str, start: usize) -> usize {
@@ -344,8 +444,6 @@ fn show(changes: &[Change]) -> String {
     out
 }
 
-/// The public API of [`SOURCES`], read through `read` (a file's text, `None` when it does not
-/// exist) and `list` (the `.rs` files under a folder, recursively).
 /// The public-API listing of the working tree at `root` (a checkout or a copy of the workspace).
 pub fn listing_of(root: &Path) -> Result<BTreeSet<String>, String> {
     listing(|path| Ok(std::fs::read_to_string(root.join(path)).ok()), |dir| Ok(files_in(root, dir)))
@@ -359,21 +457,15 @@ pub fn breaking_changes(old: &BTreeSet<String>, new: &BTreeSet<String>) -> Vec<S
     old.iter().filter(|line| !kept.contains(&without_deprecated(line))).cloned().collect()
 }
 
-/// `line` without its `# [deprecated ..]` attributes (as `syn` prints them).
-fn without_deprecated(line: &str) -> String {
-    let mut out = line.to_owned();
-    while let Some(start) = out.find("# [deprecated") {
-        out.replace_range(start..bracket_end(&out, start), "");
-        out = out.replacen("  ", " ", 1);
-    }
-    out
-}
-
+/// The public API of [`SOURCES`], read through `read` (a file's text, `None` when it does not
+/// exist) and `list` (the `.rs` files under a folder, recursively).
 fn listing(
     read: impl Fn(&str) -> Result<Option<String>, String>,
     list: impl Fn(&str) -> Result<Vec<String>, String>,
 ) -> Result<BTreeSet<String>, String> {
     let mut out = BTreeSet::new();
+    let lib = read(&format!("{SDK_SRC}lib.rs"))?.unwrap_or_default();
+    let sdk_modules = public_places(&lib)?;
     for source in SOURCES {
         let (files, module) = match *source {
             Source::Dir(dir) => (list(dir)?, None),
@@ -382,7 +474,12 @@ fn listing(
         };
         for file in files {
             let Some(text) = read(&file)? else { continue };
-            out.extend(api_of_file(&file, &text, module)?);
+            let place = place(&file, &sdk_modules);
+            for line in api_of_file(&file, &text, module)? {
+                let item = line.strip_prefix(file.as_str()).unwrap_or(&line);
+                let (inner, item) = item.split_once(": ").unwrap_or(("", item));
+                out.insert(format!("{place}{inner}: {}", normalized(item)));
+            }
         }
     }
     Ok(out)
@@ -957,19 +1054,56 @@ mod tests {
     #[test]
     fn every_listed_item_has_a_name() {
         let nameless: Vec<String> =
-            listing_of(&workspace_root()).unwrap().into_iter().filter(|l| names(l).is_empty()).collect();
+            listing_of(&workspace::root()).unwrap().into_iter().filter(|l| names(l).is_empty()).collect();
         assert!(nameless.is_empty(), "{nameless:#?}");
     }
 
     #[test]
+    fn items_compare_without_paths_lint_attributes_or_trailing_commas() {
+        assert_eq!(
+            normalized(
+                "# [allow (clippy :: too_many_arguments)] fn f (& self , a : & crate :: ids :: MemberId ,) -> X"
+            ),
+            "fn f (& self , a : & MemberId) -> X"
+        );
+        assert_eq!(
+            normalized(
+                "fn g (x : impl IntoIterator < Item = crate :: input :: A , >) -> :: std :: string :: String"
+            ),
+            "fn g (x : impl IntoIterator < Item = A >) -> String"
+        );
+        assert_eq!(normalized("# [deprecated] fn h ()"), "# [deprecated] fn h ()");
+        assert_eq!(normalized("use crate :: generated_inputs :: *"), "use crate :: generated_inputs :: *");
+    }
+
+    #[test]
+    fn the_sdk_files_are_named_by_their_module() {
+        let lib = "#[path = \"generated_resources.rs\"] pub mod resources; mod client; pub mod pagination; pub mod ids { }";
+        let modules = public_places(lib).unwrap();
+        let at = |file: &str| place(file, &modules);
+        assert_eq!(at("crates/vitable-connect/src/generated_resources.rs"), "vitable_connect::resources");
+        // The hand-written files the generated one replaced name the same modules.
+        assert_eq!(
+            at("crates/vitable-connect/src/resources/members.rs"),
+            "vitable_connect::resources::members"
+        );
+        assert_eq!(at("crates/vitable-connect/src/pagination.rs"), "vitable_connect::pagination");
+        assert_eq!(at("crates/vitable-connect/src/client.rs"), "vitable_connect");
+        assert_eq!(at("crates/vitable-connect/src/lib.rs"), "vitable_connect");
+        assert_eq!(at("crates/vitable-connect-api/src/ids.rs"), "crates/vitable-connect-api/src/ids.rs");
+    }
+
+    #[test]
     fn the_workspace_listing_covers_the_sdk_and_the_reexported_types() {
-        let root = workspace_root();
+        let root = workspace::root();
         let listed =
             listing(|path| Ok(std::fs::read_to_string(root.join(path)).ok()), |dir| Ok(files_in(&root, dir)))
                 .unwrap();
         for needle in [
-            "crates/vitable-connect/src/client.rs: impl ClientBuilder: fn timeout",
-            "crates/vitable-connect/src/generated_builders.rs",
+            // The SDK's files are named by module: a private module's items by the crate root.
+            "vitable_connect: impl ClientBuilder: fn timeout",
+            "vitable_connect::builders: ",
+            "vitable_connect::resources::members: impl MemberQualifyingLifeEvents: fn record",
             "crates/vitable-connect-api/src/generated.rs::types: ",
             "crates/vitable-connect-api/src/generated_enums.rs: ",
             "crates/vitable-connect-api/src/ids.rs: id_types!",
@@ -1077,7 +1211,7 @@ mod tests {
 
     #[test]
     fn a_missing_revision_is_reported_as_missing() {
-        let root = workspace_root();
+        let root = workspace::root();
         assert!(!Git { root: &root }.has_commit("no-such-revision-0123456789"));
     }
 }

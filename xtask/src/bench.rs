@@ -25,7 +25,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 
-use crate::codegen::workspace_root;
+use crate::workspace;
 
 const USAGE: &str = "\
 usage: cargo xtask bench [--quick] [--skip-build-time] [--no-run]
@@ -88,7 +88,7 @@ struct Paths {
 
 impl Paths {
     fn new() -> Self {
-        let root = workspace_root();
+        let root = workspace::root();
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
             .map(|dir| if dir.is_absolute() { dir } else { root.join(dir) })

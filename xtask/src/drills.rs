@@ -7,9 +7,10 @@
 //! (the classification of `cargo xtask api-changes`).
 //!
 //! Then it builds: each fixture's `build` runs cargo commands in the copy and says what must
-//! happen: the tests that must fail (the coverage test naming a missing handler, the maximal
-//! requests test missing an entry point), or the hand-written files where the build must
-//! fail (every site using a renamed field or a removed operation that the build reaches).
+//! happen: the tests that must fail (the coverage test naming a missing handler), the tests
+//! that must pass with no hand-written line (a new operation sent through its generated entry
+//! point), or the hand-written files where the build must fail (every site using a renamed
+//! field or a removed operation that the build reaches).
 //! The copy lives in `target/drills/workspace` and builds into the workspace's own target
 //! directory, so the dependencies are built once and each drill compiles only our crates.
 //!
@@ -410,7 +411,7 @@ pub fn fixtures(root: &Path) -> Vec<PathBuf> {
 
 /// `cargo xtask drill [--quick]`: runs every drill to `depth` and prints its report.
 pub fn run_all(depth: Depth) -> Result<(), String> {
-    let root = codegen::workspace_root();
+    let root = crate::workspace::root();
     let mut failed = Vec::new();
     for fixture in fixtures(&root) {
         match run(&root, &fixture, depth) {
@@ -431,7 +432,7 @@ mod tests {
     /// Each spec-change fixture makes the checks fail, naming every missing piece.
     #[test]
     fn every_drill_names_what_is_missing() {
-        let root = codegen::workspace_root();
+        let root = crate::workspace::root();
         let fixtures = fixtures(&root);
         assert!(fixtures.len() >= 3, "the drills live in {FIXTURES}");
         let mut failures = Vec::new();

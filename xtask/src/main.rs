@@ -13,16 +13,11 @@
 
 mod api_changes;
 mod bench;
-mod builders;
 mod codegen;
 mod coverage;
 mod drills;
-mod enums;
 mod mutants;
-mod samples;
-mod spec;
-mod tables;
-mod version;
+mod workspace;
 
 use std::process::ExitCode;
 
@@ -33,7 +28,7 @@ tasks:
   codegen [--check]   regenerate the low-level client from openapi.yaml
                       (--check: fail if the committed file is stale)
   coverage            name every hand-written piece the spec needs that is missing
-                      (SDK entry points, sandbox handlers, ID types)
+                      (sandbox handlers, ID types)
   drill [--quick]     apply each spec-change fixture in xtask/drills/ to a copy of the
                       workspace, show what the checks name, and build and run the tests
                       each fixture says must fail (or pass) (--quick: no builds)

@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::codegen::workspace_root;
+use crate::workspace;
 
 /// The cargo-mutants release this task was written against.
 const VERSION: &str = "27.1.0";
@@ -32,7 +32,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         ["--diff", rev] => Some(*rev),
         _ => return Err("usage: cargo xtask mutants [--diff <git-rev>]".into()),
     };
-    let root = workspace_root();
+    let root = workspace::root();
     install()?;
     let diff_file = root.join("target/mutants.diff");
     if let Some(rev) = diff {

@@ -77,6 +77,10 @@ mod generated_inputs;
 #[path = "generated_types.rs"]
 #[rustfmt::skip]
 pub mod types;
+// The resource handles and their entry points, from the operation table and `rust-sdk.yaml`.
+#[path = "generated_resources.rs"]
+#[rustfmt::skip]
+pub mod resources;
 
 mod client;
 pub mod compatibility;
@@ -89,7 +93,6 @@ pub mod pagination;
 mod raw;
 mod redact;
 mod request;
-pub mod resources;
 mod retry;
 mod transport;
 mod uncertain;

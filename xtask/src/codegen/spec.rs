@@ -23,6 +23,8 @@ pub struct Api {
     /// Tags in snake case (`plan-years` → `plan_years`), the resource names of the SDK.
     #[allow(dead_code)]
     pub resources: Vec<String>,
+    /// Each tag's description, by resource name (snake case).
+    pub resource_docs: BTreeMap<String, String>,
 }
 
 /// One operation.
@@ -408,6 +410,8 @@ impl Api {
     /// Reads the model from the spec text.
     pub fn parse(spec: &OpenAPI) -> Result<Api, String> {
         let resources: Vec<String> = spec.tags.iter().map(|t| snake(&t.name)).collect();
+        let resource_docs =
+            spec.tags.iter().map(|t| (snake(&t.name), t.description.clone().unwrap_or_default())).collect();
         let components = spec.components.as_ref().ok_or("the spec has no components")?;
         let mut schemas = BTreeMap::new();
         for (name, schema) in &components.schemas {
@@ -511,7 +515,7 @@ impl Api {
             }
         }
         operations.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(Api { version: spec.info.version.clone(), operations, schemas, resources })
+        Ok(Api { version: spec.info.version.clone(), operations, schemas, resources, resource_docs })
     }
 
     /// The properties of an object schema (empty for other kinds).

@@ -9,9 +9,9 @@
 
 use std::fmt::Write as _;
 
-use crate::samples::Sampler;
-use crate::spec::{Api, Limits, Location, ModelKind, Op, Ty, camel, screaming};
-use crate::tables::builder_name;
+use crate::codegen::samples::Sampler;
+use crate::codegen::spec::{Api, Limits, Location, ModelKind, Op, Ty, camel, screaming};
+use crate::codegen::tables::builder_name;
 
 /// Paths of the generated files, relative to the workspace root.
 pub const BUILDERS: &str = "crates/vitable-connect/src/generated_builders.rs";
@@ -29,7 +29,7 @@ pub(crate) fn ident(name: &str) -> String {
 }
 
 /// One value the builder or an input type holds: a parameter or a body property.
-struct Field<'a> {
+pub(crate) struct Field<'a> {
     name: &'a str,
     ty: &'a Ty,
     required: bool,
@@ -48,7 +48,7 @@ struct Field<'a> {
 
 impl<'a> Field<'a> {
     /// A body property (or a property of an input value), as sent outside an update.
-    fn of_property(p: &'a crate::spec::Prop) -> Self {
+    fn of_property(p: &'a crate::codegen::spec::Prop) -> Self {
         Field {
             name: &p.name,
             ty: &p.ty,
@@ -97,7 +97,7 @@ impl Api {
 
     /// The argument type of a setter or `new` for a value of `ty`, and how it becomes the
     /// stored type (`{}` is the argument).
-    fn arg(&self, ty: &Ty, limits: &Limits, owned_ids: bool) -> (String, &'static str) {
+    pub(crate) fn arg(&self, ty: &Ty, limits: &Limits, owned_ids: bool) -> (String, &'static str) {
         match ty {
             Ty::String => ("impl Into<String>".into(), "{}.into()"),
             Ty::Ref(name) if matches!(self.kind(name), Some(ModelKind::String(_))) && name != "Ssn" => {
@@ -113,7 +113,7 @@ impl Api {
     }
 }
 
-fn doc(out: &mut String, indent: &str, text: &str) {
+pub(crate) fn doc(out: &mut String, indent: &str, text: &str) {
     for line in text.lines() {
         if line.is_empty() {
             writeln!(out, "{indent}///").unwrap();
@@ -246,7 +246,7 @@ fn to_api(api: &Api, ty: &Ty, value: &str, field: &str) -> String {
     }
 }
 
-fn deprecated_attr(out: &mut String, note: Option<&str>) {
+pub(crate) fn deprecated_attr(out: &mut String, note: Option<&str>) {
     if let Some(note) = note {
         writeln!(out, "#[deprecated(note = {note:?})]").unwrap();
     }
@@ -293,7 +293,13 @@ fn is_update(op: &Op) -> bool {
     matches!(op.method.as_str(), "PUT" | "PATCH")
 }
 
-fn fields_of<'a>(api: &'a Api, op: &'a Op) -> Result<Vec<Field<'a>>, String> {
+/// The required arguments of an operation's builder `new` and of its entry point, in order:
+/// each name and the type taken.
+pub(crate) fn required_args(api: &Api, fields: &[Field]) -> Vec<(String, String)> {
+    fields.iter().filter(|f| f.required).map(|f| (ident(f.name), api.arg(f.ty, f.limits, false).0)).collect()
+}
+
+pub(crate) fn fields_of<'a>(api: &'a Api, op: &'a Op) -> Result<Vec<Field<'a>>, String> {
     let mut fields = Vec::new();
     for p in &op.params {
         fields.push(Field {
@@ -394,7 +400,7 @@ fn emit_checks(api: &Api, out: &mut String, fields: &[Field], field: impl Fn(&st
 fn emit_literal_fields(
     api: &Api,
     out: &mut String,
-    props: &[crate::spec::Prop],
+    props: &[crate::codegen::spec::Prop],
     clearable: &[&str],
     field: impl Fn(&str) -> String,
 ) {
@@ -470,9 +476,8 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     writeln!(out, "    pub const OPERATION: &'static Operation = &operations::{konst};").unwrap();
     writeln!(out).unwrap();
     // new()
-    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
     let args: Vec<String> =
-        required.iter().map(|f| format!("{}: {}", ident(f.name), api.arg(f.ty, f.limits, false).0)).collect();
+        required_args(api, &fields).into_iter().map(|(n, t)| format!("{n}: {t}")).collect();
     writeln!(
         out,
         "    /// A request with its required values; called by the entry point on the client's resource handle."
@@ -699,7 +704,7 @@ pub fn render_inputs(api: &Api) -> Result<String, String> {
 /// generated client (request bodies and input models are built through the builders).
 pub fn render_types(api: &Api) -> String {
     let mut names: Vec<&str> = api.response_models().iter().map(|m| m.name.as_str()).collect();
-    names.extend(crate::enums::enums(api).map(|(name, _, _)| name));
+    names.extend(crate::codegen::enums::enums(api).map(|(name, _, _)| name));
     names.sort_unstable();
     format!(
         "//! The API's models and enums, as returned by the operations: the generated types of\n\
@@ -712,7 +717,10 @@ pub fn render_types(api: &Api) -> String {
 }
 
 /// The spec's example of each parameter and body property of `op` that has one.
-fn examples<'a>(api: &'a Api, op: &'a Op) -> std::collections::BTreeMap<&'a str, &'a serde_json::Value> {
+pub(crate) fn examples<'a>(
+    api: &'a Api,
+    op: &'a Op,
+) -> std::collections::BTreeMap<&'a str, &'a serde_json::Value> {
     let params = op.params.iter().filter_map(|p| Some((p.name.as_str(), p.example.as_ref()?)));
     let props = op.body.as_deref().map(|b| api.props(b)).unwrap_or_default();
     // A parameter's example wins over a body property's of the same name.
@@ -721,7 +729,7 @@ fn examples<'a>(api: &'a Api, op: &'a Op) -> std::collections::BTreeMap<&'a str,
 
 /// Sample values for the required arguments of the builder's `new` (and of the entry point
 /// that calls it): each a Rust expression and the JSON the API receives for it.
-fn sample_args(
+pub(crate) fn sample_args(
     api: &Api,
     sampler: &mut Sampler,
     fields: &[Field],
@@ -734,42 +742,38 @@ fn sample_args(
         .collect()
 }
 
-fn rust_args(args: &[(String, serde_json::Value)]) -> String {
+pub(crate) fn rust_args(args: &[(String, serde_json::Value)]) -> String {
     args.iter().map(|(rust, _)| rust.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-/// Functions for the spec-driven tests that send every operation with only its required values
-/// (`send_minimal`, `stream_minimal`); behind the `spec-coverage` feature. The maximal requests,
-/// sent through the public entry points, are in the workspace tests ([`render_maximal`]).
-pub fn render_coverage(api: &Api) -> Result<String, String> {
-    let mut out = String::new();
-    out.push_str(
-        "\n/// Requests with only their required values, for the spec-driven tests. Not part of the\n\
-         /// public API.\n\
-         #[cfg(feature = \"spec-coverage\")]\n\
-         #[doc(hidden)]\n\
-         pub mod __coverage {\n\
-         use super::*;\n",
-    );
-    // The other two states of each clearable property: left out, and sent as `null`.
-    out.push_str(
-        "\n/// Sends operation `operation_id` with only its required values, `property` cleared when\n\
+/// Path of the minimal requests of the workspace tests.
+pub const MINIMAL: &str = "tests/tests/generated_minimal.rs";
+
+/// `tests/tests/generated_minimal.rs`: every operation sent through its public entry point with
+/// only its required values (and each clearable property cleared in turn), for the spec-driven
+/// tests (`send_minimal`, `stream_minimal`). Test code: it is not part of the library.
+pub fn render_minimal(api: &Api) -> Result<String, String> {
+    let mut out = String::from(
+        "//! Every operation of `openapi.yaml` sent through the SDK's public entry point with only\n\
+         //! its required values (see `forward_compat.rs` and `maximal_requests.rs`).\n\n\
+         use vitable_connect::{Client, Result};\n\n\
+         /// Sends operation `operation_id` with only its required values, `property` cleared when\n\
          /// given, and returns the decoded response serialized again; `None` for an unknown\n\
          /// operation or a property that cannot be cleared.\n\
-         #[allow(deprecated)]\n\
+         #[allow(deprecated, dead_code)]\n\
          pub async fn send_minimal(client: &Client, operation_id: &str, property: Option<&str>) -> Option<Result<serde_json::Value>> {\n\
          fn json(value: impl serde::Serialize) -> serde_json::Value { serde_json::to_value(value).expect(\"a decoded response serializes\") }\n\
          Some(match (operation_id, property) {\n",
     );
     for op in &api.operations {
         let fields = fields_of(api, op)?;
-        let required = sample_args(api, &mut Sampler::new("crate"), &fields, &examples(api, op));
-        let new = format!("{}::new(client.clone(), {})", builder_name(op), rust_args(&required));
-        writeln!(out, "({:?}, None) => {new}.send().await.map(json),", op.id).unwrap();
+        let required = sample_args(api, &mut Sampler::new("vitable_connect"), &fields, &examples(api, op));
+        let call = format!("client.{}({})", op.name.replace('.', "()."), rust_args(&required));
+        writeln!(out, "({:?}, None) => {call}.send().await.map(json),", op.id).unwrap();
         for f in fields.iter().filter(|f| f.clearable) {
             writeln!(
                 out,
-                "({:?}, Some({:?})) => {new}.clear_{}().send().await.map(json),",
+                "({:?}, Some({:?})) => {call}.clear_{}().send().await.map(json),",
                 op.id, f.name, f.name
             )
             .unwrap();
@@ -780,7 +784,7 @@ pub fn render_coverage(api: &Api) -> Result<String, String> {
     out.push_str(
         "\n/// Streams every item of list operation `operation_id` (only its required values set),\n\
          /// each serialized again; `None` for an operation without pages.\n\
-         #[allow(deprecated)]\n\
+         #[allow(deprecated, dead_code)]\n\
          pub async fn stream_minimal(client: &Client, operation_id: &str) -> Option<Result<Vec<serde_json::Value>>> {\n\
          use futures::TryStreamExt as _;\n\
          fn json(value: impl serde::Serialize) -> serde_json::Value { serde_json::to_value(value).expect(\"a decoded item serializes\") }\n\
@@ -788,11 +792,11 @@ pub fn render_coverage(api: &Api) -> Result<String, String> {
     );
     for op in api.operations.iter().filter(|op| paged(op).is_some()) {
         let fields = fields_of(api, op)?;
-        let required = sample_args(api, &mut Sampler::new("crate"), &fields, &examples(api, op));
-        let new = format!("{}::new(client.clone(), {})", builder_name(op), rust_args(&required));
-        writeln!(out, "{:?} => {new}.stream().map_ok(json).try_collect().await,", op.id).unwrap();
+        let required = sample_args(api, &mut Sampler::new("vitable_connect"), &fields, &examples(api, op));
+        let call = format!("client.{}({})", op.name.replace('.', "()."), rust_args(&required));
+        writeln!(out, "{:?} => {call}.stream().map_ok(json).try_collect().await,", op.id).unwrap();
     }
-    out.push_str("_ => return None,\n})\n}\n}\n");
+    out.push_str("_ => return None,\n})\n}\n");
     Ok(out)
 }
 

@@ -9,7 +9,7 @@
 
 use heck::ToUpperCamelCase;
 
-use crate::spec::{Api, ModelKind};
+use crate::codegen::spec::{Api, ModelKind};
 
 /// Path of the output, relative to the workspace root.
 pub const OUTPUT: &str = "crates/vitable-connect-api/src/generated_enums.rs";

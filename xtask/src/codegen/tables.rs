@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::spec::{Api, Limits, Location, ModelKind, Op, camel, screaming};
+use crate::codegen::spec::{Api, Limits, Location, ModelKind, Op, camel, screaming};
 
 /// Path of the generated tables, relative to the workspace root.
 pub const OUTPUT: &str = "crates/vitable-connect-api/src/generated_spec.rs";

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::spec::{Api, Limits, ModelKind, Ty};
+use crate::codegen::spec::{Api, Limits, ModelKind, Ty};
 
 /// Makes distinct sample values; `krate` is how the generated code names the SDK (`crate`
 /// inside it, `vitable_connect` in the workspace tests).
@@ -117,7 +117,7 @@ impl Sampler {
                         let mut rust = format!("{krate}::input::{name}::new({})", required.join(", "));
                         for p in props.iter().filter(|p| !p.required) {
                             let (value, wire) = self.value(api, &p.ty, &p.limits, p.example.as_ref(), false);
-                            write!(rust, ".{}({value})", crate::builders::ident(&p.name)).unwrap();
+                            write!(rust, ".{}({value})", crate::codegen::builders::ident(&p.name)).unwrap();
                             object.insert(p.name.clone(), wire);
                         }
                         (rust, Value::Object(object))
