@@ -593,6 +593,18 @@ pub fn api_of_file(path: &str, text: &str, module: Option<&str>) -> Result<BTree
     Ok(out)
 }
 
+/// The names a `use` tree brings in (`a :: { b , c as d }` gives `b` and `d`), and each glob
+/// with its path (`types :: *`).
+fn use_leaves(tree: &syn::UseTree, path: &str) -> Vec<String> {
+    match tree {
+        syn::UseTree::Path(p) => use_leaves(&p.tree, &format!("{path}{} :: ", p.ident)),
+        syn::UseTree::Name(n) => vec![n.ident.to_string()],
+        syn::UseTree::Rename(r) => vec![r.rename.to_string()],
+        syn::UseTree::Glob(_) => vec![format!("{path}*")],
+        syn::UseTree::Group(g) => g.items.iter().flat_map(|t| use_leaves(t, path)).collect(),
+    }
+}
+
 fn tokens(t: &impl ToTokens) -> String {
     strip_docs(t.to_token_stream()).to_string()
 }
@@ -699,7 +711,11 @@ fn walk(items: &[Item], at: &str, out: &mut BTreeSet<String>) {
                 );
             }
             Item::Use(u) if public(&u.vis) && !test_only(&u.attrs) => {
-                line(out, format!("{}use {}", kept_attrs(&u.attrs), tokens(&u.tree)));
+                // One line per name re-exported: the name is the API, not the module it comes
+                // from (a glob keeps its path: it re-exports what that module has).
+                for leaf in use_leaves(&u.tree, "") {
+                    line(out, format!("{}use {leaf}", kept_attrs(&u.attrs)));
+                }
             }
             Item::Struct(s) if public(&s.vis) && !test_only(&s.attrs) => {
                 let name = format!("{}{}", s.ident, tokens(&s.generics));
@@ -895,7 +911,7 @@ mod tests {
             "# [non_exhaustive] enum Kind",
             "Kind::A",
             "Kind::B(u8)",
-            "use other :: Thing",
+            "use Thing",
             "mod nested",
             "macro_rules! setters writes pub fn timeout (mut self , d : Duration) -> Self",
             "setters!Builder",
@@ -1056,6 +1072,12 @@ mod tests {
         let nameless: Vec<String> =
             listing_of(&workspace::root()).unwrap().into_iter().filter(|l| names(l).is_empty()).collect();
         assert!(nameless.is_empty(), "{nameless:#?}");
+    }
+
+    #[test]
+    fn a_reexport_is_listed_by_the_names_it_brings_in() {
+        let tree: syn::UseTree = syn::parse_quote!(retry::{RetryPolicy, backoff as delay, inner::*});
+        assert_eq!(use_leaves(&tree, ""), ["RetryPolicy", "delay", "retry :: inner :: *"]);
     }
 
     #[test]

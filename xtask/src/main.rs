@@ -4,6 +4,7 @@
 //!   from `openapi.yaml`.
 //! * `cargo xtask codegen --check` fails (and prints a diff) when the committed file is stale.
 //! * `cargo xtask coverage` names hand-written pieces the spec needs that are missing.
+//! * `cargo xtask layers` prints the SDK's module layers and fails on an import cycle.
 //! * `cargo xtask drill` runs the spec-change drills of `xtask/drills/`, builds included.
 //! * `cargo xtask bench` runs the benchmark suite and prints a table (see `BENCHMARKS.md`).
 //! * `cargo xtask mutants [--diff <rev>]` runs mutation testing on the SDK's hand-written core.
@@ -16,6 +17,7 @@ mod bench;
 mod codegen;
 mod coverage;
 mod drills;
+mod layers;
 mod mutants;
 mod workspace;
 
@@ -29,6 +31,7 @@ tasks:
                       (--check: fail if the committed file is stale)
   coverage            name every hand-written piece the spec needs that is missing
                       (sandbox handlers, ID types)
+  layers              print the layers of the SDK's modules; fail on an import cycle
   drill [--quick]     apply each spec-change fixture in xtask/drills/ to a copy of the
                       workspace, show what the checks name, and build and run the tests
                       each fixture says must fail (or pass) (--quick: no builds)
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::write(),
         ["codegen", "--check"] => codegen::check(),
         ["coverage"] => coverage::run(),
+        ["layers"] => layers::run(),
         ["drill"] => drills::run_all(drills::Depth::Build),
         ["drill", "--quick"] => drills::run_all(drills::Depth::Checks),
         ["bench", rest @ ..] => bench::run(rest),

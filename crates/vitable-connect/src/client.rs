@@ -27,8 +27,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 16 * 1024 * 1024;
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default number of retries after a failed attempt.
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
 /// Which deployment of the API to talk to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -361,9 +359,7 @@ impl ClientBuilder {
             if header == AUTHORIZATION {
                 return Err(Error::Config("set the API key with api_key, not as a default header".into()));
             }
-            if crate::request::RESERVED_HEADERS.contains(&header)
-                || header.as_str() == crate::transport::IDEMPOTENCY_KEY
-            {
+            if crate::headers::is_reserved(&header) {
                 return Err(Error::Config(format!(
                     "`{header}` is set by the client and cannot be a default header"
                 )));

@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use http::{HeaderMap, StatusCode};
 
-use crate::redact::{mask_ssns, request_id_shown};
+use crate::redact::{bounded, guarded_headers, one_line, plural, request_id, snippet, thousands};
 
 /// Longest `detail` kept, in characters (before the cut marker).
 pub(crate) const MAX_DETAIL_CHARS: usize = 2048;
@@ -31,14 +31,10 @@ pub(crate) const MAX_FIELD_NAME_CHARS: usize = 128;
 pub(crate) const MAX_MESSAGES_PER_FIELD: usize = 3;
 /// Longest field message kept, in characters.
 pub(crate) const MAX_FIELD_MESSAGE_CHARS: usize = 256;
-/// Longest `x-request-id` kept, in characters.
-pub(crate) const MAX_REQUEST_ID_CHARS: usize = 128;
 /// Longest decode message kept, in characters.
 pub(crate) const MAX_DECODE_MESSAGE_CHARS: usize = 1024;
 /// Longest JSON path of a decode error kept, in characters.
 pub(crate) const MAX_DECODE_PATH_CHARS: usize = 256;
-/// Longest response header value an [`ApiError`] keeps, in bytes.
-pub(crate) const MAX_HEADER_VALUE_BYTES: usize = 512;
 
 pub use vitable_connect_api::ids::{IdError, IdProblem};
 
@@ -409,9 +405,6 @@ pub struct ApiError {
     pub write: Option<WriteAttempt>,
 }
 
-/// How much of an unexpected body an error keeps.
-pub(crate) const SNIPPET_CHARS: usize = 512;
-
 impl ApiError {
     /// Builds the error from a raw response: status, headers and body bytes. The body is read
     /// leniently: JSON with `detail`/`message`, `code` and `errors` is picked apart, anything
@@ -511,146 +504,6 @@ fn value_text(value: &serde_json::Value) -> String {
     }
 }
 
-/// `text` with its SSNs masked, then cut after `max` characters (at a character boundary),
-/// ending with `… (N more characters)`. Masking comes first, so that no part of an SSN is
-/// left at the cut.
-pub(crate) fn bounded(text: &str, max: usize) -> String {
-    cut(mask_ssns(text), max)
-}
-
-/// `text` cut after `max` characters (at a character boundary), ending with
-/// `… (N more characters)`.
-fn cut(text: Cow<'_, str>, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        None => text.into_owned(),
-        Some((cut, _)) => {
-            let more = text[cut..].chars().count();
-            format!("{}{CUT_MARK} ({} more character{})", &text[..cut], thousands(more), plural(more))
-        }
-    }
-}
-
-/// What ends the kept part of a cut text.
-const CUT_MARK: &str = "…";
-
-/// What ends the kept part of a cut header value (ASCII, as a header value wants).
-const HEADER_CUT_MARK: &str = "...";
-
-/// The part of `text` kept before a cut, when it was cut by [`bounded`], [`snippet`] or
-/// [`guarded_headers`] (as far as the text shows: a server can end a text with the same
-/// marker, which only makes this answer more often).
-pub(crate) fn kept_before_cut(text: &str) -> Option<&str> {
-    let counted = |marker: &str, unit: &str| {
-        let rest = text.strip_suffix(')')?;
-        let at = rest.rfind(marker)?;
-        let count = rest[at + marker.len()..].strip_prefix(" (")?.strip_suffix(unit)?;
-        let count = count.strip_suffix(' ').unwrap_or(count);
-        count.bytes().all(|b| b.is_ascii_digit() || b == b',').then_some(&text[..at])
-    };
-    counted(CUT_MARK, "more characters")
-        .or_else(|| counted(CUT_MARK, "more character"))
-        .or_else(|| counted(HEADER_CUT_MARK, "more bytes"))
-        .or_else(|| counted(HEADER_CUT_MARK, "more byte"))
-        .or_else(|| text.strip_suffix(CUT_MARK))
-}
-
-/// `n` with a comma between thousands, e.g. `49,997,952`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-/// The response headers as an [`ApiError`] keeps them: credentials and values holding an SSN
-/// marked sensitive, a header whose name holds an SSN left out, values longer than
-/// [`MAX_HEADER_VALUE_BYTES`] cut (after the check for SSNs, so a cut one is still marked).
-fn guarded_headers(headers: HeaderMap) -> HeaderMap {
-    let mut out = HeaderMap::with_capacity(headers.len());
-    let mut current: Option<HeaderName> = None;
-    for (name, mut value) in headers {
-        if let Some(name) = name {
-            current = Some(name);
-        }
-        let Some(name) = &current else { continue };
-        if mask_ssns(name.as_str()) != name.as_str() {
-            continue;
-        }
-        if crate::redact::is_secret_header(name) || shows_ssn(value.as_bytes()) {
-            value.set_sensitive(true);
-        }
-        if value.len() > MAX_HEADER_VALUE_BYTES {
-            value = cut_header_value(&value);
-        }
-        out.append(name.clone(), value);
-    }
-    out
-}
-
-/// Whether `bytes`, read as text, hold an SSN.
-fn shows_ssn(bytes: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(bytes);
-    mask_ssns(&text) != text
-}
-
-/// A header value cut to [`MAX_HEADER_VALUE_BYTES`] (not inside a UTF-8 character), ending
-/// with `... (N more bytes)`, sensitive if `value` was.
-fn cut_header_value(value: &HeaderValue) -> HeaderValue {
-    let bytes = value.as_bytes();
-    let mut cut = MAX_HEADER_VALUE_BYTES;
-    while cut > 0 && bytes[cut] & 0xC0 == 0x80 {
-        cut -= 1;
-    }
-    let more = bytes.len() - cut;
-    let mut kept = bytes[..cut].to_vec();
-    kept.extend_from_slice(
-        format!("{HEADER_CUT_MARK} ({} more byte{})", thousands(more), plural(more)).as_bytes(),
-    );
-    let mut cut =
-        HeaderValue::from_bytes(&kept).expect("part of a header value and ASCII are a header value");
-    cut.set_sensitive(value.is_sensitive());
-    cut
-}
-
-/// The first [`SNIPPET_CHARS`] characters of a body, lossily decoded, with SSNs masked.
-pub(crate) fn snippet(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return None;
-    }
-    // Mask before cutting, so that an SSN straddling the limit is not left half visible.
-    let masked = mask_ssns(trimmed);
-    let mut out: String = masked.chars().take(SNIPPET_CHARS).collect();
-    if masked.chars().count() > SNIPPET_CHARS {
-        out.push_str(CUT_MARK);
-    }
-    Some(out)
-}
-
-/// Text from outside (a URL, an HTTP client's message) as an error may show it: SSNs masked,
-/// one line, at most [`SNIPPET_CHARS`] characters.
-pub(crate) fn shown_text(text: &str) -> String {
-    one_line(&snippet(text.as_bytes()).unwrap_or_default())
-}
-
-/// The `x-request-id` header, if present and readable, as the server sent it (only an SSN
-/// standing alone in it is masked: see [`request_id_shown`]), at most
-/// [`MAX_REQUEST_ID_CHARS`] characters. The API key is hidden by the caller.
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    let id = headers.get("x-request-id")?.to_str().ok()?;
-    Some(cut(request_id_shown(id), MAX_REQUEST_ID_CHARS))
-}
-
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} from {}: {}", self.status, self.operation, one_line(self.message()))?;
@@ -674,15 +527,6 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-/// Characters that end a line somewhere: CR, LF, vertical tab, form feed, NEL and the Unicode
-/// line and paragraph separators.
-const LINE_BREAKS: [char; 7] = ['\r', '\n', '\u{0B}', '\u{0C}', '\u{85}', '\u{2028}', '\u{2029}'];
-
-/// `text` with line breaks turned into spaces, so that a `Display` stays one line.
-fn one_line(text: &str) -> String {
-    text.replace(LINE_BREAKS, " ")
-}
 
 /// A success response whose body does not match the API's types.
 ///
@@ -761,6 +605,73 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// Replaces the API key wherever the server echoed it into an error, so that neither its
+/// `Display` nor its `Debug` shows it: detail, code, field names and messages, body snippet,
+/// request id, decode message and path, and header values (a value holding the key is marked
+/// sensitive; a header whose name holds it is left out). The key is also found in the form
+/// SSN masking gave it (a key with nine digits in a row), and the start of the key left at
+/// the end of a text that was cut is replaced too. A key too short to be a real one is left
+/// alone (replacing it would garble messages).
+impl Error {
+    /// The error with the API key (or another credential) hidden wherever the server echoed it:
+    /// see [`hide_api_key`].
+    pub(crate) fn without_api_key(self, key: &str) -> Self {
+        hide_api_key(self, key)
+    }
+}
+
+fn hide_api_key(mut error: Error, key: &str) -> Error {
+    if key.len() < 8 {
+        return error;
+    }
+    let key = crate::redact::KeyForms::new(key);
+    let hide = |text: &mut String| key.hide(text);
+    match &mut error {
+        Error::Api(e) => {
+            e.detail
+                .iter_mut()
+                .chain(&mut e.code)
+                .chain(&mut e.body_snippet)
+                .chain(&mut e.request_id)
+                .for_each(hide);
+            if e.field_errors.keys().any(|name| key.shows(name)) {
+                let fields = std::mem::take(&mut e.field_errors);
+                for (mut name, messages) in fields {
+                    hide(&mut name);
+                    e.field_errors.entry(name).or_default().extend(messages);
+                }
+            }
+            e.field_errors.values_mut().flatten().for_each(hide);
+            key.guard_headers(&mut e.headers);
+        }
+        Error::Decode(e) => {
+            [&mut e.message, &mut e.path].into_iter().for_each(hide);
+            e.body_snippet.iter_mut().chain(&mut e.request_id).for_each(hide);
+        }
+        Error::Redirect { location, .. } => location.iter_mut().for_each(hide),
+        _ => {}
+    }
+    error
+}
+
+impl Error {
+    /// OpenTelemetry's `error.type` of this error: the status code for an error status,
+    /// otherwise a short name of the kind of error.
+    pub(crate) fn otel_type(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Error::Api(e) => return Cow::Owned(e.status.as_str().to_owned()),
+            Error::Timeout { .. } => "timeout",
+            Error::Connection { source, .. } if source.is_connect() => "connect",
+            Error::Connection { .. } => "connection",
+            Error::Redirect { .. } => "redirect",
+            Error::ResponseTooLarge { .. } => "response_too_large",
+            Error::Decode(_) => "decode",
+            Error::InvalidInput(_) | Error::InvalidId(_) => "invalid_input",
+            _ => "_OTHER",
+        })
+    }
+}
+
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
         Error::Api(Box::new(e))
@@ -774,88 +685,51 @@ impl From<DecodeError> for Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use http::{HeaderMap, HeaderValue};
+mod hide_api_key_tests {
+    use http::{HeaderMap, HeaderValue, StatusCode};
 
-    use super::{
-        MAX_HEADER_VALUE_BYTES, SNIPPET_CHARS, bounded, guarded_headers, kept_before_cut, snippet, thousands,
-    };
+    use super::hide_api_key;
+    use super::{ApiError, Error};
 
-    #[test]
-    fn counts_have_commas_between_thousands() {
-        let shown: Vec<String> =
-            [0, 7, 999, 1000, 12_345, 999_999, 1_000_000, 49_997_952].map(thousands).into();
-        assert_eq!(shown, ["0", "7", "999", "1,000", "12,345", "999,999", "1,000,000", "49,997,952"]);
-    }
+    const KEY: &str = "sk_live_ABCDEFGH";
 
-    #[test]
-    fn bounded_text_is_whole_up_to_the_limit_and_cut_after_it() {
-        assert_eq!(bounded("abc", 3), "abc");
-        assert_eq!(bounded("abcd", 3), "abc… (1 more character)");
-        assert_eq!(bounded(&"é".repeat(1005), 5), "ééééé… (1,000 more characters)");
-        // Masked first: the cut falls inside the mask, not inside the SSN.
-        assert_eq!(bounded("ssn 123-45-6789", 8), "ssn ***-… (7 more characters)");
-    }
-
-    #[test]
-    fn the_kept_part_of_a_cut_text_is_found() {
-        assert_eq!(kept_before_cut("abc… (1 more character)"), Some("abc"));
-        assert_eq!(kept_before_cut("a…b… (1,234 more characters)"), Some("a…b"));
-        assert_eq!(kept_before_cut("abc... (12 more bytes)"), Some("abc"));
-        assert_eq!(kept_before_cut("snippet…"), Some("snippet"));
-        for whole in ["abc", "abc (3 more characters)", "abc… (many more characters)", ""] {
-            assert_eq!(kept_before_cut(whole), None, "{whole:?}");
+    fn api_error(body: &str, headers: HeaderMap) -> Box<ApiError> {
+        let error = ApiError::from_parts("employers.list", StatusCode::BAD_REQUEST, headers, body.as_bytes());
+        match hide_api_key(Error::from(error), KEY) {
+            Error::Api(error) => error,
+            other => panic!("{other:?}"),
         }
     }
 
     #[test]
-    fn long_header_values_are_cut_and_credentials_and_ssns_marked_sensitive() {
+    fn the_start_of_the_key_left_at_a_cut_is_replaced_from_four_characters() {
+        for (left, replaced) in [(3, false), (4, true), (KEY.len() - 1, true)] {
+            let code = format!("{}{KEY}", "c".repeat(256 - left));
+            let error = api_error(&serde_json::json!({ "code": code }).to_string(), HeaderMap::new());
+            let code = error.code.unwrap();
+            assert_eq!(code.contains("<redacted>"), replaced, "{left}: {code}");
+            assert!(code.contains(&KEY[..left]) != replaced, "{left}: {code}");
+        }
+    }
+
+    #[test]
+    fn field_names_holding_the_key_are_renamed_and_merged() {
+        let body = serde_json::json!({ "errors": { KEY: ["a"], format!("x{KEY}"): ["b"], "y": ["c"] } });
+        let error = api_error(&body.to_string(), HeaderMap::new());
+        let names: Vec<&str> = error.field_errors.keys().map(String::as_str).collect();
+        assert_eq!(names, ["<redacted>", "x<redacted>", "y"]);
+    }
+
+    #[test]
+    fn headers_showing_the_key_are_marked_sensitive_and_named_ones_left_out() {
         let mut headers = HeaderMap::new();
-        headers.insert("x-long", HeaderValue::from_str(&"v".repeat(MAX_HEADER_VALUE_BYTES + 10)).unwrap());
-        headers.insert("x-exact", HeaderValue::from_str(&"v".repeat(MAX_HEADER_VALUE_BYTES)).unwrap());
-        let mut utf8 = "v".repeat(MAX_HEADER_VALUE_BYTES - 1).into_bytes();
-        utf8.extend_from_slice("éé".as_bytes());
-        headers.insert("x-utf8", HeaderValue::from_bytes(&utf8).unwrap());
-        let ssn_at_end = format!("{}123-45-6789", "v".repeat(MAX_HEADER_VALUE_BYTES));
-        headers.insert("x-ssn", HeaderValue::from_str(&ssn_at_end).unwrap());
-        headers.append("set-cookie", HeaderValue::from_static("a=1"));
-        headers.append("set-cookie", HeaderValue::from_static("b=2"));
-        headers.insert("x-123456789", HeaderValue::from_static("dropped"));
-
-        let guarded = guarded_headers(headers);
-
-        assert_eq!(
-            guarded["x-long"],
-            format!("{}... (10 more bytes)", "v".repeat(MAX_HEADER_VALUE_BYTES)).as_str()
-        );
-        assert_eq!(guarded["x-exact"].len(), MAX_HEADER_VALUE_BYTES);
-        let cut = guarded["x-utf8"].as_bytes();
-        assert!(cut.starts_with(&utf8[..MAX_HEADER_VALUE_BYTES - 1]) && cut.ends_with(b"... (4 more bytes)"));
-        assert!(guarded["x-ssn"].is_sensitive(), "an SSN beyond the cut still marks the value");
-        assert!(guarded.get_all("set-cookie").iter().all(|v| v.is_sensitive()));
-        assert_eq!(guarded.get_all("set-cookie").iter().count(), 2);
-        assert!(!guarded["x-long"].is_sensitive());
-        assert!(!guarded.contains_key("x-123456789"));
-    }
-
-    #[test]
-    fn a_body_of_exactly_the_limit_is_whole_and_unmarked() {
-        let body = "é".repeat(SNIPPET_CHARS);
-        assert_eq!(snippet(body.as_bytes()).as_deref(), Some(body.as_str()));
-    }
-
-    #[test]
-    fn a_longer_body_is_cut_at_the_limit_and_ends_with_the_marker() {
-        let body = "é".repeat(SNIPPET_CHARS + 1);
-        let cut = snippet(body.as_bytes()).unwrap();
-        assert!(cut.ends_with('…'), "{cut}");
-        assert_eq!(cut.chars().count(), SNIPPET_CHARS + 1);
-        assert_eq!(cut.trim_end_matches('…'), "é".repeat(SNIPPET_CHARS));
-    }
-
-    #[test]
-    fn a_shorter_body_is_unmarked_and_blank_is_none() {
-        assert_eq!(snippet(b" short \n").as_deref(), Some("short"));
-        assert_eq!(snippet(b" \n\t"), None);
+        headers.insert("x-echo", HeaderValue::from_str(&format!("Bearer {KEY}")).unwrap());
+        headers.insert("x-plain", HeaderValue::from_static("plain"));
+        let name = http::HeaderName::from_bytes(format!("x-{KEY}").to_ascii_lowercase().as_bytes()).unwrap();
+        headers.insert(name, HeaderValue::from_static("1"));
+        let error = api_error("{}", headers);
+        assert!(error.headers["x-echo"].is_sensitive());
+        assert!(!error.headers["x-plain"].is_sensitive());
+        assert_eq!(error.headers.len(), 2);
     }
 }

@@ -14,6 +14,7 @@ use crate::client::Client;
 use crate::error::{InvalidInput, Result};
 use crate::operations::{self, Operation};
 use crate::request::{ApiResponse, RequestOptions, Update};
+use crate::template::RequestParts;
 use crate::validate;
 /// Request builder of `benefit_eligibility_policy.retrieve` (`GET /v1/benefit-eligibility-policy/{policy_id}`): Retrieve an eligibility policy.
 ///
@@ -57,10 +58,9 @@ impl BenefitEligibilityPolicyRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::BenefitEligibilityPolicy>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("policy_id", self.policy_id.as_ref());
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("policy_id", self.policy_id.as_ref());
+        call.send(request).await
     }
 }
 crate::request::request_options!(BenefitEligibilityPolicyRetrieveBuilder);
@@ -142,24 +142,23 @@ impl BenefitProductsListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                if let Some(value) = &self.active_in {
-                    request.query("active_in", value);
-                }
-                if let Some(value) = &self.category {
-                    request.query("category", value);
-                }
-                if let Some(value) = &self.limit {
-                    request.query("limit", value);
-                }
-                if let Some(value) = &self.page {
-                    request.query("page", value);
-                }
-                if let Some(value) = &self.product_code {
-                    request.query("product_code", value);
-                }
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        if let Some(value) = &self.active_in {
+            request.query("active_in", value);
+        }
+        if let Some(value) = &self.category {
+            request.query("category", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.page {
+            request.query("page", value);
+        }
+        if let Some(value) = &self.product_code {
+            request.query("product_code", value);
+        }
+        call.send(request).await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -265,11 +264,10 @@ impl BenefitProductsPlanYearsCreateBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("benefit_product_id", self.benefit_product_id.as_ref());
-                request.json(&body);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("benefit_product_id", self.benefit_product_id.as_ref());
+        request.json(&body);
+        call.send(request).await
     }
 }
 crate::request::request_options!(BenefitProductsPlanYearsCreateBuilder);
@@ -349,22 +347,21 @@ impl BenefitProductsPlanYearsListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("benefit_product_id", self.benefit_product_id.as_ref());
-                if let Some(value) = &self.employer_id {
-                    request.query("employer_id", value);
-                }
-                if let Some(value) = &self.limit {
-                    request.query("limit", value);
-                }
-                if let Some(value) = &self.page {
-                    request.query("page", value);
-                }
-                if let Some(value) = &self.status {
-                    request.query("status", value);
-                }
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("benefit_product_id", self.benefit_product_id.as_ref());
+        if let Some(value) = &self.employer_id {
+            request.query("employer_id", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.page {
+            request.query("page", value);
+        }
+        if let Some(value) = &self.status {
+            request.query("status", value);
+        }
+        call.send(request).await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -423,10 +420,9 @@ impl DependentsRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::Dependent>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("dependent_id", self.dependent_id.as_ref());
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("dependent_id", self.dependent_id.as_ref());
+        call.send(request).await
     }
 }
 crate::request::request_options!(DependentsRetrieveBuilder);
@@ -504,11 +500,10 @@ impl DependentsUpdateBuilder {
             relationship: self.relationship,
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("dependent_id", self.dependent_id.as_ref());
-                request.json_with_nulls(&body, &nulls);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("dependent_id", self.dependent_id.as_ref());
+        request.json_with_nulls(&body, &nulls);
+        call.send(request).await
     }
 }
 crate::request::request_options!(DependentsUpdateBuilder);
@@ -592,25 +587,24 @@ impl EmployeesEnrollmentsListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("employee_id", self.employee_id.as_ref());
-                if let Some(value) = &self.coverage_effective_start_year {
-                    request.query("coverage_effective_start_year", value);
-                }
-                if let Some(value) = &self.limit {
-                    request.query("limit", value);
-                }
-                if let Some(value) = &self.page {
-                    request.query("page", value);
-                }
-                if let Some(value) = &self.plan_year {
-                    request.query("plan_year", value);
-                }
-                if let Some(value) = &self.status {
-                    request.query("status", value);
-                }
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("employee_id", self.employee_id.as_ref());
+        if let Some(value) = &self.coverage_effective_start_year {
+            request.query("coverage_effective_start_year", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.page {
+            request.query("page", value);
+        }
+        if let Some(value) = &self.plan_year {
+            request.query("plan_year", value);
+        }
+        if let Some(value) = &self.status {
+            request.query("status", value);
+        }
+        call.send(request).await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -687,11 +681,10 @@ impl EmployeesEnrollmentsSubmitElectionsBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("employee_id", self.employee_id.as_ref());
-                request.json(&body);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("employee_id", self.employee_id.as_ref());
+        request.json(&body);
+        call.send(request).await
     }
 }
 crate::request::request_options!(EmployeesEnrollmentsSubmitElectionsBuilder);
@@ -734,10 +727,9 @@ impl EmployeesRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::Employee>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("employee_id", self.employee_id.as_ref());
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("employee_id", self.employee_id.as_ref());
+        call.send(request).await
     }
 }
 crate::request::request_options!(EmployeesRetrieveBuilder);
@@ -778,10 +770,9 @@ impl EmployeesTerminateBuilder {
     pub async fn send_with_response(self) -> Result<ApiResponse<()>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("employee_id", self.employee_id.as_ref());
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("employee_id", self.employee_id.as_ref());
+        call.send(request).await
     }
 }
 crate::request::request_options!(EmployeesTerminateBuilder);
@@ -933,11 +924,10 @@ impl EmployeesUpdateBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("employee_id", self.employee_id.as_ref());
-                request.json_with_nulls(&body, &nulls);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("employee_id", self.employee_id.as_ref());
+        request.json_with_nulls(&body, &nulls);
+        call.send(request).await
     }
 }
 crate::request::request_options!(EmployeesUpdateBuilder);
@@ -1001,10 +991,9 @@ impl EmployersCreateBuilder {
             address: self.address.into_api(op, "address")?,
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.json(&body);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.json(&body);
+        call.send(request).await
     }
 }
 crate::request::request_options!(EmployersCreateBuilder);
@@ -1096,14 +1085,13 @@ impl EmployersCreateEligibilityPolicyBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("employer_id", self.employer_id.as_ref());
-                if let Some(value) = &self.policy_to_replace_id {
-                    request.query("policy_to_replace_id", value);
-                }
-                request.json(&body);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("employer_id", self.employer_id.as_ref());
+        if let Some(value) = &self.policy_to_replace_id {
+            request.query("policy_to_replace_id", value);
+        }
+        request.json(&body);
+        call.send(request).await
     }
 }
 crate::request::request_options!(EmployersCreateEligibilityPolicyBuilder);
@@ -1234,11 +1222,10 @@ impl EmployersEmployeesCreateBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("employer_id", self.employer_id.as_ref());
-                request.json(&body);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("employer_id", self.employer_id.as_ref());
+        request.json(&body);
+        call.send(request).await
     }
 }
 crate::request::request_options!(EmployersEmployeesCreateBuilder);
@@ -1315,22 +1302,21 @@ impl EmployersEmployeesListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("employer_id", self.employer_id.as_ref());
-                if let Some(value) = &self.active_in {
-                    request.query("active_in", value);
-                }
-                if let Some(value) = &self.employee_class {
-                    request.query("employee_class", value);
-                }
-                if let Some(value) = &self.limit {
-                    request.query("limit", value);
-                }
-                if let Some(value) = &self.page {
-                    request.query("page", value);
-                }
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("employer_id", self.employer_id.as_ref());
+        if let Some(value) = &self.active_in {
+            request.query("active_in", value);
+        }
+        if let Some(value) = &self.employee_class {
+            request.query("employee_class", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.page {
+            request.query("page", value);
+        }
+        call.send(request).await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -1421,21 +1407,20 @@ impl EmployersListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                if let Some(value) = &self.active_in {
-                    request.query("active_in", value);
-                }
-                if let Some(value) = &self.limit {
-                    request.query("limit", value);
-                }
-                if let Some(value) = &self.name {
-                    request.query("name", value);
-                }
-                if let Some(value) = &self.page {
-                    request.query("page", value);
-                }
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        if let Some(value) = &self.active_in {
+            request.query("active_in", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.name {
+            request.query("name", value);
+        }
+        if let Some(value) = &self.page {
+            request.query("page", value);
+        }
+        call.send(request).await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -1494,10 +1479,9 @@ impl EmployersRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::Employer>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("employer_id", self.employer_id.as_ref());
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("employer_id", self.employer_id.as_ref());
+        call.send(request).await
     }
 }
 crate::request::request_options!(EmployersRetrieveBuilder);
@@ -1595,11 +1579,10 @@ impl EmployersUpdateBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("employer_id", self.employer_id.as_ref());
-                request.json_with_nulls(&body, &nulls);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("employer_id", self.employer_id.as_ref());
+        request.json_with_nulls(&body, &nulls);
+        call.send(request).await
     }
 }
 crate::request::request_options!(EmployersUpdateBuilder);
@@ -1642,10 +1625,9 @@ impl EnrollmentsListPlansBuilder {
     ) -> Result<ApiResponse<Vec<crate::types::EnrollmentPlan>>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("enrollment_id", self.enrollment_id.as_ref());
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("enrollment_id", self.enrollment_id.as_ref());
+        call.send(request).await
     }
 }
 crate::request::request_options!(EnrollmentsListPlansBuilder);
@@ -1711,11 +1693,10 @@ impl EnrollmentsReissueBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("enrollment_id", self.enrollment_id.as_ref());
-                request.json(&body);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("enrollment_id", self.enrollment_id.as_ref());
+        request.json(&body);
+        call.send(request).await
     }
 }
 crate::request::request_options!(EnrollmentsReissueBuilder);
@@ -1758,10 +1739,9 @@ impl EnrollmentsRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::Enrollment>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("enrollment_id", self.enrollment_id.as_ref());
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("enrollment_id", self.enrollment_id.as_ref());
+        call.send(request).await
     }
 }
 crate::request::request_options!(EnrollmentsRetrieveBuilder);
@@ -1861,11 +1841,10 @@ impl MembersDependentsCreateBuilder {
             ssn: self.ssn,
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("member_id", self.member_id.as_ref());
-                request.json(&body);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("member_id", self.member_id.as_ref());
+        request.json(&body);
+        call.send(request).await
     }
 }
 crate::request::request_options!(MembersDependentsCreateBuilder);
@@ -1942,22 +1921,21 @@ impl MembersDependentsListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("member_id", self.member_id.as_ref());
-                if let Some(value) = &self.active_in {
-                    request.query("active_in", value);
-                }
-                if let Some(value) = &self.limit {
-                    request.query("limit", value);
-                }
-                if let Some(value) = &self.page {
-                    request.query("page", value);
-                }
-                if let Some(value) = &self.relationship {
-                    request.query("relationship", value);
-                }
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("member_id", self.member_id.as_ref());
+        if let Some(value) = &self.active_in {
+            request.query("active_in", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.page {
+            request.query("page", value);
+        }
+        if let Some(value) = &self.relationship {
+            request.query("relationship", value);
+        }
+        call.send(request).await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -2050,22 +2028,21 @@ impl MembersQualifyingLifeEventsListBuilder {
             validate::range(op, "page", i128::from(*value), Some(1), None)?;
         }
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("member_id", self.member_id.as_ref());
-                if let Some(value) = &self.event_type {
-                    request.query("event_type", value);
-                }
-                if let Some(value) = &self.limit {
-                    request.query("limit", value);
-                }
-                if let Some(value) = &self.page {
-                    request.query("page", value);
-                }
-                if let Some(value) = &self.status {
-                    request.query("status", value);
-                }
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("member_id", self.member_id.as_ref());
+        if let Some(value) = &self.event_type {
+            request.query("event_type", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        if let Some(value) = &self.page {
+            request.query("page", value);
+        }
+        if let Some(value) = &self.status {
+            request.query("status", value);
+        }
+        call.send(request).await
     }
     /// Streams the items of every page from `page` (default 1) on, fetching each page only
     /// when the previous one is used up and stopping after a short page. An error ends the
@@ -2153,11 +2130,10 @@ impl MembersQualifyingLifeEventsRecordBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("member_id", self.member_id.as_ref());
-                request.json(&body);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("member_id", self.member_id.as_ref());
+        request.json(&body);
+        call.send(request).await
     }
 }
 crate::request::request_options!(MembersQualifyingLifeEventsRecordBuilder);
@@ -2200,10 +2176,9 @@ impl PlanYearsRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::PlanYear>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("plan_year_id", self.plan_year_id.as_ref());
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("plan_year_id", self.plan_year_id.as_ref());
+        call.send(request).await
     }
 }
 crate::request::request_options!(PlanYearsRetrieveBuilder);
@@ -2300,11 +2275,10 @@ impl PlanYearsUpdateBuilder {
             },
         };
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("plan_year_id", self.plan_year_id.as_ref());
-                request.json(&body);
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("plan_year_id", self.plan_year_id.as_ref());
+        request.json(&body);
+        call.send(request).await
     }
 }
 crate::request::request_options!(PlanYearsUpdateBuilder);
@@ -2347,10 +2321,9 @@ impl QualifyingLifeEventsRetrieveBuilder {
     ) -> Result<ApiResponse<crate::types::QualifyingLifeEvent>> {
         let op = Self::OPERATION;
         let call = self.client.call(op, self.options)?;
-        call.send(|request| {
-                request.path("qle_id", self.qle_id.as_ref());
-            })
-            .await
+        let mut request = RequestParts::new(op.path);
+        request.path("qle_id", self.qle_id.as_ref());
+        call.send(request).await
     }
 }
 crate::request::request_options!(QualifyingLifeEventsRetrieveBuilder);

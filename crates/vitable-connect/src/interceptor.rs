@@ -48,7 +48,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
 
 /// Called around every attempt of every request of a client (retries included).
@@ -102,7 +102,7 @@ impl AttemptRequest<'_> {
 
     /// The idempotency key of a write (the same on every attempt).
     pub fn idempotency_key(&self) -> Option<&str> {
-        self.request.headers().get(crate::transport::IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok())
+        self.request.headers().get(crate::headers::IDEMPOTENCY_KEY).and_then(|v| v.to_str().ok())
     }
 
     /// The headers to be sent. (Sensitive values, like `Authorization`, show as `Sensitive`
@@ -116,13 +116,11 @@ impl AttemptRequest<'_> {
     /// (`host`, `content-length`, `transfer-encoding`, ...) and the idempotency key may not.
     pub fn set_header(&mut self, name: &str, value: &str) -> Result<(), HeaderError> {
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| HeaderError::Invalid)?;
-        if header.as_str() == crate::transport::IDEMPOTENCY_KEY
-            || (header != AUTHORIZATION && crate::request::RESERVED_HEADERS.contains(&header))
-        {
+        if !crate::headers::interceptor_may_set(&header) {
             return Err(HeaderError::Reserved);
         }
         let mut value = HeaderValue::from_str(value).map_err(|_| HeaderError::Invalid)?;
-        if crate::redact::is_secret_header(&header) {
+        if crate::headers::is_secret_header(&header) {
             value.set_sensitive(true);
         }
         self.request.headers_mut().insert(header, value);
@@ -132,9 +130,7 @@ impl AttemptRequest<'_> {
     /// Removes header `name` (not one the client needs: see [`Self::set_header`]).
     pub fn remove_header(&mut self, name: &str) -> Result<(), HeaderError> {
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| HeaderError::Invalid)?;
-        if header.as_str() == crate::transport::IDEMPOTENCY_KEY
-            || crate::request::RESERVED_HEADERS.contains(&header)
-        {
+        if !crate::headers::interceptor_may_remove(&header) {
             return Err(HeaderError::Reserved);
         }
         self.request.headers_mut().remove(header);

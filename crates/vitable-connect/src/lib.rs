@@ -86,6 +86,7 @@ mod client;
 pub mod compatibility;
 mod decode;
 mod error;
+mod headers;
 pub mod input;
 pub mod interceptor;
 pub mod operations;
@@ -94,6 +95,7 @@ mod raw;
 mod redact;
 mod request;
 mod retry;
+mod template;
 mod transport;
 mod uncertain;
 mod validate;
@@ -105,19 +107,21 @@ pub mod ids {
 
 pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Environment, USER_AGENT_VALUE,
+    DEFAULT_TIMEOUT, Environment, USER_AGENT_VALUE,
 };
 pub use error::{
     ApiError, ApiErrorKind, DecodeError, Error, IdError, IdProblem, InvalidInput, Result, WriteAttempt,
 };
+pub use headers::IDEMPOTENCY_KEY;
 pub use http::Method;
 pub use ids::*;
 pub use input::{AddressInput, ContributionClassInput, Election, RuleInput};
 pub use interceptor::Interceptor;
 pub use raw::{RAW_REQUEST, RawRequestBuilder};
 pub use request::ApiResponse;
-pub use retry::{INITIAL_BACKOFF, JITTER, MAX_BACKOFF, MAX_SERVER_DELAY, MIN_RETRY_DELAY, RetryPolicy};
-pub use transport::IDEMPOTENCY_KEY;
+pub use retry::{
+    DEFAULT_MAX_RETRIES, INITIAL_BACKOFF, JITTER, MAX_BACKOFF, MAX_SERVER_DELAY, MIN_RETRY_DELAY, RetryPolicy,
+};
 pub use types::*;
 pub use vitable_connect_api::{ParseEnumError, Ssn, SsnError, UnrecognizedValue};
 

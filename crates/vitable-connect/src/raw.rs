@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use crate::client::Client;
 use crate::error::Result;
 use crate::request::{ApiResponse, RequestOptions};
+use crate::template::RequestParts;
 
 /// The name a raw request has in errors and traces unless [`RawRequestBuilder::name`] gives
 /// one.
@@ -160,18 +161,17 @@ impl RawRequestBuilder {
     pub async fn send_with_response<T: DeserializeOwned>(self) -> Result<ApiResponse<T>> {
         let RawRequestBuilder { client, options, name, method, path, path_params, query, body } = self;
         let call = client.call_to(name, method, &path, &[], options)?;
-        call.send(|request| {
-            for (name, value) in &path_params {
-                request.path(name, value);
-            }
-            for (name, value) in &query {
-                request.query(name, value);
-            }
-            if let Some(body) = &body {
-                request.json(body);
-            }
-        })
-        .await
+        let mut request = RequestParts::new(&path);
+        for (name, value) in &path_params {
+            request.path(name, value);
+        }
+        for (name, value) in &query {
+            request.query(name, value);
+        }
+        if let Some(body) = &body {
+            request.json(body);
+        }
+        call.send(request).await
     }
 
     /// Sends the request and returns the response as received, without decoding its body:

@@ -5,14 +5,11 @@ use std::fmt;
 use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue};
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, StatusCode};
 
-use crate::client::Client;
 use crate::error::{DecodeError, InvalidInput, Result};
 use crate::operations::Operation;
 use crate::retry::RetryPolicy;
-use crate::transport::Call;
-use vitable_connect_api::spec::Param;
 
 /// Settings of one request that override the client's; none by default. Boxed, and only
 /// when a setting is given, so that a request builder (and the future of its `send()`) stays
@@ -61,7 +58,7 @@ impl RequestOptions {
             return Self::default();
         }
         Self(Some(Box::new(Options {
-            idempotency_key: Some(crate::transport::new_key()),
+            idempotency_key: Some(crate::headers::new_key()),
             ..Options::default()
         })))
     }
@@ -73,11 +70,11 @@ impl RequestOptions {
 
     pub(crate) fn header(&mut self, name: &str, value: &str) {
         match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-            (Ok(header), _) if RESERVED_HEADERS.contains(&header) => self
-                .reject("header", format!("`{header}` is set by the client and cannot be given per request")),
-            (Ok(header), _) if header.as_str() == crate::transport::IDEMPOTENCY_KEY => {
+            (Ok(header), _) if header.as_str() == crate::headers::IDEMPOTENCY_KEY => {
                 self.idempotency_key(value)
             }
+            (Ok(header), _) if crate::headers::is_reserved(&header) => self
+                .reject("header", format!("`{header}` is set by the client and cannot be given per request")),
             (Ok(header), Ok(value)) => {
                 self.set().headers.append(header, value);
             }
@@ -126,21 +123,6 @@ impl RequestOptions {
         self.set().invalid.get_or_insert(InvalidInput { operation: "", field: field.to_owned(), problem });
     }
 }
-
-/// Headers the client sets itself, which a request may not replace: the credentials, what
-/// framing and routing depend on, and what says the request is JSON of the SDK's API version.
-pub(crate) const RESERVED_HEADERS: [HeaderName; 10] = [
-    http::header::AUTHORIZATION,
-    http::header::HOST,
-    http::header::CONTENT_LENGTH,
-    http::header::TRANSFER_ENCODING,
-    http::header::CONNECTION,
-    http::header::TE,
-    http::header::UPGRADE,
-    http::header::CONTENT_TYPE,
-    http::header::ACCEPT,
-    HeaderName::from_static("api-version"),
-];
 
 /// Adds the per-request setters every operation builder has: `timeout`, `deadline`,
 /// `max_retries`, `retry_policy`, `header` and `idempotency_key`.
@@ -293,7 +275,7 @@ impl<T> ApiResponse<T> {
                     error.message
                 );
             }
-            crate::redact::hide_api_key(error.into(), &self.secret)
+            crate::Error::from(error).without_api_key(&self.secret)
         })
     }
 
@@ -326,37 +308,5 @@ impl<T> std::ops::Deref for ApiResponse<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.value
-    }
-}
-
-impl Client {
-    /// Prepares a call of `operation`, failing early on an invalid per-request option. The
-    /// generated builder then describes its request to [`Call::send`].
-    pub(crate) fn call(&self, operation: &'static Operation, options: RequestOptions) -> Result<Call<'_>> {
-        let method = Method::from_bytes(operation.method.as_bytes()).map_err(|_| InvalidInput {
-            operation: operation.name,
-            field: "request".to_owned(),
-            problem: format!("`{}` is not an HTTP method", operation.method),
-        })?;
-        self.call_to(operation.name, method, operation.path, operation.params, options)
-    }
-
-    /// Prepares a call of `method path` (a path template, see
-    /// [`RequestParts`](crate::transport::RequestParts)), named `name` in errors and traces,
-    /// whose parameters the spec describes in `params` (none for a raw request).
-    pub(crate) fn call_to<'a>(
-        &'a self,
-        name: &'static str,
-        method: Method,
-        path: &'a str,
-        params: &'static [Param],
-        options: RequestOptions,
-    ) -> Result<Call<'a>> {
-        let mut options = options.0;
-        if let Some(mut invalid) = options.as_mut().and_then(|o| o.invalid.take()) {
-            invalid.operation = name;
-            return Err(invalid.into());
-        }
-        Ok(Call { config: &self.config, name, method, path, params, options, token: None })
     }
 }

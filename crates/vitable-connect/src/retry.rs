@@ -15,6 +15,9 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
+/// Default number of retries after a failed attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
 /// First backoff delay of the default policy.
 pub const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
 /// Longest backoff delay of the default policy.
@@ -61,7 +64,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            max_retries: crate::client::DEFAULT_MAX_RETRIES,
+            max_retries: DEFAULT_MAX_RETRIES,
             initial_backoff: INITIAL_BACKOFF,
             max_backoff: MAX_BACKOFF,
             jitter: JITTER,
@@ -324,7 +327,7 @@ mod tests {
                     prop_assert!(delay <= MAX_SERVER_DELAY);
                 }
                 prop_assert!(delay_after_response(&map, 3) <= MAX_SERVER_DELAY);
-                let _ = crate::error::request_id(&map);
+                let _ = crate::redact::request_id(&map);
             }
         }
     }

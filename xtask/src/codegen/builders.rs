@@ -532,32 +532,30 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
         emit_literal_fields(api, out, api.props(body_schema), &clearable, |name| format!("{name:?}"));
         writeln!(out, "        }};").unwrap();
     }
-    // The request is described, not built: the SDK's transport builds it for each attempt,
-    // from the operation table's method and path template and these values.
+    // The request is described once, as a value: the transport builds it on the client's base
+    // URL with the operation table's method and path template, and sends it on every attempt.
     writeln!(out, "        let call = self.client.call(op, self.options)?;").unwrap();
-    writeln!(out, "        call.send(|request| {{").unwrap();
+    let described = fields.iter().any(|f| f.path || f.query) || op.body.is_some();
+    let binding = if described { "let mut request" } else { "let request" };
+    writeln!(out, "        {binding} = RequestParts::new(op.path);").unwrap();
     for f in fields.iter().filter(|f| f.path) {
-        writeln!(out, "            request.path({:?}, self.{}.as_ref());", f.name, ident(f.name)).unwrap();
+        writeln!(out, "        request.path({:?}, self.{}.as_ref());", f.name, ident(f.name)).unwrap();
     }
     for f in fields.iter().filter(|f| f.query) {
         let n = ident(f.name);
         if f.required {
-            writeln!(out, "            request.query({:?}, &self.{n});", f.name).unwrap();
+            writeln!(out, "        request.query({:?}, &self.{n});", f.name).unwrap();
         } else {
-            writeln!(
-                out,
-                "            if let Some(value) = &self.{n} {{ request.query({:?}, value); }}",
-                f.name
-            )
-            .unwrap();
+            writeln!(out, "        if let Some(value) = &self.{n} {{ request.query({:?}, value); }}", f.name)
+                .unwrap();
         }
     }
     if op.body.is_some() && clearable.is_empty() {
-        writeln!(out, "            request.json(&body);").unwrap();
+        writeln!(out, "        request.json(&body);").unwrap();
     } else if op.body.is_some() {
-        writeln!(out, "            request.json_with_nulls(&body, &nulls);").unwrap();
+        writeln!(out, "        request.json_with_nulls(&body, &nulls);").unwrap();
     }
-    writeln!(out, "        }}).await").unwrap();
+    writeln!(out, "        call.send(request).await").unwrap();
     writeln!(out, "    }}").unwrap();
     if let Some((item, default_limit)) = paged(op) {
         let item = rust_response(api, item);
@@ -618,6 +616,7 @@ pub fn render_builders(api: &Api) -> Result<String, String> {
          use crate::error::{InvalidInput, Result};\n\
          use crate::operations::{self, Operation};\n\
          use crate::request::{ApiResponse, RequestOptions, Update};\n\
+         use crate::template::RequestParts;\n\
          use crate::validate;\n",
     );
     for op in &api.operations {
