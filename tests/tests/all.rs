@@ -16,7 +16,7 @@ mod support;
 mod forward_compat;
 #[rustfmt::skip]
 mod generated_roundtrip;
-mod generated_surface;
+mod api_surface;
 mod nullable_fields;
 // The SDK README's sandbox example, verbatim (see `the_readme_shows_the_sandbox_example`).
 mod readme_sandbox;

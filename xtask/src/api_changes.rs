@@ -279,10 +279,49 @@ pub fn names(line: &str) -> BTreeSet<String> {
     {
         item.truncate(at);
     }
-    identifiers(&item)
+    let mut names: BTreeSet<String> = identifiers(&item)
         .into_iter()
         .filter(|w| !NOT_NAMES.contains(&w.as_str()) && !w.starts_with(char::is_numeric))
-        .collect()
+        .collect();
+    // A trait an item derives names the change of that derive (`JsonSchema` behind a feature),
+    // except the everyday ones, which would name almost every line.
+    names.extend(derived_traits(line).into_iter().filter(|t| !COMMON_DERIVES.contains(&t.as_str())));
+    names
+}
+
+/// Traits derived by so many items that naming one names nothing in particular.
+const COMMON_DERIVES: &[&str] = &[
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Deserialize",
+    "Eq",
+    "Hash",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Serialize",
+];
+
+/// The last segment of each path in the `# [derive (..)]` attributes of `line` (also inside a
+/// `cfg_attr`).
+fn derived_traits(line: &str) -> Vec<String> {
+    let mut traits = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("derive (") {
+        let inside = &rest[at + "derive (".len()..];
+        let end = inside.find(')').unwrap_or(inside.len());
+        for path in inside[..end].split(',') {
+            // The last identifier of the path (`schemars :: JsonSchema`, however it is spaced).
+            let mut words = path.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+            if let Some(name) = words.rfind(|w| !w.is_empty()) {
+                traits.push(name.to_owned());
+            }
+        }
+        rest = &inside[end..];
+    }
+    traits
 }
 
 /// `line` without its `# [..]` attributes (as `syn` prints them).
@@ -657,7 +696,7 @@ fn kept_attrs(attrs: &[Attribute]) -> String {
     let mut out = String::new();
     for attr in attrs {
         let path = attr.path();
-        let keep = ["derive", "non_exhaustive", "cfg", "deprecated", "repr", "macro_export"]
+        let keep = ["derive", "cfg_attr", "non_exhaustive", "cfg", "deprecated", "repr", "macro_export"]
             .iter()
             .any(|name| path.is_ident(name))
             || (path.is_ident("doc") && is_doc_hidden(attr));
@@ -1072,6 +1111,16 @@ mod tests {
         let nameless: Vec<String> =
             listing_of(&workspace::root()).unwrap().into_iter().filter(|l| names(l).is_empty()).collect();
         assert!(nameless.is_empty(), "{nameless:#?}");
+    }
+
+    #[test]
+    fn a_derived_trait_names_the_item_unless_every_item_derives_it() {
+        let line = "crates/a/src/generated.rs::types: # [derive (:: serde :: Deserialize , Clone , JsonSchema)] struct Address { .. }";
+        let found = names(line);
+        assert!(found.contains("JsonSchema") && found.contains("Address"), "{found:?}");
+        assert!(!found.contains("Clone") && !found.contains("Deserialize"), "{found:?}");
+        let gated = "x: # [cfg_attr (feature = \"schemars\" , derive (schemars :: JsonSchema))] struct A";
+        assert!(names(gated).contains("JsonSchema"));
     }
 
     #[test]

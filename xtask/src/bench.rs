@@ -7,9 +7,10 @@
 //! 2. The criterion estimates are read from
 //!    `target/criterion/<group>/<bench>/new/estimates.json` (a missing or stale file is an
 //!    error naming it).
-//! 3. Unless `--skip-build-time`, the clean debug build of `vitable-connect` is timed with and
-//!    without its default TLS feature, each in a fresh target dir under
-//!    `target/bench-build/`. This takes minutes.
+//! 3. Unless `--skip-build-time`, figure 5: the clean debug build of a new binary crate
+//!    depending on the SDK is timed side by side with the same crate depending on octocrab
+//!    0.54, each in a fresh target dir under `target/bench-build/` (`--build-time` runs only
+//!    this). This takes minutes.
 //! 4. The table is printed and also written to `target/bench-results/summary.md`.
 //!
 //! Every ratio is the SDK's cost divided by the baseline's (above 1 means the SDK is slower),
@@ -28,12 +29,14 @@ use serde_json::Value;
 use crate::workspace;
 
 const USAGE: &str = "\
-usage: cargo xtask bench [--quick] [--skip-build-time] [--no-run]
+usage: cargo xtask bench [--quick] [--skip-build-time] [--no-run] | --build-time
 
   --quick            short criterion run (--warm-up-time 1 --measurement-time 3)
   --skip-build-time  do not time the clean builds (they take minutes); the last measured
                      build times are shown if there are any
   --no-run           run nothing; print the table from the results already on disk
+  --build-time       only figure 5: time the clean builds of a new binary crate on the SDK
+                     and on octocrab 0.54, side by side
 ";
 
 /// The package holding the benchmarks.
@@ -62,6 +65,7 @@ struct Options {
     quick: bool,
     skip_build_time: bool,
     no_run: bool,
+    build_time_only: bool,
 }
 
 fn parse(args: &[&str]) -> Result<Options, String> {
@@ -71,6 +75,7 @@ fn parse(args: &[&str]) -> Result<Options, String> {
             "--quick" => options.quick = true,
             "--skip-build-time" => options.skip_build_time = true,
             "--no-run" => options.no_run = true,
+            "--build-time" => options.build_time_only = true,
             "-h" | "--help" => return Err(USAGE.trim_end().to_owned()),
             other => return Err(format!("unknown argument `{other}`\n{}", USAGE.trim_end())),
         }
@@ -118,6 +123,11 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let options = parse(args)?;
     let paths = Paths::new();
     let started = SystemTime::now();
+    if options.build_time_only {
+        let table = render(&measure_build_times(&paths)?);
+        println!("{table}");
+        return Ok(());
+    }
 
     if !options.no_run {
         run_criterion(&paths, options.quick)?;
@@ -169,7 +179,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let build_rows = if options.skip_build_time || options.no_run {
         earlier_build_times(&paths)?
     } else {
-        vec![measure_build_times(&paths)?]
+        measure_build_times(&paths)?
     };
     rows.extend(build_rows);
 
@@ -464,40 +474,90 @@ fn render_pieces(pieces: &[(&str, f64)]) -> String {
     out
 }
 
-/// The two clean builds: (label, directory name, extra cargo arguments).
-const BUILDS: [(&str, &str, &[&str]); 2] = [
-    ("default features (rustls)", "tls", &[]),
-    ("--no-default-features", "no-tls", &["--no-default-features"]),
+/// The clean builds of figure 5: a new binary crate (the same `main.rs`) depending on the SDK
+/// with its default features, on the SDK with the aws-lc-rs crypto provider instead of ring
+/// (what the default would cost with reqwest's provider), and on octocrab 0.54 with its
+/// default features (a well-known API client, the baseline): (key, label, dependency line).
+const BUILDS: [(&str, &str, &str); 3] = [
+    (
+        "sdk",
+        "vitable-connect, default features",
+        "vitable-connect = { path = \"{root}/crates/vitable-connect\" }",
+    ),
+    (
+        "sdk_aws_lc",
+        "vitable-connect, rustls-aws-lc-rs",
+        "vitable-connect = { path = \"{root}/crates/vitable-connect\", default-features = false, features = [\"rustls-aws-lc-rs\"] }",
+    ),
+    ("octocrab", "octocrab 0.54, default features", "octocrab = \"0.54\""),
 ];
 
-fn measure_build_times(paths: &Paths) -> Result<Row, String> {
-    let mut seconds = Vec::new();
-    for (label, dir, extra) in BUILDS {
-        let target = paths.build.join(dir);
-        if target.exists() {
-            fs::remove_dir_all(&target).map_err(|e| format!("cannot remove {}: {e}", target.display()))?;
+/// The `main.rs` of each crate: a client made and one call, so that the code an application
+/// uses is compiled (`Client` is the SDK's or octocrab's, per crate).
+fn app_main(key: &str) -> &'static str {
+    match key {
+        "octocrab" => {
+            "#[tokio::main]\nasync fn main() {\n    let client = octocrab::Octocrab::builder().build().unwrap();\n    \
+             let _ = client.repos(\"owner\", \"repo\").get().await;\n}\n"
         }
-        let mut command = cargo();
-        command
-            .current_dir(&paths.root)
-            .args(["build", "-p", "vitable-connect", "--target-dir"])
-            .arg(&target)
-            .args(extra);
-        eprintln!("timing a clean debug build, {label}: {command:?}");
-        let started = Instant::now();
-        let status = command.status().map_err(|e| format!("cannot run cargo build: {e}"))?;
-        let elapsed = started.elapsed();
+        _ => {
+            "#[tokio::main]\nasync fn main() {\n    let client = vitable_connect::Client::new(\"sk_test\").unwrap();\n    \
+             let _ = client.employers().list().send().await;\n}\n"
+        }
+    }
+}
+
+/// Times a clean debug build of each crate of [`BUILDS`] side by side (in turn, `rounds`
+/// times), each in a fresh target directory under `target/bench-build/`; the dependencies are
+/// fetched first, so only compiling is timed. Returns the seconds of each build per round.
+fn measure_build_times(paths: &Paths) -> Result<Vec<Row>, String> {
+    const ROUNDS: usize = 2;
+    let root = paths.root.to_string_lossy().replace('\\', "/");
+    let mut seconds: Vec<Vec<f64>> = vec![Vec::new(); BUILDS.len()];
+    for (key, _, dependency) in BUILDS {
+        let dir = paths.build.join(format!("app-{key}"));
+        fs::create_dir_all(dir.join("src")).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let manifest = format!(
+            "[package]\nname = \"app-{key}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\n{}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\
+             [workspace]\n",
+            dependency.replace("{root}", &root)
+        );
+        fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| format!("cannot write the manifest: {e}"))?;
+        fs::write(dir.join("src/main.rs"), app_main(key))
+            .map_err(|e| format!("cannot write main.rs: {e}"))?;
+        let status =
+            cargo().current_dir(&dir).arg("fetch").status().map_err(|e| format!("cargo fetch: {e}"))?;
         if !status.success() {
-            return Err(format!("the clean build ({label}) failed ({status})"));
+            return Err(format!("cargo fetch failed in {}", dir.display()));
         }
-        eprintln!("  {label}: {}", format_duration(elapsed));
-        seconds.push(elapsed.as_secs_f64());
-        // The build is only timed; its ~hundreds of MB are not kept.
-        let _ = fs::remove_dir_all(&target);
+    }
+    for round in 1..=ROUNDS {
+        for (i, (key, label, _)) in BUILDS.iter().enumerate() {
+            let dir = paths.build.join(format!("app-{key}"));
+            let target = dir.join("target");
+            if target.exists() {
+                fs::remove_dir_all(&target)
+                    .map_err(|e| format!("cannot remove {}: {e}", target.display()))?;
+            }
+            let mut command = cargo();
+            command.current_dir(&dir).args(["build", "--offline", "--target-dir"]).arg(&target);
+            eprintln!("round {round}: timing a clean debug build, {label}");
+            let started = Instant::now();
+            let status = command.status().map_err(|e| format!("cannot run cargo build: {e}"))?;
+            let elapsed = started.elapsed();
+            if !status.success() {
+                return Err(format!("the clean build ({label}) failed ({status})"));
+            }
+            eprintln!("  {label}: {}", format_duration(elapsed));
+            seconds[i].push(elapsed.as_secs_f64());
+            // The build is only timed; its hundreds of MB are not kept.
+            let _ = fs::remove_dir_all(&target);
+        }
     }
     let report = serde_json::json!({
-        "tls_seconds": seconds[0],
-        "no_tls_seconds": seconds[1],
+        "rounds": ROUNDS,
+        "seconds": BUILDS.iter().zip(&seconds).map(|((key, _, _), s)| (key.to_string(), serde_json::json!(s))).collect::<serde_json::Map<_, _>>(),
         "measured_at_unix": SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
     });
     fs::create_dir_all(&paths.results)
@@ -505,14 +565,14 @@ fn measure_build_times(paths: &Paths) -> Result<Row, String> {
     let path = paths.build_time_json();
     fs::write(&path, serde_json::to_vec_pretty(&report).expect("JSON"))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(build_row(seconds[0], seconds[1], ""))
+    build_rows(&report, "")
 }
 
 fn earlier_build_times(paths: &Paths) -> Result<Vec<Row>, String> {
     let path = paths.build_time_json();
     let Ok(text) = fs::read_to_string(&path) else {
         return Ok(vec![Row {
-            figure: "5. clean debug build of vitable-connect".to_owned(),
+            figure: "5. clean debug build of a new binary crate".to_owned(),
             sdk: "skipped".to_owned(),
             baseline: "skipped".to_owned(),
             ratio: "—".to_owned(),
@@ -522,22 +582,39 @@ fn earlier_build_times(paths: &Paths) -> Result<Vec<Row>, String> {
     };
     let report: Value =
         serde_json::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", path.display()))?;
-    let (Some(tls), Some(no_tls)) = (report["tls_seconds"].as_f64(), report["no_tls_seconds"].as_f64())
-    else {
-        return Err(format!("{}: no tls_seconds/no_tls_seconds", path.display()));
-    };
-    Ok(vec![build_row(tls, no_tls, " (earlier run)")])
+    build_rows(&report, " (earlier run)")
 }
 
-fn build_row(tls: f64, no_tls: f64, note: &str) -> Row {
-    Row {
-        figure: format!("5. clean debug build of vitable-connect{note}"),
-        sdk: format!("{} (default TLS)", format_duration(Duration::from_secs_f64(tls))),
-        baseline: format!("{} (--no-default-features)", format_duration(Duration::from_secs_f64(no_tls))),
-        ratio: format!("{:.2}×", tls / no_tls),
-        goal: "—".to_owned(),
-        met: "—".to_owned(),
+/// Figure 5's goal: the SDK's build at most this share of octocrab's.
+const BUILD_GOAL: f64 = 0.45;
+
+/// The rows of figure 5 from a report of [`measure_build_times`]: each SDK build against
+/// octocrab's, as the ratio of the sums over the rounds (each round ran the builds in turn).
+fn build_rows(report: &Value, note: &str) -> Result<Vec<Row>, String> {
+    let total = |key: &str| -> Result<(f64, usize), String> {
+        let values = report["seconds"][key]
+            .as_array()
+            .ok_or_else(|| format!("no seconds of `{key}` in the report"))?;
+        let values: Vec<f64> = values.iter().filter_map(Value::as_f64).collect();
+        Ok((values.iter().sum(), values.len()))
+    };
+    let (octocrab, rounds) = total("octocrab")?;
+    let mut rows = Vec::new();
+    for (key, label, _) in BUILDS.iter().filter(|(key, _, _)| *key != "octocrab") {
+        let (sdk, _) = total(key)?;
+        let ratio = sdk / octocrab;
+        let mean = |sum: f64| format_duration(Duration::from_secs_f64(sum / rounds.max(1) as f64));
+        let default = *key == "sdk";
+        rows.push(Row {
+            figure: format!("5. clean debug build, new binary crate: {label}{note}"),
+            sdk: mean(sdk),
+            baseline: format!("{} (octocrab 0.54, mean of {rounds})", mean(octocrab)),
+            ratio: format!("{ratio:.2}×"),
+            goal: if default { format!("≤ {BUILD_GOAL}×") } else { "—".to_owned() },
+            met: if default { yes_no(ratio <= BUILD_GOAL) } else { "—".to_owned() },
+        });
     }
+    Ok(rows)
 }
 
 struct Row {
@@ -642,7 +719,20 @@ mod tests {
         assert_eq!(format_ns(41_234.0), "41.23 µs");
         assert_eq!(format_bytes(2048.0), "2.0 KiB");
         assert_eq!(format_duration(Duration::from_secs_f64(125.25)), "2m 05.2s");
-        let table = render(&[build_row(100.0, 50.0, "")]);
-        assert!(table.lines().count() == 3 && table.contains("2.00×"), "{table}");
+    }
+
+    #[test]
+    fn build_rows_compare_each_sdk_build_with_octocrab_over_the_rounds() {
+        let report = serde_json::json!({
+            "seconds": { "sdk": [40.0, 44.0], "sdk_aws_lc": [70.0, 70.0], "octocrab": [100.0, 100.0] }
+        });
+        let rows = build_rows(&report, "").unwrap();
+        let table = render(&rows);
+        assert_eq!(rows.len(), 2, "{table}");
+        assert!(rows[0].ratio == "0.42×" && rows[0].met == "yes", "{table}");
+        assert!(rows[1].ratio == "0.70×" && rows[1].met == "—", "{table}");
+        assert!(rows[0].baseline.contains("mean of 2"), "{table}");
+        let missing = build_rows(&serde_json::json!({ "seconds": {} }), "").err().unwrap();
+        assert!(missing.contains("octocrab"), "{missing}");
     }
 }

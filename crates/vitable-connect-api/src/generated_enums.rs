@@ -111,6 +111,7 @@ impl<'de> serde::Deserialize<'de> for Category {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Category {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("Category")
@@ -227,6 +228,7 @@ impl<'de> serde::Deserialize<'de> for CoverageTier {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for CoverageTier {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("CoverageTier")
@@ -331,6 +333,7 @@ impl<'de> serde::Deserialize<'de> for ElectionDecision {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for ElectionDecision {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("ElectionDecision")
@@ -466,6 +469,7 @@ impl<'de> serde::Deserialize<'de> for EmployeeClass {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for EmployeeClass {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("EmployeeClass")
@@ -583,6 +587,7 @@ impl<'de> serde::Deserialize<'de> for EnrollmentStatus {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for EnrollmentStatus {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("EnrollmentStatus")
@@ -745,6 +750,7 @@ impl<'de> serde::Deserialize<'de> for EventType {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for EventType {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("EventType")
@@ -854,6 +860,7 @@ impl<'de> serde::Deserialize<'de> for PlanTier {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for PlanTier {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("PlanTier")
@@ -968,6 +975,7 @@ impl<'de> serde::Deserialize<'de> for PlanYearStatus {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for PlanYearStatus {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("PlanYearStatus")
@@ -1154,6 +1162,7 @@ impl<'de> serde::Deserialize<'de> for ProductCode {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for ProductCode {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("ProductCode")
@@ -1263,6 +1272,7 @@ impl<'de> serde::Deserialize<'de> for QualifyingLifeEventStatus {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for QualifyingLifeEventStatus {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("QualifyingLifeEventStatus")
@@ -1367,6 +1377,7 @@ impl<'de> serde::Deserialize<'de> for Relationship {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Relationship {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("Relationship")
@@ -1479,6 +1490,7 @@ impl<'de> serde::Deserialize<'de> for Sex {
         unrecognized::deserialize(deserializer)
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Sex {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         unrecognized::schema_name("Sex")

@@ -35,7 +35,9 @@
 //! # let _ = EmployeeId::PREFIX;
 //! ```
 
-use std::borrow::{Borrow, Cow};
+use std::borrow::Borrow;
+#[cfg(feature = "schemars")]
+use std::borrow::Cow;
 use std::fmt;
 
 /// The longest ID accepted when parsing user input.
@@ -288,6 +290,7 @@ macro_rules! id_types {
                 }
             }
 
+            #[cfg(feature = "schemars")]
             impl schemars::JsonSchema for $name {
                 fn schema_name() -> Cow<'static, str> {
                     stringify!($name).into()

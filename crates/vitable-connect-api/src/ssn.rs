@@ -149,6 +149,7 @@ impl<'de> Deserialize<'de> for Ssn {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Ssn {
     fn schema_name() -> Cow<'static, str> {
         "Ssn".into()
@@ -247,6 +248,7 @@ mod tests {
     }
 
     /// The JSON Schema states the spec's lengths and forms, and that the value is write-only.
+    #[cfg(feature = "schemars")]
     #[test]
     fn the_json_schema_follows_the_spec() {
         let schema = serde_json::to_value(schemars::schema_for!(Ssn)).unwrap();

@@ -26,6 +26,7 @@
 //! assert!(EnrollmentStatus::from("archived").is_unrecognized());
 //! ```
 
+#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
@@ -145,6 +146,7 @@ where
 }
 
 /// The JSON Schema of an open enum: one of the known values, or any other string.
+#[cfg(feature = "schemars")]
 pub(crate) fn json_schema(description: &str, known: &[&str]) -> schemars::Schema {
     schemars::json_schema!({
         "description": description,
@@ -156,6 +158,7 @@ pub(crate) fn json_schema(description: &str, known: &[&str]) -> schemars::Schema
 }
 
 /// The schema name of an open enum.
+#[cfg(feature = "schemars")]
 pub(crate) fn schema_name(name: &'static str) -> Cow<'static, str> {
     Cow::Borrowed(name)
 }

@@ -390,11 +390,15 @@ impl ClientBuilder {
             Some(client) => client,
             // The transport bounds each attempt itself (the timeout covers the whole body);
             // the API never redirects, so a redirect is an error, not followed.
-            None => reqwest::Client::builder()
-                .connect_timeout(connect_timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+            None => {
+                #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
+                install_ring();
+                reqwest::Client::builder()
+                    .connect_timeout(connect_timeout)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
         };
         Ok(Client {
             config: Arc::new(Config {
@@ -412,6 +416,17 @@ impl ClientBuilder {
                 uncertain: Default::default(),
             }),
         })
+    }
+}
+
+/// Makes ring the process's rustls crypto provider when none is installed yet: reqwest, built
+/// without a provider of its own (`rustls-no-provider`), uses the process's. An application
+/// that installed one keeps it.
+#[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
+fn install_ring() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may install one meanwhile: either way, one is installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 

@@ -1,6 +1,6 @@
 //! URL templating: a request described once, as a value, by its builder — the path template
-//! with its path parameters, the query and the JSON body — and turned into the request each
-//! attempt sends (see [`RequestParts::finish`]); and the URL as traces show it.
+//! with its path parameters, the query and the JSON body, each encoded once — and turned into
+//! the request of each attempt (see [`RequestParts::finish`]); and the URL as traces show it.
 
 use std::borrow::Cow;
 
@@ -19,8 +19,9 @@ const MAX_PATH_PARAMS: usize = 4;
 
 /// A request as its builder describes it: the path template with its path parameters, the
 /// query, and the JSON body, given in any order. The transport turns it into the request of
-/// every attempt ([`Self::finish`]); a problem (a value that cannot be encoded, a path value
-/// that would change the path) is reported then, before anything is sent.
+/// each attempt ([`Self::finish`]: no copy of a request is kept for retries, and the body,
+/// encoded once, is shared); a problem (a value that cannot be encoded, a path value that
+/// would change the path) is reported by the first, before anything is sent.
 pub(crate) struct RequestParts<'s> {
     /// The operation's path template, e.g. `/v1/enrollments/{enrollment_id}`.
     template: &'s str,
@@ -28,7 +29,7 @@ pub(crate) struct RequestParts<'s> {
     path_len: usize,
     /// The query, `application/x-www-form-urlencoded` (as the generated client encoded it).
     query: String,
-    body: Option<Vec<u8>>,
+    body: Option<bytes::Bytes>,
     /// Why the request cannot be built.
     problem: Option<String>,
 }
@@ -70,7 +71,7 @@ impl<'s> RequestParts<'s> {
     /// The body, sent as JSON.
     pub(crate) fn json(&mut self, body: &impl Serialize) {
         match serde_json::to_vec(body) {
-            Ok(body) => self.body = Some(body),
+            Ok(body) => self.body = Some(body.into()),
             Err(e) => self.fail(format!("the body cannot be encoded as JSON: {e}")),
         }
     }
@@ -136,9 +137,9 @@ impl<'s> RequestParts<'s> {
 
     /// The request on `base`, with the headers every operation sends (`Accept`,
     /// `api-version`, and `Content-Type` with a body); or why it cannot be built.
-    pub(crate) fn finish(self, base: &reqwest::Url, method: Method) -> Result<reqwest::Request, String> {
-        if let Some(problem) = self.problem {
-            return Err(problem);
+    pub(crate) fn finish(&self, base: &reqwest::Url, method: Method) -> Result<reqwest::Request, String> {
+        if let Some(problem) = &self.problem {
+            return Err(problem.clone());
         }
         let url = self.url(base)?;
         if url.as_str().len() > MAX_URL_LEN {
@@ -152,9 +153,9 @@ impl<'s> RequestParts<'s> {
         let headers = request.headers_mut();
         headers.insert(ACCEPT, JSON);
         headers.insert(API_VERSION, HeaderValue::from_static(api::spec::SPEC_VERSION));
-        if let Some(body) = self.body {
+        if let Some(body) = &self.body {
             headers.insert(CONTENT_TYPE, JSON);
-            *request.body_mut() = Some(body.into());
+            *request.body_mut() = Some(body.clone().into());
         }
         Ok(request)
     }

@@ -79,23 +79,22 @@ pub(crate) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    /// Sends the request `parts` describes (built once, on the client's base URL; each attempt
-    /// sends a copy), retrying as configured, and decodes the response. A request that cannot
-    /// be built fails before anything is sent.
+    /// Sends the request `parts` describes (each attempt's built from it on the client's base
+    /// URL), retrying as configured, and decodes the response. A request that cannot be built
+    /// fails before anything is sent.
     ///
     /// The span follows OpenTelemetry's HTTP client conventions (`http.request.method`,
     /// `server.address`, `server.port`, `url.full` with values hidden as [`shown_url`] says,
     /// `url.template`, `http.response.status_code`, `http.request.resend_count`,
     /// `error.type`), with the SDK's `operation` and the response's `request_id`.
-    pub(crate) fn send<T>(
+    pub(crate) fn send<'s, T>(
         self,
-        parts: RequestParts<'_>,
-    ) -> impl Future<Output = Result<ApiResponse<T>>> + use<'a, T>
+        parts: RequestParts<'s>,
+    ) -> impl Future<Output = Result<ApiResponse<T>>> + use<'a, 's, T>
     where
         T: DeserializeOwned,
     {
         let base = &self.config.base;
-        let request = parts.finish(base, self.method.clone());
         let span = tracing::info_span!(
             "vitable_connect.request",
             otel.kind = "client",
@@ -114,28 +113,27 @@ impl<'a> Call<'a> {
         );
         // Without a subscriber for the span, it need not be entered on every poll.
         if span.is_disabled() {
-            Either::Left(self.run(request, span))
+            Either::Left(self.run(parts, span))
         } else {
             // The conventions' span name: `{method} {url.template}`.
             span.record("otel.name", format!("{} {}", self.method, self.path).as_str());
             let entered = span.clone();
-            Either::Right(self.run(request, span).instrument(entered))
+            Either::Right(self.run(parts, span).instrument(entered))
         }
     }
 
     // `run` returns an `async move` block rather than being an `async fn`: an `async fn`
     // keeps a second copy of its arguments in its future, which every call would carry.
     #[allow(clippy::manual_async_fn)]
-    fn run<T>(
+    fn run<'s, T>(
         mut self,
-        request: std::result::Result<reqwest::Request, String>,
+        parts: RequestParts<'s>,
         span: tracing::Span,
-    ) -> impl Future<Output = Result<ApiResponse<T>>> + use<'a, T>
+    ) -> impl Future<Output = Result<ApiResponse<T>>> + use<'a, 's, T>
     where
         T: DeserializeOwned,
     {
         async move {
-            let request = request.map_err(|problem| self.invalid(problem))?;
             let options = self.options.as_deref();
             let mut policy = options.and_then(|o| o.retry).unwrap_or(self.config.retry);
             if let Some(retries) = options.and_then(|o| o.max_retries) {
@@ -150,7 +148,7 @@ impl<'a> Call<'a> {
             let mut unknown = false;
             let mut retry = 0;
             let (outcome, end, sent) = loop {
-                let (sent, pending) = self.start(&request, retry + 1)?;
+                let (sent, pending) = self.start(&parts, retry + 1)?;
                 let started = Instant::now();
                 let end = Ending::of(started, self.timeout(), until);
                 let head = match tokio::time::timeout_at(end.at, pending).await {
@@ -274,20 +272,18 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Starts attempt number `attempt`: a copy of `request` with the headers of the client,
-    /// the request and the idempotency key, as the interceptors leave it; also returns the URL
-    /// it is sent to. A credential an interceptor set in place of the API key is kept in
-    /// `self.token`. (Not `async`: what it builds is not kept in the call's future.)
+    /// Starts attempt number `attempt`: the request `parts` describes, with the headers of the
+    /// client, the request and the idempotency key, as the interceptors leave it; also returns
+    /// the URL it is sent to. A credential an interceptor set in place of the API key is kept
+    /// in `self.token`. (Not `async`: what it builds is not kept in the call's future.)
     fn start(
         &mut self,
-        request: &reqwest::Request,
+        parts: &RequestParts<'_>,
         attempt: u32,
     ) -> Result<(reqwest::Url, impl Future<Output = reqwest::Result<reqwest::Response>> + use<>)> {
         let config: &'a Config = self.config;
-        // Bodies are bytes, which a copy shares.
-        let mut request = request
-            .try_clone()
-            .ok_or_else(|| self.invalid("the request body cannot be resent".to_owned()))?;
+        let mut request =
+            parts.finish(&config.base, self.method.clone()).map_err(|problem| self.invalid(problem))?;
         self.prepare(&mut request);
         if !config.interceptors.is_empty() {
             for interceptor in config.interceptors.iter() {

@@ -1,7 +1,7 @@
 //! The operations against a local HTTP server, each by hand: exact method, path, query,
 //! headers and JSON body on the wire, the spec's success status, and the decoded response.
 //! Methods and path templates come from the operations table (generated from `openapi.yaml`;
-//! `tests/tests/generated_surface.rs` checks the table against the spec); the IDs filled in
+//! `tests/tests/api_surface.rs` checks the table against the spec); the IDs filled in
 //! are this file's test data.
 //!
 //! Each operation has an `exercise_*` function that mounts its mocks (each `.expect(1)`),

@@ -154,6 +154,7 @@ impl<'de> serde::Deserialize<'de> for {name} {{
     }}
 }}
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for {name} {{
     fn schema_name() -> std::borrow::Cow<'static, str> {{
         unrecognized::schema_name({name:?})

@@ -27,6 +27,9 @@ use version::API_MANIFEST;
 pub const SPEC: &str = "openapi.yaml";
 /// Path of progenitor's output, relative to the workspace root.
 pub const OUTPUT: &str = "crates/vitable-connect-api/src/generated.rs";
+/// Path of progenitor's client (everything but the types), behind the low-level crate's
+/// `client` feature.
+pub const CLIENT: &str = "crates/vitable-connect-api/src/generated_client.rs";
 /// Path of the SDK's generated model re-exports.
 pub const TYPES: &str = "crates/vitable-connect/src/generated_types.rs";
 
@@ -45,7 +48,8 @@ fn settings(api: &Api) -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         // One `Client` with every operation as a method (Separate makes a trait per tag).
         .with_tag(TagStyle::Merged)
-        // The snapshot tests print the JSON Schema of every generated type.
+        // The snapshot tests print the JSON Schema of every generated type (behind the
+        // low-level crate's `schemars` feature: see `schemas_behind_feature`).
         .with_derive("schemars::JsonSchema")
         // Deterministic field order for maps (the error body's per-field messages).
         .with_map_type("::std::collections::BTreeMap")
@@ -107,16 +111,31 @@ pub fn generate(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     mark_non_exhaustive(&api, &mut file)?;
+    schemas_behind_feature(&mut file);
     let generated_types = public_types(&file);
-    let mut client = String::from(HEADER);
-    write!(client, "{}", prettyplease::unparse(&file)).expect("writing to a String cannot fail");
+    // The models go in `generated.rs`; progenitor's client (and its runtime's imports) in
+    // `generated_client.rs`, which the low-level crate compiles only with its `client` feature.
+    let (types, rest): (Vec<syn::Item>, Vec<syn::Item>) =
+        file.items.into_iter().partition(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"));
+    let unparse = |items: Vec<syn::Item>, prelude: &str| {
+        let mut text = String::from(HEADER);
+        text.push_str(prelude);
+        let mut file: syn::File = syn::parse_quote!();
+        file.items = items;
+        write!(text, "{}", prettyplease::unparse(&file)).expect("writing to a String cannot fail");
+        text
+    };
+    let models = unparse(types, "");
+    let client = unparse(rest, "use crate::types;\n");
+    check_dependencies(root, &models)?;
     check_dependencies(root, &client)?;
     let read =
         |path: &str| std::fs::read_to_string(root.join(path)).map_err(|e| format!("cannot read {path}: {e}"));
     let workspace_version = version::workspace_version(&read(version::WORKSPACE_MANIFEST)?)?;
     let api_version = version::api_crate_version(&workspace_version, &api.version)?;
     Ok(vec![
-        (OUTPUT, client),
+        (OUTPUT, models),
+        (CLIENT, client),
         (enums::OUTPUT, pretty(enums::OUTPUT, &enums::render(&api)?)?),
         (tables::OUTPUT, pretty(tables::OUTPUT, &tables::render(&api))?),
         (builders::BUILDERS, pretty(builders::BUILDERS, &builders::render_builders(&api)?)?),
@@ -184,6 +203,36 @@ fn mark_non_exhaustive(api: &Api, file: &mut syn::File) -> Result<(), String> {
         return Err(format!("found {marked} of the {} response models in progenitor's output", names.len()));
     }
     Ok(())
+}
+
+/// Puts every `schemars::JsonSchema` derive behind the low-level crate's `schemars` feature
+/// (`#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]`): only the snapshot tests
+/// need schemas, and applications should not compile schemars for them.
+fn schemas_behind_feature(file: &mut syn::File) {
+    struct Gate;
+    impl syn::visit_mut::VisitMut for Gate {
+        fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
+            let mut gated = false;
+            for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+                let Ok(paths) = attr.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                ) else {
+                    continue;
+                };
+                let schema = |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "JsonSchema");
+                if paths.iter().any(schema) {
+                    let kept = paths.iter().filter(|p| !schema(p));
+                    *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+                    gated = true;
+                }
+            }
+            if gated {
+                attrs
+                    .push(syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]));
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Gate, file);
 }
 
 /// Crates that generated code names with a leading `::` (`::regress::Regex`) or by the

@@ -43,8 +43,12 @@ fn parse_rust(relative: &str) -> syn::File {
     syn::parse_file(&read(relative)).unwrap_or_else(|e| panic!("{relative} does not parse: {e}"))
 }
 
+/// progenitor's output: the models (`generated.rs`) and the client (`generated_client.rs`) as
+/// one file.
 fn generated() -> syn::File {
-    parse_rust("crates/vitable-connect-api/src/generated.rs")
+    let mut file = parse_rust("crates/vitable-connect-api/src/generated.rs");
+    file.items.extend(parse_rust("crates/vitable-connect-api/src/generated_client.rs").items);
+    file
 }
 
 /// Renders tokens as compact Rust: `:: std :: option :: Option < T >` becomes
