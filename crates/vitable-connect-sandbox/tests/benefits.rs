@@ -1,10 +1,10 @@
 //! The business rules: QLE windows, reissues, elections and contributions, creating and
 //! changing employers, employees, dependents, policies and plan years, terminations.
 
-mod common;
+mod support;
 
-use common::{Api, limits, timestamp};
 use serde_json::{Value, json};
+use support::{Api, limits, timestamp};
 use vitable_connect_api::ids::QleId;
 use vitable_connect_api::types::QualifyingLifeEventStatus;
 
@@ -315,7 +315,7 @@ async fn election_refusals_apply_nothing() {
 
 #[tokio::test]
 async fn creating_an_employer_masks_the_ein() {
-    let api = Api::with(vitable_connect_sandbox::SandboxOptions::new().today(common::today())).await;
+    let api = Api::with(vitable_connect_sandbox::SandboxOptions::new().today(support::today())).await;
     let body = json!({
         "name": "Blue Bottle", "legal_name": "Blue Bottle Inc.", "ein": "12-3456789",
         "address": { "street_1": "1 Ferry Building", "city": "San Francisco", "state": "CA", "zip_code": "94111" }

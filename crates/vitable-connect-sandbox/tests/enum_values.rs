@@ -11,10 +11,10 @@
 //! each value where the API can make one; a filter value that no item has fails the test unless
 //! [`NOT_EVERY_VALUE`] says why no item can have it.
 
-mod common;
+mod support;
 
-use common::{Api, today};
 use serde_json::{Value, json};
+use support::{Api, today};
 use vitable_connect_api::ids::QleId;
 use vitable_connect_api::spec::{self, Location, Operation};
 use vitable_connect_api::types::QualifyingLifeEventStatus;

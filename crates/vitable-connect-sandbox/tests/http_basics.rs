@@ -1,12 +1,12 @@
 //! Auth, error bodies, request IDs, routing, validation, pagination and list filters.
 
-mod common;
+mod support;
 
 use std::collections::HashSet;
 
-use common::{Api, Res, max_len, param_default, param_limits};
 use reqwest::Method;
 use serde_json::json;
+use support::{Api, Res, max_len, param_default, param_limits};
 use vitable_connect_api::spec;
 use vitable_connect_sandbox::SandboxOptions;
 
@@ -363,7 +363,7 @@ async fn lists_are_ordered_by_creation_and_paginated() {
     assert_eq!(page3.body, json!([]));
     let all = api.get("/v1/employers").await.expect(200);
     let stamps: Vec<_> =
-        all.body.as_array().unwrap().iter().map(|e| common::timestamp(&e["created_at"])).collect();
+        all.body.as_array().unwrap().iter().map(|e| support::timestamp(&e["created_at"])).collect();
     assert!(stamps.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(api.get("/v1/employers?page=1000000").await.expect(200).body, json!([]));
 }

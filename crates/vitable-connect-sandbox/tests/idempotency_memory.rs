@@ -2,14 +2,14 @@
 //! digest of the request, not the body. Measured on the heap (live bytes, counted by this test
 //! binary's allocator), in a binary of its own so that no other test allocates meanwhile.
 
-mod common;
+mod support;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use common::Api;
 use reqwest::Method;
 use serde_json::json;
+use support::Api;
 
 /// The system allocator, counting the bytes currently allocated.
 struct Counting;

@@ -1,14 +1,14 @@
 //! Idempotency keys, fault injection (failures, delays, dropped connections), the admin routes,
 //! concurrency and shutdown.
 
-mod common;
+mod support;
 
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::{Api, Res};
 use reqwest::Method;
 use serde_json::{Value, json};
+use support::{Api, Res};
 
 const RECORD: &str = "members_qualifying_life_events_record";
 
@@ -113,13 +113,13 @@ async fn the_idempotency_store_forgets_the_oldest_keys_past_its_byte_bound() {
     let api = Api::with(
         vitable_connect_sandbox::SandboxOptions::new()
             .seed(true)
-            .today(common::today())
+            .today(support::today())
             .idempotency_max_bytes(8 * 1024),
     )
     .await;
     let count = async || {
         let largest =
-            common::param_limits("members_qualifying_life_events_list", "limit").maximum.expect("a maximum");
+            support::param_limits("members_qualifying_life_events_list", "limit").maximum.expect("a maximum");
         let all = api.get(&format!("{}?limit={largest}", api.qle_path())).await.expect(200);
         all.body.as_array().map_or(0, Vec::len)
     };
@@ -251,7 +251,7 @@ async fn the_longest_durations_do_not_panic() {
     let res = api.get("/v1/employers").await.expect(503);
     assert_eq!(res.header("retry-after"), Some(u64::MAX.to_string().as_str()));
 
-    let impatient = common::client(Some(Duration::from_millis(300)));
+    let impatient = support::client(Some(Duration::from_millis(300)));
     faults.delay(Some("employers_list"), Duration::MAX);
     let err = impatient.get(api.url("/v1/employers")).bearer_auth("t").send().await.expect_err("held");
     assert!(err.is_timeout(), "{err}");
@@ -275,7 +275,7 @@ async fn a_delayed_response_times_the_client_out_after_the_request_was_applied()
     let api = Api::seeded().await;
     let faults = api.sandbox.faults();
     faults.delay(Some(RECORD), Duration::from_secs(5));
-    let impatient = common::client(Some(Duration::from_millis(250)));
+    let impatient = support::client(Some(Duration::from_millis(250)));
     let request = impatient.post(api.url(&api.qle_path())).bearer_auth("t").json(&qle_body("2026-05-01"));
     let err = request.send().await.expect_err("the client gives up first");
     assert!(err.is_timeout(), "{err}");
@@ -346,8 +346,8 @@ async fn fifty_concurrent_recordings_are_all_stored() {
     }
     // Read back page by page, each as large as the spec allows, until a short page.
     let list = "members_qualifying_life_events_list";
-    let largest = common::param_limits(list, "limit").maximum.expect("limit has a maximum");
-    let (mut listed, mut page) = (HashSet::new(), common::param_default(list, "page"));
+    let largest = support::param_limits(list, "limit").maximum.expect("limit has a maximum");
+    let (mut listed, mut page) = (HashSet::new(), support::param_default(list, "page"));
     loop {
         let res = api.get(&format!("{path}?limit={largest}&page={page}")).await.expect(200);
         let items = res.body.as_array().unwrap();
@@ -418,7 +418,7 @@ async fn shutdown_stops_the_server() {
     let url = api.url("/v1/employers");
     let client = api.client.clone();
     api.sandbox.shutdown().await;
-    let fresh = common::client(Some(Duration::from_secs(5)));
+    let fresh = support::client(Some(Duration::from_secs(5)));
     assert!(fresh.get(&url).bearer_auth("t").send().await.is_err());
     assert!(client.get(&url).bearer_auth("t").send().await.is_err());
 }

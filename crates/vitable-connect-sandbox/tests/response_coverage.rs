@@ -12,13 +12,13 @@
 //! Nothing here lists operations, schemas or properties: they all come from the spec's tables,
 //! so a property added to `openapi.yaml` fails this test until the sandbox shows it.
 
-mod common;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Days;
-use common::{Api, today};
 use serde_json::{Value, json};
+use support::{Api, today};
 use vitable_connect_api::ids::QleId;
 use vitable_connect_api::spec::{self, Location, Operation, SchemaKind};
 use vitable_connect_api::types::QualifyingLifeEventStatus;

@@ -12,13 +12,13 @@
 //! parameters ([`demo_id`]); both fail loudly, naming what is missing, when the spec outgrows
 //! them.
 
-mod common;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Api, Res, today};
 use serde_json::{Map, Value, json};
+use support::{Api, Res, today};
 use vitable_connect_api::spec::{self, Location, Operation, Property, SchemaKind};
 
 /// A value no enum of the spec has.

@@ -58,7 +58,9 @@ pub(crate) struct Config {
     /// `Bearer <key>`, marked sensitive so `reqwest`/`http` never print it.
     pub(crate) authorization: HeaderValue,
     /// Headers added to every request (`User-Agent` and the user's defaults).
-    pub(crate) default_headers: HeaderMap,
+    /// The headers every request starts with: the operation headers, the default headers
+    /// (`User-Agent` and those of [`ClientBuilder::default_header`]) and `Authorization`.
+    pub(crate) headers: HeaderMap,
     /// The API key, shared with responses so that their errors can hide it.
     pub(crate) secret: Arc<str>,
     pub(crate) timeout: Duration,
@@ -400,13 +402,16 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };
+        let mut headers = crate::template::operation_headers();
+        crate::headers::overlay(&mut headers, &default_headers);
+        headers.insert(AUTHORIZATION, authorization.clone());
         Ok(Client {
             config: Arc::new(Config {
                 http,
                 base: parsed,
                 base_url,
+                headers,
                 authorization,
-                default_headers,
                 secret: key.as_str().into(),
                 timeout,
                 deadline,

@@ -11,6 +11,9 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The header naming the API version the SDK was generated from.
 pub(crate) const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
+/// The header carrying the ID the server gave a request (for support tickets).
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
 /// `application/json`, the type of every request and response body.
 pub(crate) const JSON: HeaderValue = HeaderValue::from_static("application/json");
 

@@ -352,8 +352,18 @@ pub(crate) fn shown_text(text: &str) -> String {
 /// standing alone in it is masked: see [`request_id_shown`]), at most
 /// [`MAX_REQUEST_ID_CHARS`] characters. The API key is hidden by the caller.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    let id = headers.get("x-request-id")?.to_str().ok()?;
+    let id = headers.get(crate::headers::REQUEST_ID)?.to_str().ok()?;
     Some(cut(request_id_shown(id), MAX_REQUEST_ID_CHARS))
+}
+
+/// [`request_id`] with each of `secrets` (the API key, a credential an interceptor set) hidden
+/// should the server echo it there: the request id as logs and callers may see it.
+pub(crate) fn request_id_hiding(headers: &HeaderMap, secrets: [Option<&str>; 2]) -> Option<String> {
+    let mut id = request_id(headers)?;
+    for secret in secrets.into_iter().flatten() {
+        id = without_api_key(id, secret);
+    }
+    Some(id)
 }
 
 /// Characters that end a line somewhere: CR, LF, vertical tab, form feed, NEL and the Unicode

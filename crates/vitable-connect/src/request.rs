@@ -227,8 +227,10 @@ pub struct ApiResponse<T> {
     pub(crate) operation: &'static str,
     /// The API key, hidden from errors of [`Self::json`].
     pub(crate) secret: std::sync::Arc<str>,
-    /// The `x-request-id` as shown (see [`Self::request_id`]).
-    pub(crate) request_id: Option<Box<str>>,
+    /// A credential an interceptor sent in place of the API key, hidden like it.
+    pub(crate) token: Option<Box<str>>,
+    /// The `x-request-id` as shown (see [`Self::request_id`]), worked out when first asked for.
+    pub(crate) request_id: std::sync::OnceLock<Option<Box<str>>>,
 }
 
 impl<T> ApiResponse<T> {
@@ -247,7 +249,12 @@ impl<T> ApiResponse<T> {
     /// with the API key hidden and an SSN standing alone masked. The header itself is in
     /// [`headers`](Self::headers).
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.request_id
+            .get_or_init(|| {
+                crate::redact::request_id_hiding(&self.headers, [Some(&self.secret), self.token.as_deref()])
+                    .map(String::into_boxed_str)
+            })
+            .as_deref()
     }
 
     /// The body as received, before decoding (empty for a response without one).

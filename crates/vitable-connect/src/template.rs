@@ -4,12 +4,20 @@
 
 use std::borrow::Cow;
 
-use http::Method;
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use http::{HeaderMap, Method};
 use serde::Serialize;
 use vitable_connect_api as api;
 
 use crate::headers::{API_VERSION, JSON};
+
+/// The headers every operation sends: `Accept` and `api-version` (the spec's `info.version`).
+pub(crate) fn operation_headers() -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(8);
+    headers.insert(ACCEPT, JSON);
+    headers.insert(API_VERSION, HeaderValue::from_static(api::spec::SPEC_VERSION));
+    headers
+}
 
 /// The longest URL a request can have (the `http` crate's limit on a URI).
 const MAX_URL_LEN: usize = u16::MAX as usize - 1;
@@ -135,9 +143,14 @@ impl<'s> RequestParts<'s> {
         Ok(url)
     }
 
-    /// The request on `base`, with the headers every operation sends (`Accept`,
-    /// `api-version`, and `Content-Type` with a body); or why it cannot be built.
-    pub(crate) fn finish(&self, base: &reqwest::Url, method: Method) -> Result<reqwest::Request, String> {
+    /// The request on `base` with `headers` (made from [`operation_headers`] once per client),
+    /// and `Content-Type` with a body; or why it cannot be built.
+    pub(crate) fn finish(
+        &self,
+        base: &reqwest::Url,
+        method: Method,
+        headers: HeaderMap,
+    ) -> Result<reqwest::Request, String> {
         if let Some(problem) = &self.problem {
             return Err(problem.clone());
         }
@@ -150,11 +163,9 @@ impl<'s> RequestParts<'s> {
             ));
         }
         let mut request = reqwest::Request::new(method, url);
-        let headers = request.headers_mut();
-        headers.insert(ACCEPT, JSON);
-        headers.insert(API_VERSION, HeaderValue::from_static(api::spec::SPEC_VERSION));
+        *request.headers_mut() = headers;
         if let Some(body) = &self.body {
-            headers.insert(CONTENT_TYPE, JSON);
+            request.headers_mut().insert(CONTENT_TYPE, JSON);
             *request.body_mut() = Some(body.clone().into());
         }
         Ok(request)
@@ -164,13 +175,21 @@ impl<'s> RequestParts<'s> {
 /// Segment `text` of path template `template` with each `{name}` in it replaced by
 /// `value(name)`, e.g. `{id}.json`; a segment without braces as it is. A brace without its
 /// pair, or an empty or nested name, is a bad template.
-fn fill_segment<'t, 'v>(
+fn fill_segment<'a>(
     template: &str,
-    text: &'t str,
-    value: impl Fn(&str) -> Result<&'v str, String>,
-) -> Result<Cow<'t, str>, String> {
+    text: &'a str,
+    value: impl Fn(&str) -> Result<&'a str, String>,
+) -> Result<Cow<'a, str>, String> {
     let Some(mut at) = text.find(['{', '}']) else { return Ok(Cow::Borrowed(text)) };
     let bad = || format!("bad path template `{template}`: each `{{` needs a name and a `}}` after it");
+    // The usual segment, `{name}` alone: its value as it is, nothing copied.
+    if at == 0
+        && let Some(name) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}'))
+        && !name.is_empty()
+        && !name.contains(['{', '}'])
+    {
+        return value(name).map(Cow::Borrowed);
+    }
     let mut filled = String::new();
     let mut rest = text;
     loop {
@@ -245,7 +264,7 @@ mod tests {
         let base = reqwest::Url::parse(base).unwrap();
         let mut parts = RequestParts::new(template);
         describe(&mut parts);
-        parts.finish(&base, Method::GET)
+        parts.finish(&base, Method::GET, operation_headers())
     }
 
     fn url(base: &str, template: &'static str, describe: impl FnOnce(&mut RequestParts<'_>)) -> String {

@@ -282,8 +282,9 @@ impl<'a> Call<'a> {
         attempt: u32,
     ) -> Result<(reqwest::Url, impl Future<Output = reqwest::Result<reqwest::Response>> + use<>)> {
         let config: &'a Config = self.config;
-        let mut request =
-            parts.finish(&config.base, self.method.clone()).map_err(|problem| self.invalid(problem))?;
+        let mut request = parts
+            .finish(&config.base, self.method.clone(), config.headers.clone())
+            .map_err(|problem| self.invalid(problem))?;
         self.prepare(&mut request);
         if !config.interceptors.is_empty() {
             for interceptor in config.interceptors.iter() {
@@ -351,13 +352,10 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Adds the client's and the request's headers and the idempotency key.
+    /// Adds the request's own headers and the idempotency key (the client's are there already).
     fn prepare(&mut self, request: &mut reqwest::Request) {
         let write = !matches!(*request.method(), Method::GET | Method::HEAD);
-        let config = self.config;
         let headers = request.headers_mut();
-        overlay(headers, &config.default_headers);
-        headers.insert(AUTHORIZATION, config.authorization.clone());
         if let Some(options) = &self.options {
             overlay(headers, &options.headers);
         }
@@ -408,9 +406,18 @@ impl<'a> Call<'a> {
                 None => return Err(DecodeError::locate::<T>(operation, status, &headers, &body, &e).into()),
             },
         };
-        let request_id = self.request_id(&headers).map(String::into_boxed_str);
-        let secret = self.config.secret.clone();
-        Ok(ApiResponse { status, headers, value, body, operation, secret, request_id })
+        // The request id is shown only when asked for: most successes never are.
+        let (secret, token) = (self.config.secret.clone(), self.token.clone());
+        Ok(ApiResponse {
+            status,
+            headers,
+            value,
+            body,
+            operation,
+            secret,
+            token,
+            request_id: Default::default(),
+        })
     }
 
     /// The error of a redirect: its status and where it pointed.
@@ -434,12 +441,7 @@ impl<'a> Call<'a> {
     /// The `x-request-id` of a response as it may be logged: SSNs masked, bounded, and the
     /// API key hidden should the server echo it there.
     fn request_id(&self, headers: &HeaderMap) -> Option<String> {
-        let id = crate::redact::request_id(headers)
-            .map(|id| crate::redact::without_api_key(id, self.config.api_key()));
-        match &self.token {
-            Some(token) => id.map(|id| crate::redact::without_api_key(id, token)),
-            None => id,
-        }
+        crate::redact::request_id_hiding(headers, [Some(self.config.api_key()), self.token.as_deref()])
     }
 
     /// The timeout of each attempt.

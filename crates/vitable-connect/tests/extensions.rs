@@ -2,8 +2,8 @@
 //! token, per-attempt metrics, no way around redaction), the retry policy, and raw requests
 //! to endpoints the spec does not have. (The request span's fields: `span_fields.rs`.)
 
-mod raw_server;
 mod support;
+use support::raw_server;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};

@@ -6,8 +6,8 @@
 //! succeeded applied, and every write that failed after being applied reported as possibly
 //! applied (`outcome_unknown()`): none misreported.
 
-mod raw_server;
 mod support;
+use support::raw_server;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -3,8 +3,8 @@
 //! path. Every server is local (127.0.0.1). Where time matters, the test runs on tokio's paused
 //! clock with the server on the same runtime, so durations are virtual and exact.
 
-mod raw_server;
 mod support;
+use support::raw_server;
 
 use std::time::Duration;
 

@@ -2,7 +2,8 @@
 //! without echoing a secret. Each request test runs against a local server that counts what
 //! reaches it.
 
-mod raw_server;
+mod support;
+use support::raw_server;
 
 use std::time::Duration;
 

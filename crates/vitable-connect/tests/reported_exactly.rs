@@ -3,8 +3,8 @@
 //! API key hidden in its encoded forms, IDs that would address another resource refused, a
 //! floor under server-asked retry delays, and decoding edge cases.
 
-mod raw_server;
 mod support;
+use support::raw_server;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

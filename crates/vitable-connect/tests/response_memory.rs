@@ -2,7 +2,8 @@
 //! response size plus a small constant. Measured with a counting global allocator, so this
 //! test binary holds one test, which runs the cases one after another.
 
-mod raw_server;
+mod support;
+use support::raw_server;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -2,7 +2,8 @@
 //! its own: a subscriber set for one thread only misses spans whose callsite another test's
 //! thread registered first.
 
-mod raw_server;
+mod support;
+use support::raw_server;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -5,6 +5,8 @@
 //! Every test file uses only part of this module.
 #![allow(dead_code)]
 
+pub mod raw_server;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
 use vitable_connect::Client;
