@@ -30,6 +30,7 @@ async fn the_request_log_never_shows_an_ssn() {
     let mut base = String::new();
     stdout.read_line(&mut base).expect("the base URL");
     let base = base.trim().to_owned();
+    vitable_connect::install_crypto_provider();
     let client = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(10)).build().unwrap();
     let paths = [
         "/v1/employees/123-45-6789",

@@ -107,7 +107,7 @@ pub mod ids {
 
 pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_TIMEOUT, Environment, USER_AGENT_VALUE,
+    DEFAULT_TIMEOUT, Environment, USER_AGENT_VALUE, install_crypto_provider,
 };
 pub use error::{
     ApiError, ApiErrorKind, DecodeError, Error, IdError, IdProblem, InvalidInput, Result, WriteAttempt,

@@ -18,6 +18,9 @@ pub fn today() -> NaiveDate {
 
 /// A client that talks to 127.0.0.1 only: no proxy, no automatic retries.
 pub fn client(timeout: Option<Duration>) -> reqwest::Client {
+    // reqwest is built without a rustls provider of its own (the SDK's default TLS feature):
+    // a plain client needs the one the SDK installs.
+    vitable_connect::install_crypto_provider();
     let mut builder = reqwest::Client::builder().no_proxy().retry(reqwest::retry::never());
     if let Some(timeout) = timeout {
         builder = builder.timeout(timeout);
