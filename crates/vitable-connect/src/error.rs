@@ -733,3 +733,65 @@ mod hide_api_key_tests {
         assert_eq!(error.headers.len(), 2);
     }
 }
+
+#[cfg(test)]
+mod otel_type_tests {
+    use http::{HeaderMap, StatusCode};
+
+    use super::{ApiError, DecodeError, Error, InvalidInput};
+
+    /// A connection error of each kind reqwest makes: refused (nothing listens), and one after
+    /// connecting (a listener that closes every connection at once).
+    async fn connection_errors() -> (reqwest::Error, reqwest::Error) {
+        crate::install_crypto_provider();
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let gone = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let refused_at = gone.local_addr().unwrap();
+        drop(gone);
+        let refused = client.get(format!("http://{refused_at}/")).send().await.unwrap_err();
+        let closing = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let closing_at = closing.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = closing.accept().await {
+                drop(socket);
+            }
+        });
+        let dropped = client.get(format!("http://{closing_at}/")).send().await.unwrap_err();
+        (refused, dropped)
+    }
+
+    #[tokio::test]
+    async fn each_kind_of_error_has_its_own_otel_type() {
+        let (refused, dropped) = connection_errors().await;
+        assert!(refused.is_connect() && !dropped.is_connect(), "{refused:?} / {dropped:?}");
+        let api = ApiError::from_parts("x", StatusCode::NOT_FOUND, HeaderMap::new(), b"{}");
+        let not_a_number = serde_json::from_slice::<u8>(b"\"a\"").unwrap_err();
+        let decode =
+            DecodeError::locate::<u8>("x", StatusCode::OK, &HeaderMap::new(), b"\"a\"", &not_a_number);
+        let bad_id = "nope".parse::<crate::ids::EmployeeId>().unwrap_err();
+        let cases: Vec<(Error, &str)> = vec![
+            (api.into(), "404"),
+            (
+                Error::Timeout { operation: "x", after: None, deadline: false, write: None, source: None },
+                "timeout",
+            ),
+            (Error::Connection { operation: "x", write: None, source: refused }, "connect"),
+            (Error::Connection { operation: "x", write: None, source: dropped }, "connection"),
+            (
+                Error::Redirect { operation: "x", status: StatusCode::FOUND, location: None, write: None },
+                "redirect",
+            ),
+            (
+                Error::ResponseTooLarge { operation: "x", status: StatusCode::OK, limit: 1, write: None },
+                "response_too_large",
+            ),
+            (decode.into(), "decode"),
+            (InvalidInput { operation: "x", field: "f".into(), problem: "p".into() }.into(), "invalid_input"),
+            (bad_id.into(), "invalid_input"),
+            (Error::Config("c".into()), "_OTHER"),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(error.otel_type(), expected, "{error:?}");
+        }
+    }
+}

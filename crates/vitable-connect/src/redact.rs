@@ -621,6 +621,17 @@ mod cut_tests {
     }
 
     #[test]
+    fn a_long_header_value_of_continuation_bytes_only_is_cut_to_its_marker_without_panicking() {
+        // Header values may hold any byte from 0x80 on (obs-text); none of these starts a
+        // character, so the cut finds no boundary before the start.
+        let mut headers = HeaderMap::new();
+        let odd = vec![0x80u8; MAX_HEADER_VALUE_BYTES + 10];
+        headers.insert("x-odd", HeaderValue::from_bytes(&odd).unwrap());
+        let guarded = guarded_headers(headers);
+        assert_eq!(guarded["x-odd"], format!("... ({} more bytes)", MAX_HEADER_VALUE_BYTES + 10).as_str());
+    }
+
+    #[test]
     fn a_body_of_exactly_the_limit_is_whole_and_unmarked() {
         let body = "é".repeat(SNIPPET_CHARS);
         assert_eq!(snippet(body.as_bytes()).as_deref(), Some(body.as_str()));

@@ -183,8 +183,7 @@ fn fill_segment<'a>(
     let Some(mut at) = text.find(['{', '}']) else { return Ok(Cow::Borrowed(text)) };
     let bad = || format!("bad path template `{template}`: each `{{` needs a name and a `}}` after it");
     // The usual segment, `{name}` alone: its value as it is, nothing copied.
-    if at == 0
-        && let Some(name) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}'))
+    if let Some(name) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}'))
         && !name.is_empty()
         && !name.contains(['{', '}'])
     {
@@ -448,5 +447,17 @@ mod tests {
         assert_eq!(body, br#"{"name":"Acme"}"#);
         let get = build("http://h", "/v1/employers", |_| {}).unwrap();
         assert!(get.body().is_none() && !get.headers().contains_key(CONTENT_TYPE));
+    }
+    #[test]
+    fn a_url_of_the_longest_length_an_http_request_can_carry_is_sent_and_a_longer_one_refused() {
+        let base = "http://h/v1/x?q=";
+        let with_len = |len: usize| {
+            let value = "a".repeat(len - base.len());
+            build("http://h", "/v1/x", |r| r.query("q", &value.as_str())).map(|r| r.url().as_str().len())
+        };
+        // The `http` crate's limit on a URI: u16::MAX - 1 bytes.
+        assert_eq!(with_len(65_534), Ok(65_534));
+        let problem = with_len(65_535).unwrap_err();
+        assert!(problem.starts_with("the URL would be 65535 bytes long, more than the 65534"), "{problem}");
     }
 }
