@@ -743,7 +743,7 @@ mod otel_type_tests {
     /// A connection error of each kind reqwest makes: refused (nothing listens), and one after
     /// connecting (a listener that closes every connection at once).
     async fn connection_errors() -> (reqwest::Error, reqwest::Error) {
-        crate::install_crypto_provider();
+        crate::tls::install_crypto_provider();
         let client = reqwest::Client::builder().no_proxy().build().unwrap();
         let gone = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let refused_at = gone.local_addr().unwrap();

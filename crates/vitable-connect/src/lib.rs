@@ -96,6 +96,7 @@ mod redact;
 mod request;
 mod retry;
 mod template;
+mod tls;
 mod transport;
 mod uncertain;
 mod validate;
@@ -107,7 +108,7 @@ pub mod ids {
 
 pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_TIMEOUT, Environment, USER_AGENT_VALUE, install_crypto_provider,
+    DEFAULT_TIMEOUT, Environment, USER_AGENT_VALUE,
 };
 pub use error::{
     ApiError, ApiErrorKind, DecodeError, Error, IdError, IdProblem, InvalidInput, Result, WriteAttempt,
@@ -122,6 +123,7 @@ pub use request::ApiResponse;
 pub use retry::{
     DEFAULT_MAX_RETRIES, INITIAL_BACKOFF, JITTER, MAX_BACKOFF, MAX_SERVER_DELAY, MIN_RETRY_DELAY, RetryPolicy,
 };
+pub use tls::install_crypto_provider;
 pub use types::*;
 pub use vitable_connect_api::{ParseEnumError, Ssn, SsnError, UnrecognizedValue};
 
