@@ -55,11 +55,9 @@ pub(crate) struct Config {
     pub(crate) base_url: String,
     /// `base_url`, parsed once: every request's URL starts as a copy of it.
     pub(crate) base: reqwest::Url,
-    /// `Bearer <key>`, marked sensitive so `reqwest`/`http` never print it.
-    pub(crate) authorization: HeaderValue,
-    /// Headers added to every request (`User-Agent` and the user's defaults).
     /// The headers every request starts with: the operation headers, the default headers
-    /// (`User-Agent` and those of [`ClientBuilder::default_header`]) and `Authorization`.
+    /// (`User-Agent` and those of [`ClientBuilder::default_header`]) and `Authorization`
+    /// (`Bearer <key>`, marked sensitive so `reqwest`/`http` never print it).
     pub(crate) headers: HeaderMap,
     /// The API key, shared with responses so that their errors can hide it.
     pub(crate) secret: Arc<str>,
@@ -75,10 +73,9 @@ pub(crate) struct Config {
 }
 
 impl Config {
-    /// The API key (the `Authorization` value without `Bearer `).
+    /// The API key.
     pub(crate) fn api_key(&self) -> &str {
-        let value = self.authorization.to_str().unwrap_or_default();
-        value.strip_prefix("Bearer ").unwrap_or_default()
+        &self.secret
     }
 }
 
@@ -403,14 +400,13 @@ impl ClientBuilder {
         };
         let mut headers = crate::template::operation_headers();
         crate::headers::overlay(&mut headers, &default_headers);
-        headers.insert(AUTHORIZATION, authorization.clone());
+        headers.insert(AUTHORIZATION, authorization);
         Ok(Client {
             config: Arc::new(Config {
                 http,
                 base: parsed,
                 base_url,
                 headers,
-                authorization,
                 secret: key.as_str().into(),
                 timeout,
                 deadline,

@@ -745,6 +745,20 @@ pub(crate) fn rust_args(args: &[(String, serde_json::Value)]) -> String {
     args.iter().map(|(rust, _)| rust.as_str()).collect::<Vec<_>>().join(", ")
 }
 
+/// The call of `op`'s public entry point (`client.members().qualifying_life_events().record(..)`)
+/// with `args`, the Rust expressions of its required values.
+pub(crate) fn entry_call(op: &Op, args: &[(String, serde_json::Value)]) -> String {
+    format!("client.{}({})", op.name.replace('.', "()."), rust_args(args))
+}
+
+/// `op`'s fields, and the call of its entry point with sample values of its required ones only.
+fn minimal_call<'a>(api: &'a Api, op: &'a Op) -> Result<(Vec<Field<'a>>, String), String> {
+    let fields = fields_of(api, op)?;
+    let required = sample_args(api, &mut Sampler::new("vitable_connect"), &fields, &examples(api, op));
+    let call = entry_call(op, &required);
+    Ok((fields, call))
+}
+
 /// Path of the minimal requests of the workspace tests.
 pub const MINIMAL: &str = "tests/tests/generated_minimal.rs";
 
@@ -765,9 +779,7 @@ pub fn render_minimal(api: &Api) -> Result<String, String> {
          Some(match (operation_id, property) {\n",
     );
     for op in &api.operations {
-        let fields = fields_of(api, op)?;
-        let required = sample_args(api, &mut Sampler::new("vitable_connect"), &fields, &examples(api, op));
-        let call = format!("client.{}({})", op.name.replace('.', "()."), rust_args(&required));
+        let (fields, call) = minimal_call(api, op)?;
         writeln!(out, "({:?}, None) => {call}.send().await.map(json),", op.id).unwrap();
         for f in fields.iter().filter(|f| f.clearable) {
             writeln!(
@@ -790,9 +802,7 @@ pub fn render_minimal(api: &Api) -> Result<String, String> {
          Some(match operation_id {\n",
     );
     for op in api.operations.iter().filter(|op| paged(op).is_some()) {
-        let fields = fields_of(api, op)?;
-        let required = sample_args(api, &mut Sampler::new("vitable_connect"), &fields, &examples(api, op));
-        let call = format!("client.{}({})", op.name.replace('.', "()."), rust_args(&required));
+        let (_, call) = minimal_call(api, op)?;
         writeln!(out, "{:?} => {call}.stream().map_ok(json).try_collect().await,", op.id).unwrap();
     }
     out.push_str("_ => return None,\n})\n}\n");
@@ -827,8 +837,7 @@ pub fn render_maximal(api: &Api) -> Result<String, String> {
         let mut wire: Vec<(&Field, serde_json::Value)> = Vec::new();
         let required = sample_args(api, &mut sampler, &fields, &example);
         wire.extend(fields.iter().filter(|f| f.required).zip(required.iter().map(|(_, w)| w.clone())));
-        let entry_point = op.name.replace('.', "().");
-        let mut call = format!("client.{entry_point}({})", rust_args(&required));
+        let mut call = entry_call(op, &required);
         for f in fields.iter().filter(|f| !f.required) {
             let (rust, value) = sampler.value(api, f.ty, f.limits, example.get(f.name).copied(), true);
             write!(call, ".{}({rust})", ident(f.name)).unwrap();

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde_yaml::Value;
 
-use super::builders::{self, doc, examples, fields_of, required_args, rust_args, sample_args};
+use super::builders::{self, doc, examples, fields_of, required_args, sample_args};
 use super::samples::Sampler;
 use super::spec::{Api, Op, camel};
 use super::tables::builder_name;
@@ -189,9 +189,8 @@ fn sentence(text: &str) -> String {
 fn sample_example(api: &Api, op: &Op) -> Result<String, String> {
     let fields = fields_of(api, op)?;
     let args = sample_args(api, &mut Sampler::new("vitable_connect"), &fields, &examples(api, op));
-    let call = op.name.replace('.', "().");
     let allow = if op.deprecated.is_some() { "#[allow(deprecated)]\n" } else { "" };
-    Ok(format!("{allow}let response = client.{call}({}).send().await?;", rust_args(&args)))
+    Ok(format!("{allow}let response = {}.send().await?;", builders::entry_call(op, &args)))
 }
 
 /// The entry point of `op` on its handle.
