@@ -3,7 +3,7 @@
 // `cargo xtask codegen --check` (and `cargo test --workspace`) fail when this file is stale.
 
 //! Tables of `openapi.yaml` (types in `spec.rs`).
-use crate::spec::{Limits, Location, Operation, Param, Property, Schema, SchemaKind};
+use crate::spec::{Limits, Location, Operation, Param, Property, Schema, SchemaKind, Tag};
 /// `info.version` of the spec these tables (and the generated client) come from.
 pub const SPEC_VERSION: &str = "1.0.0";
 impl Limits {
@@ -21,6 +21,45 @@ impl Limits {
         shapes: &[],
     };
 }
+/// Every tag: the SDK's resources, in snake case, with the spec's description.
+pub const TAGS: &[Tag] = &[
+    Tag {
+        name: "benefit_eligibility_policy",
+        description: "Rule sets that decide which employees may enroll in benefits.",
+    },
+    Tag {
+        name: "benefit_products",
+        description: "Benefit products in the catalog and the plan years configured for them.",
+    },
+    Tag {
+        name: "dependents",
+        description: "Spouses and children covered through a member.",
+    },
+    Tag {
+        name: "employees",
+        description: "Employee records, their termination and their enrollments.",
+    },
+    Tag {
+        name: "employers",
+        description: "Employer accounts together with their employees and eligibility policies.",
+    },
+    Tag {
+        name: "enrollments",
+        description: "Benefit enrollments, the plans they can select and reissues after life events.",
+    },
+    Tag {
+        name: "members",
+        description: "People behind employee records, with their dependents and life events.",
+    },
+    Tag {
+        name: "plan_years",
+        description: "Coverage periods of a benefit product for one employer.",
+    },
+    Tag {
+        name: "qualifying_life_events",
+        description: "Life events that open a special enrollment window.",
+    },
+];
 /// Every operation, in `operationId` order.
 pub const OPERATIONS: &[Operation] = &[
     operations::BENEFIT_ELIGIBILITY_POLICY_RETRIEVE,
@@ -63,12 +102,14 @@ pub mod operations {
         path: "/v1/benefit-eligibility-policy/{policy_id}",
         tag: "benefit_eligibility_policy",
         summary: "Retrieve an eligibility policy",
+        description: "Fetches one benefit eligibility policy, including its rules, by ID.",
         params: &[
             Param {
                 name: "policy_id",
                 location: Location::Path,
                 required: true,
                 ty: "EligibilityPolicyId",
+                description: "Identifier of the eligibility policy.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -87,12 +128,14 @@ pub mod operations {
         path: "/v1/benefit-products",
         tag: "benefit_products",
         summary: "List benefit products",
+        description: "Returns one page of the benefit products available to the caller, optionally narrowed by category, product code or active state.",
         params: &[
             Param {
                 name: "active_in",
                 location: Location::Query,
                 required: false,
                 ty: "boolean",
+                description: "When set, only return products whose active flag matches.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -101,6 +144,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "Category",
+                description: "Only return products in this category.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -109,6 +153,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Largest number of items to return on one page.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -128,6 +173,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Page number to fetch, starting at 1.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -147,6 +193,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "ProductCode",
+                description: "Only return products with this product code.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -165,12 +212,14 @@ pub mod operations {
         path: "/v1/benefit-products/{benefit_product_id}/plan-years",
         tag: "benefit_products",
         summary: "Create a plan year",
+        description: "Sets up a new plan year of a benefit product for an employer, with its coverage dates, open enrollment window and contribution classes.",
         params: &[
             Param {
                 name: "benefit_product_id",
                 location: Location::Path,
                 required: true,
                 ty: "BenefitProductId",
+                description: "Identifier of the benefit product the plan year belongs to.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -189,12 +238,14 @@ pub mod operations {
         path: "/v1/benefit-products/{benefit_product_id}/plan-years",
         tag: "benefit_products",
         summary: "List plan years of a benefit product",
+        description: "Returns one page of the plan years configured for a benefit product, optionally narrowed to one employer or one status.",
         params: &[
             Param {
                 name: "benefit_product_id",
                 location: Location::Path,
                 required: true,
                 ty: "BenefitProductId",
+                description: "Identifier of the benefit product.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -203,6 +254,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "EmployerId",
+                description: "Only return plan years of this employer.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -211,6 +263,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Largest number of items to return on one page.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -230,6 +283,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Page number to fetch, starting at 1.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -249,6 +303,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "PlanYearStatus",
+                description: "Only return plan years in this status.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -267,12 +322,14 @@ pub mod operations {
         path: "/v1/dependents/{dependent_id}",
         tag: "dependents",
         summary: "Retrieve a dependent",
+        description: "Fetches one dependent by ID.",
         params: &[
             Param {
                 name: "dependent_id",
                 location: Location::Path,
                 required: true,
                 ty: "DependentId",
+                description: "Identifier of the dependent.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -291,12 +348,14 @@ pub mod operations {
         path: "/v1/dependents/{dependent_id}",
         tag: "dependents",
         summary: "Update a dependent",
+        description: "Changes the mutable fields of a dependent. Fields left out of the body keep their current values; name, birth date and sex cannot be changed.",
         params: &[
             Param {
                 name: "dependent_id",
                 location: Location::Path,
                 required: true,
                 ty: "DependentId",
+                description: "Identifier of the dependent.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -315,12 +374,14 @@ pub mod operations {
         path: "/v1/employees/{employee_id}/enrollments",
         tag: "employees",
         summary: "List an employee's enrollments",
+        description: "Returns one page of an employee's benefit enrollments, optionally narrowed by status or by year.",
         params: &[
             Param {
                 name: "employee_id",
                 location: Location::Path,
                 required: true,
                 ty: "EmployeeId",
+                description: "Identifier of the employee.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -329,6 +390,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Only return enrollments whose coverage starts in this calendar year.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -337,6 +399,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Largest number of items to return on one page.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -356,6 +419,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Page number to fetch, starting at 1.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -375,6 +439,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Only return enrollments belonging to plan years of this year.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -383,6 +448,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "EnrollmentStatus",
+                description: "Only return enrollments in this status.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -401,12 +467,14 @@ pub mod operations {
         path: "/v1/employees/{employee_id}/enrollments/elect",
         tag: "employees",
         summary: "Submit benefit elections",
+        description: "Records the employee's decision, to enroll or to waive, for one or more pending enrollments in a single call. Returns the affected enrollments.",
         params: &[
             Param {
                 name: "employee_id",
                 location: Location::Path,
                 required: true,
                 ty: "EmployeeId",
+                description: "Identifier of the employee.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -425,12 +493,14 @@ pub mod operations {
         path: "/v1/employees/{employee_id}",
         tag: "employees",
         summary: "Retrieve an employee",
+        description: "Fetches one employee, with the member details behind it, by ID.",
         params: &[
             Param {
                 name: "employee_id",
                 location: Location::Path,
                 required: true,
                 ty: "EmployeeId",
+                description: "Identifier of the employee.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -449,12 +519,14 @@ pub mod operations {
         path: "/v1/employees/{employee_id}",
         tag: "employees",
         summary: "Terminate an employee",
+        description: "Ends an employee's employment. Nothing is returned in the body on success.",
         params: &[
             Param {
                 name: "employee_id",
                 location: Location::Path,
                 required: true,
                 ty: "EmployeeId",
+                description: "Identifier of the employee.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -473,12 +545,14 @@ pub mod operations {
         path: "/v1/employees/{employee_id}",
         tag: "employees",
         summary: "Update an employee",
+        description: "Changes the mutable fields of an employee. Fields left out of the body keep their current values; SSN, name, birth date and sex are fixed at creation.",
         params: &[
             Param {
                 name: "employee_id",
                 location: Location::Path,
                 required: true,
                 ty: "EmployeeId",
+                description: "Identifier of the employee.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -497,6 +571,7 @@ pub mod operations {
         path: "/v1/employers",
         tag: "employers",
         summary: "Create an employer",
+        description: "Registers a new employer under the caller's organization.",
         params: &[],
         body: Some("EmployerCreateRequest"),
         success_status: 201,
@@ -512,12 +587,14 @@ pub mod operations {
         path: "/v1/employers/{employer_id}/benefit-eligibility-policy",
         tag: "employers",
         summary: "Create an eligibility policy",
+        description: "Creates a benefit eligibility policy for an employer. Pass policy_to_replace_id to have the new policy supersede an existing one.",
         params: &[
             Param {
                 name: "employer_id",
                 location: Location::Path,
                 required: true,
                 ty: "EmployerId",
+                description: "Identifier of the employer.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -526,6 +603,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "EligibilityPolicyId",
+                description: "ID of an existing policy that the new policy replaces.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -544,12 +622,14 @@ pub mod operations {
         path: "/v1/employers/{employer_id}/employees",
         tag: "employers",
         summary: "Create an employee",
+        description: "Adds an employee to an employer. The SSN can only be supplied here and is never returned afterwards.",
         params: &[
             Param {
                 name: "employer_id",
                 location: Location::Path,
                 required: true,
                 ty: "EmployerId",
+                description: "Identifier of the employer.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -568,12 +648,14 @@ pub mod operations {
         path: "/v1/employers/{employer_id}/employees",
         tag: "employers",
         summary: "List an employer's employees",
+        description: "Returns one page of an employer's employees, optionally narrowed by active state or employee class.",
         params: &[
             Param {
                 name: "employer_id",
                 location: Location::Path,
                 required: true,
                 ty: "EmployerId",
+                description: "Identifier of the employer.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -582,6 +664,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "boolean",
+                description: "When set, only return employees whose active flag matches.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -590,6 +673,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "EmployeeClass",
+                description: "Only return employees of this class.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -598,6 +682,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Largest number of items to return on one page.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -617,6 +702,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Page number to fetch, starting at 1.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -646,12 +732,14 @@ pub mod operations {
         path: "/v1/employers",
         tag: "employers",
         summary: "List employers",
+        description: "Returns one page of the employers visible to the caller, optionally narrowed by name or active state.",
         params: &[
             Param {
                 name: "active_in",
                 location: Location::Query,
                 required: false,
                 ty: "boolean",
+                description: "When set, only return employers whose active flag matches.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -660,6 +748,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Largest number of items to return on one page.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -679,6 +768,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "string",
+                description: "Only return employers matching this name.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -687,6 +777,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Page number to fetch, starting at 1.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -716,12 +807,14 @@ pub mod operations {
         path: "/v1/employers/{employer_id}",
         tag: "employers",
         summary: "Retrieve an employer",
+        description: "Fetches one employer by ID.",
         params: &[
             Param {
                 name: "employer_id",
                 location: Location::Path,
                 required: true,
                 ty: "EmployerId",
+                description: "Identifier of the employer.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -740,12 +833,14 @@ pub mod operations {
         path: "/v1/employers/{employer_id}",
         tag: "employers",
         summary: "Update an employer",
+        description: "Changes the given fields of an employer and leaves the others as they are. The EIN cannot be changed.",
         params: &[
             Param {
                 name: "employer_id",
                 location: Location::Path,
                 required: true,
                 ty: "EmployerId",
+                description: "Identifier of the employer.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -764,12 +859,14 @@ pub mod operations {
         path: "/v1/enrollments/{enrollment_id}/plans",
         tag: "enrollments",
         summary: "List selectable plans",
+        description: "Lists the plans the employee may choose for this enrollment, each with its monthly cost for every coverage tier.",
         params: &[
             Param {
                 name: "enrollment_id",
                 location: Location::Path,
                 required: true,
                 ty: "EnrollmentId",
+                description: "Identifier of the enrollment.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -788,12 +885,14 @@ pub mod operations {
         path: "/v1/enrollments/{enrollment_id}/reissue",
         tag: "enrollments",
         summary: "Reissue an enrollment",
+        description: "Reopens an enrollment on the strength of a qualifying life event so the employee can change their benefits in the middle of a plan year.",
         params: &[
             Param {
                 name: "enrollment_id",
                 location: Location::Path,
                 required: true,
                 ty: "EnrollmentId",
+                description: "Identifier of the enrollment.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -812,12 +911,14 @@ pub mod operations {
         path: "/v1/enrollments/{enrollment_id}",
         tag: "enrollments",
         summary: "Retrieve an enrollment",
+        description: "Fetches one enrollment by ID.",
         params: &[
             Param {
                 name: "enrollment_id",
                 location: Location::Path,
                 required: true,
                 ty: "EnrollmentId",
+                description: "Identifier of the enrollment.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -836,12 +937,14 @@ pub mod operations {
         path: "/v1/members/{member_id}/dependents",
         tag: "members",
         summary: "Add a dependent",
+        description: "Attaches a new spouse or child dependent to a member.",
         params: &[
             Param {
                 name: "member_id",
                 location: Location::Path,
                 required: true,
                 ty: "MemberId",
+                description: "Identifier of the member.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -860,12 +963,14 @@ pub mod operations {
         path: "/v1/members/{member_id}/dependents",
         tag: "members",
         summary: "List a member's dependents",
+        description: "Returns one page of a member's dependents, optionally narrowed by relationship or active state.",
         params: &[
             Param {
                 name: "member_id",
                 location: Location::Path,
                 required: true,
                 ty: "MemberId",
+                description: "Identifier of the member.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -874,6 +979,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "boolean",
+                description: "When set, only return dependents whose active flag matches.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -882,6 +988,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Largest number of items to return on one page.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -901,6 +1008,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Page number to fetch, starting at 1.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -920,6 +1028,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "Relationship",
+                description: "Only return dependents with this relationship to the member.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -938,12 +1047,14 @@ pub mod operations {
         path: "/v1/members/{member_id}/qualifying-life-events",
         tag: "members",
         summary: "List a member's qualifying life events",
+        description: "Returns one page of the qualifying life events recorded for a member, optionally narrowed by event type or review status.",
         params: &[
             Param {
                 name: "member_id",
                 location: Location::Path,
                 required: true,
                 ty: "MemberId",
+                description: "Identifier of the member.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -952,6 +1063,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "EventType",
+                description: "Only return events of this type.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -960,6 +1072,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Largest number of items to return on one page.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -979,6 +1092,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "integer",
+                description: "Page number to fetch, starting at 1.",
                 limits: Limits {
                     min_length: None,
                     max_length: None,
@@ -998,6 +1112,7 @@ pub mod operations {
                 location: Location::Query,
                 required: false,
                 ty: "QualifyingLifeEventStatus",
+                description: "Only return events in this review status.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -1016,12 +1131,14 @@ pub mod operations {
         path: "/v1/members/{member_id}/qualifying-life-events",
         tag: "members",
         summary: "Record a qualifying life event",
+        description: "Logs a life event such as a marriage or a birth for a member. Doing so opens a limited window in which the member's benefits may be changed outside open enrollment.",
         params: &[
             Param {
                 name: "member_id",
                 location: Location::Path,
                 required: true,
                 ty: "MemberId",
+                description: "Identifier of the member.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -1040,12 +1157,14 @@ pub mod operations {
         path: "/v1/plan-years/{plan_year_id}",
         tag: "plan_years",
         summary: "Retrieve a plan year",
+        description: "Fetches one plan year, with its plans and contribution classes, by ID.",
         params: &[
             Param {
                 name: "plan_year_id",
                 location: Location::Path,
                 required: true,
                 ty: "PlanYearId",
+                description: "Identifier of the plan year.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -1064,12 +1183,14 @@ pub mod operations {
         path: "/v1/plan-years/{plan_year_id}",
         tag: "plan_years",
         summary: "Update a plan year",
+        description: "Changes the enrollment window, status or contribution classes of a plan year. Only possible until its open enrollment begins.",
         params: &[
             Param {
                 name: "plan_year_id",
                 location: Location::Path,
                 required: true,
                 ty: "PlanYearId",
+                description: "Identifier of the plan year.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -1088,12 +1209,14 @@ pub mod operations {
         path: "/v1/qualifying-life-events/{qle_id}",
         tag: "qualifying_life_events",
         summary: "Retrieve a qualifying life event",
+        description: "Fetches one qualifying life event by ID.",
         params: &[
             Param {
                 name: "qle_id",
                 location: Location::Path,
                 required: true,
                 ty: "QleId",
+                description: "Identifier of the qualifying life event.",
                 limits: Limits::NONE,
                 deprecated: None,
             },
@@ -1114,6 +1237,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "street_1",
                     ty: "string",
+                    description: "First address line.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1123,6 +1247,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "street_2",
                     ty: "string",
+                    description: "Second address line, such as a suite or apartment number.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1132,6 +1257,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "city",
                     ty: "string",
+                    description: "City name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1141,6 +1267,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "state",
                     ty: "string",
+                    description: "Two-letter US postal code of the state.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1150,6 +1277,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "zip_code",
                     ty: "string",
+                    description: "ZIP code with 5 or 9 digits.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1159,6 +1287,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "country",
                     ty: "string",
+                    description: "Country code; treat a missing value as US.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1175,6 +1304,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "street_1",
                     ty: "string",
+                    description: "First address line.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1184,6 +1314,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "street_2",
                     ty: "string",
+                    description: "Second address line, such as a suite or apartment number.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1193,6 +1324,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "city",
                     ty: "string",
+                    description: "City name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1202,6 +1334,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "state",
                     ty: "string",
+                    description: "Two-letter US postal code of the state.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1222,6 +1355,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "zip_code",
                     ty: "string",
+                    description: "ZIP code with 5 or 9 digits.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1231,6 +1365,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "country",
                     ty: "string",
+                    description: "Country code; US is assumed when left out.",
                     required: false,
                     nullable: false,
                     clearable: false,
@@ -1247,6 +1382,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "EligibilityPolicyId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1256,6 +1392,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employer_id",
                     ty: "EmployerId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1265,6 +1402,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "name",
                     ty: "string",
+                    description: "Name of the policy.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1274,6 +1412,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "description",
                     ty: "string",
+                    description: "Free-text explanation of the policy.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1283,6 +1422,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "active",
                     ty: "boolean",
+                    description: "Whether the policy is in force.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1292,6 +1432,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "effective_date",
                     ty: "date",
+                    description: "Day from which the policy applies.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1301,6 +1442,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "rules",
                     ty: "[Rule]",
+                    description: "Conditions an employee must satisfy.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1310,6 +1452,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "replaced_policy_id",
                     ty: "EligibilityPolicyId",
+                    description: "Earlier policy that this one took the place of, if any.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1319,6 +1462,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "created_at",
                     ty: "date-time",
+                    description: "Creation timestamp of the policy.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1328,6 +1472,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "updated_at",
                     ty: "date-time",
+                    description: "Timestamp of the latest change to the policy.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1344,6 +1489,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "BenefitProductId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1353,6 +1499,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "name",
                     ty: "string",
+                    description: "Product name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1362,6 +1509,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "description",
                     ty: "string",
+                    description: "Longer explanation of the product.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1371,6 +1519,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "category",
                     ty: "Category",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1380,6 +1529,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "product_code",
                     ty: "ProductCode",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1389,6 +1539,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "carrier_name",
                     ty: "string",
+                    description: "Insurance carrier behind the product.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1398,6 +1549,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "active",
                     ty: "boolean",
+                    description: "Whether the product may be offered right now.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1407,6 +1559,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "created_at",
                     ty: "date-time",
+                    description: "Creation timestamp of the product.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1416,6 +1569,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "updated_at",
                     ty: "date-time",
+                    description: "Timestamp of the latest change to the product.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1444,6 +1598,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "string",
+                    description: "Identifier of the contribution class.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1453,6 +1608,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employment",
                     ty: "string",
+                    description: "Employment type it applies to, for example full_time or part_time.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1462,6 +1618,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "family_status",
                     ty: "CoverageTier",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1471,6 +1628,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employee_contribution_cents",
                     ty: "integer",
+                    description: "Monthly amount paid by the employee, in cents.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1480,6 +1638,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employer_contribution_cents",
                     ty: "integer",
+                    description: "Monthly amount paid by the employer, in cents.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1496,6 +1655,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employment",
                     ty: "string",
+                    description: "Employment type it applies to, for example full_time or part_time.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1505,6 +1665,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "family_status",
                     ty: "CoverageTier",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1514,6 +1675,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employee_contribution_cents",
                     ty: "integer",
+                    description: "Monthly amount paid by the employee, in cents.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1534,6 +1696,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employer_contribution_cents",
                     ty: "integer",
+                    description: "Monthly amount paid by the employer, in cents.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1565,6 +1728,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "DependentId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1574,6 +1738,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "member_id",
                     ty: "MemberId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1583,6 +1748,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "first_name",
                     ty: "string",
+                    description: "Given name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1592,6 +1758,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "last_name",
                     ty: "string",
+                    description: "Family name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1601,6 +1768,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "suffix",
                     ty: "string",
+                    description: "Name suffix such as Jr.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1610,6 +1778,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "date_of_birth",
                     ty: "date",
+                    description: "Birth date.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1619,6 +1788,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "sex",
                     ty: "Sex",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1628,6 +1798,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "gender",
                     ty: "string",
+                    description: "Gender identity, if given.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1637,6 +1808,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "relationship",
                     ty: "Relationship",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1646,6 +1818,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "ssn_last_four",
                     ty: "string",
+                    description: "Final four digits of the SSN; the full number is never returned.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1666,6 +1839,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "active",
                     ty: "boolean",
+                    description: "Whether the dependent is currently active.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1675,6 +1849,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "created_at",
                     ty: "date-time",
+                    description: "Creation timestamp of the dependent.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1684,6 +1859,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "updated_at",
                     ty: "date-time",
+                    description: "Timestamp of the latest change to the dependent.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1700,6 +1876,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "first_name",
                     ty: "string",
+                    description: "Given name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1720,6 +1897,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "last_name",
                     ty: "string",
+                    description: "Family name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1740,6 +1918,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "suffix",
                     ty: "string",
+                    description: "Name suffix such as Jr.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1749,6 +1928,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "date_of_birth",
                     ty: "date",
+                    description: "Birth date.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1758,6 +1938,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "sex",
                     ty: "Sex",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1767,6 +1948,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "gender",
                     ty: "string",
+                    description: "Gender identity, if given.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1776,6 +1958,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "relationship",
                     ty: "Relationship",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1785,6 +1968,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "ssn",
                     ty: "Ssn",
+                    description: "Social Security number of the dependent, when known.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1805,6 +1989,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "active",
                     ty: "boolean",
+                    description: "Activate or deactivate the dependent.",
                     required: false,
                     nullable: true,
                     clearable: false,
@@ -1814,6 +1999,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "gender",
                     ty: "string",
+                    description: "New gender identity.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1823,6 +2009,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "relationship",
                     ty: "Relationship",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: false,
@@ -1839,6 +2026,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "enrollment_id",
                     ty: "EnrollmentId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1848,6 +2036,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "decision",
                     ty: "ElectionDecision",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1857,6 +2046,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "selected_plan_id",
                     ty: "PlanId",
+                    description: "Plan to enroll in; needed when the decision is Enrolled.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1866,6 +2056,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "coverage_tier",
                     ty: "CoverageTier",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1875,6 +2066,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "dependent_ids",
                     ty: "[DependentId]",
+                    description: "Dependents to include in the coverage.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1895,6 +2087,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "name",
                     ty: "string",
+                    description: "Name of the policy.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1915,6 +2108,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "description",
                     ty: "string",
+                    description: "Free-text explanation of the policy.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -1924,6 +2118,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "effective_date",
                     ty: "date",
+                    description: "Day from which the policy applies.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1933,6 +2128,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "rules",
                     ty: "[RuleInput]",
+                    description: "Conditions an employee must satisfy; at least one is needed.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1964,6 +2160,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "EmployeeId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1973,6 +2170,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employer_id",
                     ty: "EmployerId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1982,6 +2180,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "member",
                     ty: "Member",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -1991,6 +2190,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "active",
                     ty: "boolean",
+                    description: "Whether the employee is currently employed.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2000,6 +2200,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employee_class",
                     ty: "EmployeeClass",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2009,6 +2210,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "start_date",
                     ty: "date",
+                    description: "Day the employee was hired.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2018,6 +2220,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "termination_date",
                     ty: "date",
+                    description: "Last day of employment, when terminated.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2027,6 +2230,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "address",
                     ty: "Address",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2036,6 +2240,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "created_at",
                     ty: "date-time",
+                    description: "Creation timestamp of the employee.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2045,6 +2250,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "updated_at",
                     ty: "date-time",
+                    description: "Timestamp of the latest change to the employee.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2065,6 +2271,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "first_name",
                     ty: "string",
+                    description: "Given name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2085,6 +2292,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "last_name",
                     ty: "string",
+                    description: "Family name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2105,6 +2313,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "suffix",
                     ty: "string",
+                    description: "Name suffix such as Jr.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2114,6 +2323,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "date_of_birth",
                     ty: "date",
+                    description: "Birth date.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2123,6 +2333,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "sex",
                     ty: "Sex",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2132,6 +2343,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "gender",
                     ty: "string",
+                    description: "Gender identity, if given.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2141,6 +2353,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "ssn",
                     ty: "Ssn",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2150,6 +2363,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "email",
                     ty: "string",
+                    description: "Email address.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2170,6 +2384,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "phone",
                     ty: "string",
+                    description: "Phone number.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2179,6 +2394,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "start_date",
                     ty: "date",
+                    description: "Day the employee was hired.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2188,6 +2404,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employee_class",
                     ty: "EmployeeClass",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2197,6 +2414,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "address",
                     ty: "AddressInput",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2217,6 +2435,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "email",
                     ty: "string",
+                    description: "New email address.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2237,6 +2456,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "phone",
                     ty: "string",
+                    description: "New phone number.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2246,6 +2466,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "gender",
                     ty: "string",
+                    description: "New gender identity.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2255,6 +2476,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employee_class",
                     ty: "EmployeeClass",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2264,6 +2486,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "termination_date",
                     ty: "date",
+                    description: "Setting a date terminates the employee on that day.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2273,6 +2496,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "address",
                     ty: "AddressInput",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2289,6 +2513,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "EmployerId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2298,6 +2523,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "name",
                     ty: "string",
+                    description: "Name shown for the employer.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2307,6 +2533,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "legal_name",
                     ty: "string",
+                    description: "Name under which the employer is legally registered.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2316,6 +2543,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "organization_id",
                     ty: "OrganizationId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2325,6 +2553,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "active",
                     ty: "boolean",
+                    description: "Whether the employer is currently active.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2334,6 +2563,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "ein",
                     ty: "string",
+                    description: "Federal Employer Identification Number; masked when returned.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2354,6 +2584,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "address",
                     ty: "Address",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2363,6 +2594,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "eligibility_policy_id",
                     ty: "EligibilityPolicyId",
+                    description: "Eligibility policy currently assigned to the employer, if there is one.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2372,6 +2604,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "created_at",
                     ty: "date-time",
+                    description: "Creation timestamp of the employer.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2381,6 +2614,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "updated_at",
                     ty: "date-time",
+                    description: "Timestamp of the latest change to the employer.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2397,6 +2631,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "name",
                     ty: "string",
+                    description: "Name shown for the employer.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2417,6 +2652,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "legal_name",
                     ty: "string",
+                    description: "Name under which the employer is legally registered.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2437,6 +2673,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "ein",
                     ty: "string",
+                    description: "Employer Identification Number, written XX-XXXXXXX or XXXXXXXXX.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2457,6 +2694,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "address",
                     ty: "AddressInput",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2477,6 +2715,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "name",
                     ty: "string",
+                    description: "New display name.",
                     required: false,
                     nullable: true,
                     clearable: false,
@@ -2497,6 +2736,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "legal_name",
                     ty: "string",
+                    description: "New registered legal name.",
                     required: false,
                     nullable: true,
                     clearable: false,
@@ -2517,6 +2757,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "active",
                     ty: "boolean",
+                    description: "Activate or deactivate the employer.",
                     required: false,
                     nullable: true,
                     clearable: false,
@@ -2526,6 +2767,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "address",
                     ty: "AddressInput",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2542,6 +2784,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "dependent_id",
                     ty: "DependentId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2551,6 +2794,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "first_name",
                     ty: "string",
+                    description: "Given name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2560,6 +2804,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "last_name",
                     ty: "string",
+                    description: "Family name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2569,6 +2814,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "relationship",
                     ty: "Relationship",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2585,6 +2831,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "EnrollmentId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2594,6 +2841,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employee_id",
                     ty: "EmployeeId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2603,6 +2851,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "benefit_product_id",
                     ty: "BenefitProductId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2612,6 +2861,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "plan_year_id",
                     ty: "PlanYearId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2621,6 +2871,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "status",
                     ty: "EnrollmentStatus",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2630,6 +2881,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "decision",
                     ty: "string",
+                    description: "What the employee chose, normally enrolled or waived; a free-form string.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2639,6 +2891,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "coverage_tier",
                     ty: "CoverageTier",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2648,6 +2901,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "selected_plan_id",
                     ty: "PlanId",
+                    description: "The plan picked by the employee, when enrolled.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2657,6 +2911,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "selected_plan_name",
                     ty: "string",
+                    description: "Name of the picked plan.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2666,6 +2921,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "coverage_start_date",
                     ty: "date",
+                    description: "First day of coverage.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2675,6 +2931,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "coverage_end_date",
                     ty: "date",
+                    description: "Last day of coverage.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2684,6 +2941,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employee_contribution_cents",
                     ty: "integer",
+                    description: "Monthly amount paid by the employee, in cents.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2693,6 +2951,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employer_contribution_cents",
                     ty: "integer",
+                    description: "Monthly amount paid by the employer, in cents.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2702,6 +2961,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "enrolled_dependents",
                     ty: "[EnrolledDependent]",
+                    description: "Dependents covered under this enrollment.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2711,6 +2971,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "created_at",
                     ty: "date-time",
+                    description: "Creation timestamp of the enrollment.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2720,6 +2981,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "updated_at",
                     ty: "date-time",
+                    description: "Timestamp of the latest change to the enrollment.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2740,6 +3002,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "PlanId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2749,6 +3012,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "name",
                     ty: "string",
+                    description: "Plan name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2758,6 +3022,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "description",
                     ty: "string",
+                    description: "Longer explanation of the plan.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2767,6 +3032,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "carrier_name",
                     ty: "string",
+                    description: "Insurance carrier offering the plan.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2776,6 +3042,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "tier",
                     ty: "PlanTier",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2785,6 +3052,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "deductible_cents",
                     ty: "integer",
+                    description: "Annual deductible, in cents.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2794,6 +3062,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "out_of_pocket_max_cents",
                     ty: "integer",
+                    description: "Annual out-of-pocket maximum, in cents.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2803,6 +3072,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "costs",
                     ty: "[EnrollmentPlanCost]",
+                    description: "Monthly cost for each coverage tier.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2819,6 +3089,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "coverage_tier",
                     ty: "CoverageTier",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2828,6 +3099,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "total_monthly_premium_cents",
                     ty: "integer",
+                    description: "Full monthly premium at this tier, in cents.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2837,6 +3109,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employee_contribution_cents",
                     ty: "integer",
+                    description: "Part paid by the employee each month, in cents.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2846,6 +3119,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employer_contribution_cents",
                     ty: "integer",
+                    description: "Part paid by the employer each month, in cents.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2862,6 +3136,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "qle_id",
                     ty: "QleId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2871,6 +3146,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "reason",
                     ty: "string",
+                    description: "Optional explanation for the reissue.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2902,6 +3178,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "elections",
                     ty: "[Election]",
+                    description: "One election per pending enrollment being decided.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2918,6 +3195,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "detail",
                     ty: "string",
+                    description: "Explanation of the failure for humans.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2927,6 +3205,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "code",
                     ty: "string",
+                    description: "Stable error code for programs.",
                     required: false,
                     nullable: false,
                     clearable: false,
@@ -2936,6 +3215,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "errors",
                     ty: "{string: [string]}",
+                    description: "Validation messages keyed by the offending field; only sent for validation failures.",
                     required: false,
                     nullable: false,
                     clearable: false,
@@ -2956,6 +3236,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "MemberId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2965,6 +3246,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "first_name",
                     ty: "string",
+                    description: "Given name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2974,6 +3256,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "last_name",
                     ty: "string",
+                    description: "Family name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -2983,6 +3266,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "suffix",
                     ty: "string",
+                    description: "Name suffix such as Jr.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -2992,6 +3276,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "date_of_birth",
                     ty: "date",
+                    description: "Birth date.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3001,6 +3286,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "sex",
                     ty: "Sex",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3010,6 +3296,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "gender",
                     ty: "string",
+                    description: "Gender identity, if given.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -3019,6 +3306,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "email",
                     ty: "string",
+                    description: "Email address.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -3028,6 +3316,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "phone",
                     ty: "string",
+                    description: "Phone number.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -3052,6 +3341,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "PlanId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3061,6 +3351,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "carrier_plan_id",
                     ty: "CarrierPlanId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3070,6 +3361,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "name",
                     ty: "string",
+                    description: "Plan name.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3079,6 +3371,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "tier",
                     ty: "PlanTier",
+                    description: "",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -3088,6 +3381,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "monthly_premium_cents",
                     ty: "integer",
+                    description: "Full monthly premium, in cents.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3097,6 +3391,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "deductible_cents",
                     ty: "integer",
+                    description: "Annual deductible, in cents.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -3106,6 +3401,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "out_of_pocket_max_cents",
                     ty: "integer",
+                    description: "Annual out-of-pocket maximum, in cents.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -3130,6 +3426,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "PlanYearId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3139,6 +3436,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "benefit_product_id",
                     ty: "BenefitProductId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3148,6 +3446,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employer_id",
                     ty: "EmployerId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3157,6 +3456,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "status",
                     ty: "PlanYearStatus",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3166,6 +3466,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "coverage_start",
                     ty: "date",
+                    description: "First day of coverage.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3175,6 +3476,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "coverage_end",
                     ty: "date",
+                    description: "Last day of coverage.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3184,6 +3486,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "open_enrollment_start_date",
                     ty: "date",
+                    description: "First day of open enrollment.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3193,6 +3496,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "open_enrollment_end_date",
                     ty: "date",
+                    description: "Last day of open enrollment.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3202,6 +3506,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "plans",
                     ty: "[Plan]",
+                    description: "Plans offered in this plan year.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3211,6 +3516,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "contribution_classes",
                     ty: "[ContributionClass]",
+                    description: "Cost split rules of this plan year.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3220,6 +3526,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "created_at",
                     ty: "date-time",
+                    description: "Creation timestamp of the plan year.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3229,6 +3536,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "updated_at",
                     ty: "date-time",
+                    description: "Timestamp of the latest change to the plan year.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3245,6 +3553,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employer_id",
                     ty: "EmployerId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3254,6 +3563,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "coverage_start",
                     ty: "date",
+                    description: "First day of coverage.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3263,6 +3573,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "coverage_end",
                     ty: "date",
+                    description: "Last day of coverage.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3272,6 +3583,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "open_enrollment_start",
                     ty: "date",
+                    description: "First day of open enrollment.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3281,6 +3593,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "open_enrollment_end",
                     ty: "date",
+                    description: "Last day of open enrollment.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3290,6 +3603,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "contribution_classes",
                     ty: "[ContributionClassInput]",
+                    description: "Cost split rules; at least one is needed.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3325,6 +3639,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "open_enrollment_start",
                     ty: "date",
+                    description: "New first day of open enrollment.",
                     required: false,
                     nullable: true,
                     clearable: false,
@@ -3334,6 +3649,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "open_enrollment_end",
                     ty: "date",
+                    description: "New last day of open enrollment.",
                     required: false,
                     nullable: true,
                     clearable: false,
@@ -3343,6 +3659,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "status",
                     ty: "string",
+                    description: "New status; a free-form string that is expected to hold a PlanYearStatus value.",
                     required: false,
                     nullable: true,
                     clearable: false,
@@ -3352,6 +3669,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "contribution_classes",
                     ty: "[ContributionClassInput]",
+                    description: "Replacement cost split rules.",
                     required: false,
                     nullable: true,
                     clearable: false,
@@ -3376,6 +3694,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "id",
                     ty: "QleId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3385,6 +3704,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "member_id",
                     ty: "MemberId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3394,6 +3714,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "employee_id",
                     ty: "EmployeeId",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3403,6 +3724,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "event_type",
                     ty: "string",
+                    description: "What kind of event happened; returned as a plain string rather than the EventType enum.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3412,6 +3734,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "event_date",
                     ty: "date",
+                    description: "Day the event took place.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3421,6 +3744,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "status",
                     ty: "QualifyingLifeEventStatus",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3430,6 +3754,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "enrollment_window_start",
                     ty: "date",
+                    description: "First day on which elections may be changed because of the event.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3439,6 +3764,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "enrollment_window_end",
                     ty: "date",
+                    description: "Last day on which elections may be changed because of the event.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3448,6 +3774,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "notes",
                     ty: "string",
+                    description: "Free-text remarks about the event.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -3457,6 +3784,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "reviewed_at",
                     ty: "date-time",
+                    description: "When the event was reviewed, if it has been.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -3466,6 +3794,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "reviewed_by",
                     ty: "string",
+                    description: "Identifier of the user who reviewed the event.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -3475,6 +3804,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "created_at",
                     ty: "date-time",
+                    description: "Timestamp at which the event was recorded.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3484,6 +3814,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "updated_at",
                     ty: "date-time",
+                    description: "Timestamp of the latest change to the event.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3500,6 +3831,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "event_type",
                     ty: "EventType",
+                    description: "",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3509,6 +3841,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "event_date",
                     ty: "date",
+                    description: "Day the event took place.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3518,6 +3851,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "notes",
                     ty: "string",
+                    description: "Optional free-text remarks.",
                     required: false,
                     nullable: true,
                     clearable: true,
@@ -3553,6 +3887,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "rule_type",
                     ty: "string",
+                    description: "The attribute being checked, for example employment_status, hours_per_week or waiting_period.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3562,6 +3897,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "operator",
                     ty: "string",
+                    description: "How the attribute is compared, for example equals, greater_than or in.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3571,6 +3907,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "value",
                     ty: "any",
+                    description: "Value compared against; any JSON type (string, number, boolean or list) depending on rule_type.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3587,6 +3924,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "rule_type",
                     ty: "string",
+                    description: "The attribute being checked.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3596,6 +3934,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "operator",
                     ty: "string",
+                    description: "How the attribute is compared.",
                     required: true,
                     nullable: false,
                     clearable: false,
@@ -3605,6 +3944,7 @@ pub const SCHEMAS: &[Schema] = &[
                 Property {
                     name: "value",
                     ty: "string",
+                    description: "Value compared against, sent as a string.",
                     required: true,
                     nullable: false,
                     clearable: false,

@@ -30,6 +30,8 @@ pub struct Operation {
     pub tag: &'static str,
     /// The spec's one-line summary.
     pub summary: &'static str,
+    /// The spec's description (may be empty).
+    pub description: &'static str,
     /// Path and query parameters.
     pub params: &'static [Param],
     /// The request body's schema, if the operation takes one.
@@ -77,10 +79,22 @@ pub struct Param {
     pub required: bool,
     /// Its type: `string`, `integer`, `boolean`, `date`, or a schema name.
     pub ty: &'static str,
+    /// The spec's description (may be empty).
+    pub description: &'static str,
     /// What the spec constrains.
     pub limits: Limits,
     /// `Some(note)` when deprecated.
     pub deprecated: Option<&'static str>,
+}
+
+/// One tag of the spec: a resource of the SDK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Tag {
+    /// Its name in snake case (`plan-years` → `plan_years`), as in [`Operation::tag`].
+    pub name: &'static str,
+    /// The spec's description of it.
+    pub description: &'static str,
 }
 
 /// Every constraint the spec can state on a value; `None` where it states none.
@@ -163,6 +177,8 @@ pub struct Property {
     pub name: &'static str,
     /// Its type, as for [`Param::ty`] (`[T]` for arrays).
     pub ty: &'static str,
+    /// The spec's description (may be empty).
+    pub description: &'static str,
     /// Listed under `required`.
     pub required: bool,
     /// `nullable: true`.

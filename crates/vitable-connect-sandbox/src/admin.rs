@@ -1,5 +1,6 @@
 //! `/_sandbox/…`: fault injection, request counters, today and QLE review over HTTP, for
 //! clients that are not written in Rust. These routes need no token and are not counted.
+//! With a state file, the two that change data (today, QLE review) save it before answering.
 //!
 //! | method and path | body | does |
 //! |---|---|---|
@@ -129,6 +130,7 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
         let mut state = a.lock();
         state.set_today(body.today);
         let today = state.today();
+        a.save(&state)?;
         drop(state);
         Ok::<_, ApiError>(json(&serde_json::json!({ "today": today })))
     };
@@ -140,8 +142,11 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
             .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No resource at this path."))?;
         let id = params.iter().find(|(k, _)| *k == "qle_id").map(|(_, v)| v.to_owned()).unwrap_or_default();
         let body: Review = body(&a, Request::from_parts(parts, rest)).await?;
-        let event = crate::handlers::qles::set_status(&mut a.lock(), &id, body.status)
+        let mut state = a.lock();
+        let event = crate::handlers::qles::set_status(&mut state, &id, body.status)
             .ok_or_else(|| ApiError::not_found("qualifying life event", &id))?;
+        a.save(&state)?;
+        drop(state);
         Ok::<_, ApiError>(json(&event))
     };
     Router::new()

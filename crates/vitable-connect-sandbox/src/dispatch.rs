@@ -18,6 +18,7 @@ use crate::idempotency::{Fingerprint, Lookup, StoredResponse};
 use crate::options::SandboxOptions;
 use crate::query::Query;
 use crate::state::State;
+use crate::state_file::StateFile;
 
 /// The largest request body accepted.
 pub(crate) const MAX_BODY: usize = crate::limits::MAX_BODY_BYTES;
@@ -37,6 +38,9 @@ pub(crate) struct App {
     pub log_requests: bool,
     /// How long a request's body may take to arrive.
     pub body_read_timeout: Duration,
+    /// The state file, when the sandbox has one: `Some(None)` once it was let go (the sandbox
+    /// stopped). Locked only while `state` is, after it.
+    state_file: Option<Mutex<Option<StateFile>>>,
 }
 
 impl App {
@@ -47,7 +51,41 @@ impl App {
             tokens: options.tokens.clone(),
             log_requests: options.log_requests,
             body_read_timeout: options.body_read_timeout,
+            state_file: None,
         }
+    }
+
+    /// The same app, saving its state to `file` ([`App::save`]).
+    pub fn with_state_file(mut self, file: StateFile) -> Self {
+        self.state_file = Some(Mutex::new(Some(file)));
+        self
+    }
+
+    /// Saves `state` (the guard of [`App::lock`], still held, so that saves are ordered) to the
+    /// state file, if the sandbox has one. A failure is reported on stderr and returned as the
+    /// 500 the request answers.
+    pub fn save(&self, state: &State) -> Result<(), ApiError> {
+        let Some(slot) = &self.state_file else { return Ok(()) };
+        let file = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let result = match file.as_ref() {
+            Some(file) => file.save(state),
+            None => Err(std::io::Error::other(
+                "the sandbox has stopped and let its state file go, so the state file is no longer written",
+            )),
+        };
+        result.map_err(|e| {
+            eprintln!("vitable-connect-sandbox: {e}");
+            crate::state_file::not_saved(&e)
+        })
+    }
+
+    /// Lets the state file (and its lock) go, after the save in progress, if any: from now on
+    /// [`App::save`] fails. Does nothing without a state file or the second time.
+    pub fn release_state_file(&self) {
+        let Some(slot) = &self.state_file else { return };
+        let _state = self.lock();
+        let file = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        drop(file);
     }
 
     /// A token this app accepts: the first configured one, or any when none are configured.
@@ -146,6 +184,11 @@ async fn process(
 ///
 /// A handler that panics (a bug a request found) is a 500 `internal_error` rather than a
 /// connection cut off; the state is left as the handler left it.
+///
+/// With a state file, every write (anything but `GET`, `HEAD` and `OPTIONS`) saves the state
+/// before the lock is let go, whatever its outcome (a replay too: it saves a change whose first
+/// save failed). A save that fails turns a success into a 500 `state_not_saved`; a request that
+/// failed anyway keeps its own error (the failed save is reported on stderr).
 fn run_locked(
     app: &App,
     op: &'static str,
@@ -155,27 +198,51 @@ fn run_locked(
     call: &Call,
 ) -> Result<Response, ApiError> {
     let mut state = app.lock();
+    let outcome = run_handler(&mut state, op, handler, key, path, call);
+    if !matches!(call.op.method, "GET" | "HEAD" | "OPTIONS")
+        && let Err(not_saved) = app.save(&state)
+        && outcome.is_ok()
+    {
+        return Err(not_saved);
+    }
+    drop(state);
+    outcome.map(|(reply, replayed)| respond(reply.status, reply.body, replayed))
+}
+
+/// The lookup of the idempotency key, the handler, and the record of its response: the reply
+/// and whether it is a replay.
+fn run_handler(
+    state: &mut State,
+    op: &'static str,
+    handler: Handler,
+    key: Option<&str>,
+    path: &str,
+    call: &Call,
+) -> Result<(Reply, bool), ApiError> {
     let keyed = key.map(|key| (key, Fingerprint::of(op, path, &call.body)));
     if let Some((key, fingerprint)) = &keyed {
         match state.idempotency.lookup(key, fingerprint) {
-            Lookup::Replay(stored) => return Ok(respond(stored.status, stored.body, true)),
+            Lookup::Replay(stored) => return Ok((Reply { status: stored.status, body: stored.body }, true)),
             Lookup::Conflict(message) => return Err(ApiError::conflict("idempotency_key_reused", message)),
             Lookup::New => {}
         }
     }
-    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&mut state, call)));
-    let Reply { status, body } = run.unwrap_or_else(|_| {
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(state, call)));
+    let reply = run.unwrap_or_else(|_| {
         Err(ApiError::internal(format!(
             "The sandbox failed while handling {op}; this is a bug in the sandbox."
         )))
     })?;
     if let Some((key, fingerprint)) = keyed
-        && status.is_success()
+        && reply.status.is_success()
     {
-        state.idempotency.store(key, fingerprint, StoredResponse { status, body: body.clone() });
+        state.idempotency.store(
+            key,
+            fingerprint,
+            StoredResponse { status: reply.status, body: reply.body.clone() },
+        );
     }
-    drop(state);
-    Ok(respond(status, body, false))
+    Ok((reply, false))
 }
 
 fn respond(status: StatusCode, body: Option<Vec<u8>>, replayed: bool) -> Response {

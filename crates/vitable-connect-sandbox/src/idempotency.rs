@@ -12,11 +12,16 @@
 //! The store is bounded by the number of keys and by the bytes it accounts for (each key, its
 //! response body and a fixed overhead per record); past either bound, the oldest keys are
 //! forgotten first.
+//!
+//! A state file keeps the store as its records, oldest first (digests in hex, response bodies as
+//! text); the bounds are not kept but come from the options of the sandbox that loads it
+//! ([`IdempotencyStore::with_limits`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use http::StatusCode;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -31,16 +36,20 @@ pub(crate) const DEFAULT_MAX_BYTES: usize = 32 * 1024 * 1024;
 const RECORD_OVERHEAD: usize = std::mem::size_of::<Record>() + 128;
 
 /// A response as it was first sent.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct StoredResponse {
+    #[serde(with = "status_code")]
     pub status: StatusCode,
+    #[serde(with = "body_text")]
     pub body: Option<Vec<u8>>,
 }
 
 /// What identifies a request: digests of its operation and path, and of its body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Fingerprint {
+    #[serde(with = "hex_digest")]
     target: [u8; 32],
+    #[serde(with = "hex_digest")]
     body: [u8; 32],
 }
 
@@ -105,7 +114,7 @@ fn feed_json(hasher: &mut Sha256, value: &Value) {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Record {
     fingerprint: Fingerprint,
     response: StoredResponse,
@@ -184,6 +193,20 @@ impl IdempotencyStore {
         self.records.insert(Arc::clone(&key), record);
         self.order.push_back(key);
         self.bytes += cost;
+        self.trim();
+    }
+
+    /// The same records under other bounds (those of the options of a sandbox that loaded them
+    /// from a state file): past them, the oldest keys are forgotten first.
+    pub fn with_limits(mut self, max_keys: usize, max_bytes: usize) -> Self {
+        self.max_keys = max_keys;
+        self.max_bytes = max_bytes;
+        self.trim();
+        self
+    }
+
+    /// Forgets the oldest keys until the store is within its bounds.
+    fn trim(&mut self) {
         while self.order.len() > self.max_keys || self.bytes > self.max_bytes {
             let Some(oldest) = self.order.pop_front() else { break };
             if let Some(old) = self.records.remove(&oldest) {
@@ -202,6 +225,121 @@ impl IdempotencyStore {
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.records.len()
+    }
+}
+
+/// One remembered key, as a state file keeps it.
+#[derive(Serialize)]
+struct SavedKeyRef<'a> {
+    key: &'a str,
+    #[serde(flatten)]
+    record: &'a Record,
+}
+
+#[derive(Deserialize)]
+struct SavedKey {
+    key: String,
+    fingerprint: Fingerprint,
+    response: StoredResponse,
+}
+
+#[derive(Serialize)]
+struct SavedRef<'a> {
+    /// Oldest first.
+    keys: Vec<SavedKeyRef<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Saved {
+    keys: Vec<SavedKey>,
+}
+
+impl Serialize for IdempotencyStore {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let keys = self
+            .order
+            .iter()
+            .filter_map(|key| self.records.get(key).map(|record| SavedKeyRef { key, record }))
+            .collect();
+        SavedRef { keys }.serialize(serializer)
+    }
+}
+
+/// The records, oldest first, without bounds: [`IdempotencyStore::with_limits`] sets them.
+impl<'de> Deserialize<'de> for IdempotencyStore {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let saved = Saved::deserialize(deserializer)?;
+        let mut store = Self::new(usize::MAX, usize::MAX);
+        for SavedKey { key, fingerprint, response } in saved.keys {
+            store.store(&key, fingerprint, response);
+        }
+        Ok(store)
+    }
+}
+
+/// A status code as its number.
+mod status_code {
+    use http::StatusCode;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(status: &StatusCode, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u16(status.as_u16())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<StatusCode, D::Error> {
+        let code = u16::deserialize(deserializer)?;
+        StatusCode::from_u16(code).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A response body as text (it is JSON, so UTF-8), or as an array of bytes if it ever is not.
+mod body_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Body<'a> {
+        Text(std::borrow::Cow<'a, str>),
+        Bytes(Vec<u8>),
+    }
+
+    pub fn serialize<S: Serializer>(body: &Option<Vec<u8>>, serializer: S) -> Result<S::Ok, S::Error> {
+        let body = body.as_deref().map(|bytes| match std::str::from_utf8(bytes) {
+            Ok(text) => Body::Text(text.into()),
+            Err(_) => Body::Bytes(bytes.to_vec()),
+        });
+        body.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<u8>>, D::Error> {
+        Ok(Option::<Body<'_>>::deserialize(deserializer)?.map(|body| match body {
+            Body::Text(text) => text.into_owned().into_bytes(),
+            Body::Bytes(bytes) => bytes,
+        }))
+    }
+}
+
+/// A SHA-256 digest as 64 lowercase hex digits.
+mod hex_digest {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(digest: &[u8; 32], serializer: S) -> Result<S::Ok, S::Error> {
+        let text: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        serializer.serialize_str(&text)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<[u8; 32], D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let invalid = || serde::de::Error::custom("a digest is 64 hex digits");
+        if text.len() != 64 || !text.is_ascii() {
+            return Err(invalid());
+        }
+        let mut digest = [0; 32];
+        for (byte, pair) in digest.iter_mut().zip(text.as_bytes().chunks(2)) {
+            let pair = std::str::from_utf8(pair).map_err(|_| invalid())?;
+            *byte = u8::from_str_radix(pair, 16).map_err(|_| invalid())?;
+        }
+        Ok(digest)
     }
 }
 
@@ -303,5 +441,36 @@ mod tests {
         store.store("large", fp(&big), ok());
         assert_eq!(store.accounted_bytes() - small, small, "the same response costs the same");
         assert!(matches!(store.lookup("large", &fp(&big)), Lookup::Replay(_)));
+    }
+
+    /// A store written to a state file and read back replays and conflicts as before, keeps
+    /// its order (the oldest are forgotten first) and takes the bounds of the loading sandbox.
+    #[test]
+    fn a_saved_store_loads_with_its_records_in_order() {
+        let mut store = IdempotencyStore::default();
+        for i in 0..4 {
+            store.store(&format!("k{i}"), fp(format!("{{\"n\":{i}}}").as_bytes()), ok());
+        }
+        let odd = StoredResponse { status: StatusCode::OK, body: Some(vec![0xff, 0x00]) };
+        store.store("bytes", fp(b"{}"), odd);
+        store.store("empty", fp(b"{}"), StoredResponse { status: StatusCode::NO_CONTENT, body: None });
+        let text = serde_json::to_string(&store).unwrap();
+        let loaded: IdempotencyStore = serde_json::from_str(&text).unwrap();
+        assert_eq!(serde_json::to_string(&loaded).unwrap(), text);
+        assert_eq!(loaded.accounted_bytes(), store.accounted_bytes());
+        assert!(
+            matches!(loaded.lookup("k1", &fp(b"{\"n\":1}")), Lookup::Replay(r) if r.status == StatusCode::CREATED && r.body.as_deref() == Some(b"{}".as_slice()))
+        );
+        assert!(matches!(loaded.lookup("k1", &fp(b"{\"n\":2}")), Lookup::Conflict(_)));
+        assert!(
+            matches!(loaded.lookup("bytes", &fp(b"{}")), Lookup::Replay(r) if r.body == Some(vec![0xff, 0x00]))
+        );
+        assert!(matches!(loaded.lookup("empty", &fp(b"{}")), Lookup::Replay(r) if r.body.is_none()));
+        let bounded = loaded.with_limits(2, usize::MAX);
+        assert_eq!(bounded.len(), 2);
+        assert!(matches!(bounded.lookup("k3", &fp(b"{\"n\":3}")), Lookup::New));
+        assert!(matches!(bounded.lookup("empty", &fp(b"{}")), Lookup::Replay(_)));
+        let bad = text.replacen("\"target\":\"", "\"target\":\"zz", 1);
+        assert!(serde_json::from_str::<IdempotencyStore>(&bad).is_err());
     }
 }

@@ -7,10 +7,13 @@
 
 use std::collections::BTreeMap;
 
-/// Hands out IDs, one counter per prefix.
-#[derive(Debug, Default)]
+use serde::{Deserialize, Serialize};
+
+/// Hands out IDs, one counter per prefix (kept in the state file, so that a restarted sandbox
+/// goes on where it stopped).
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct IdGen {
-    counters: BTreeMap<&'static str, u64>,
+    counters: BTreeMap<String, u64>,
 }
 
 impl IdGen {
@@ -32,8 +35,8 @@ impl IdGen {
         format!("00000000-0000-4000-8000-{n:012x}")
     }
 
-    fn bump(&mut self, prefix: &'static str) -> u64 {
-        let counter = self.counters.entry(prefix).or_insert(0);
+    fn bump(&mut self, prefix: &str) -> u64 {
+        let counter = self.counters.entry(prefix.to_owned()).or_insert(0);
         *counter += 1;
         *counter
     }

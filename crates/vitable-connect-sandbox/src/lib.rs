@@ -1,7 +1,8 @@
 //! A local, in-memory Vitable Connect API for development and tests.
 //!
 //! The sandbox implements every operation of the workspace's `openapi.yaml` on a real HTTP
-//! server bound to `127.0.0.1`, keeps everything in memory, and follows the rules the provider
+//! server bound to `127.0.0.1`, keeps everything in memory (and, when asked, in a
+//! [state file](SandboxOptions::state_file) that outlives it), and follows the rules the provider
 //! leaves unsaid in a documented, deterministic way. It can inject faults (error statuses,
 //! delays, dropped connections) so an SDK's retries, timeouts and idempotency can be tested end
 //! to end.
@@ -111,18 +112,20 @@ mod sandbox;
 mod seed;
 mod server;
 mod state;
+mod state_file;
 mod validate;
 mod write_timeout;
 
 pub use faults::{FaultError, Faults};
 pub use options::{
-    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_WRITE_TIMEOUT,
-    SandboxOptions,
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_STATE_LOCK_WAIT,
+    DEFAULT_WRITE_TIMEOUT, SandboxOptions,
 };
 
 pub mod limits;
 pub use sandbox::Sandbox;
 pub use seed::{Demo, DemoEmployee};
+pub use state_file::reset_state_file;
 
 /// Every `operationId` of the API, as accepted by [`Faults`]: read from the table generated
 /// from `openapi.yaml`.

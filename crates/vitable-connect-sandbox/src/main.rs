@@ -1,6 +1,7 @@
 //! `vitable-connect-sandbox`: runs the sandbox server until Ctrl-C.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -14,10 +15,15 @@ USAGE:
 
 OPTIONS:
     --port <PORT>         Port to listen on, on 127.0.0.1 [default: 4010; 0 picks a free one]
-    --seed                Start with the demo organization (employer, plans, employees)
+    --seed                Start with the demo organization (employer, plans, employees);
+                          with --state-file, only when the file does not exist yet: an
+                          existing file wins (it keeps the data it holds, seeded or not)
     --token <TOKEN>       Accept only this bearer token (repeat for more); default: any
     --today <YYYY-MM-DD>  Take this date as today instead of the real date
     --log                 Print one line per request to stderr
+    --state-file <PATH>   Keep the data in this file: loaded at start, saved after each write
+                          (created if missing; one sandbox at a time uses it, others wait up
+                          to 30 s for it; delete the file to start afresh)
     -h, --help            Print this help
     -V, --version         Print the version
 ";
@@ -68,6 +74,13 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String>
                     .map_err(|_| format!("--today: `{raw}` is not a YYYY-MM-DD date"))?;
                 options = options.today(day);
             }
+            "--state-file" => {
+                let path = value("--state-file")?;
+                if path.is_empty() {
+                    return Err("--state-file may not be empty".to_owned());
+                }
+                options = options.state_file(path);
+            }
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         }
     }
@@ -106,6 +119,7 @@ async fn main() -> ExitCode {
         }
     };
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let state_file = args.options.state_file_path().map(Path::to_path_buf);
     let sandbox = match Sandbox::start_on(addr, args.options).await {
         Ok(sandbox) => sandbox,
         Err(e) => {
@@ -116,6 +130,9 @@ async fn main() -> ExitCode {
     println!("{}", sandbox.base_url());
     if let Some(demo) = sandbox.demo() {
         print_demo(demo);
+    }
+    if let Some(path) = &state_file {
+        println!("state file:        {}", path.display());
     }
     println!("press Ctrl-C to stop");
     if let Err(e) = tokio::signal::ctrl_c().await {
@@ -146,5 +163,18 @@ mod tests {
         assert!(args(&["--bogus"]).is_err());
         assert!(args(&["--port"]).is_err());
         assert!(args(&["--help"]).unwrap().is_none());
+        assert_eq!(parsed.options.state_file_path(), None);
+    }
+
+    #[test]
+    fn state_file() {
+        let parsed = args(&["--state-file", "data/sandbox.json", "--seed"]).unwrap().unwrap();
+        assert_eq!(parsed.options.state_file_path(), Some(Path::new("data/sandbox.json")));
+        assert!(parsed.options.is_seeded());
+        let inline = args(&["--state-file=s.json"]).unwrap().unwrap();
+        assert_eq!(inline.options.state_file_path(), Some(Path::new("s.json")));
+        assert!(args(&["--state-file"]).is_err());
+        assert!(args(&["--state-file="]).is_err());
+        assert!(HELP.contains("--state-file <PATH>"));
     }
 }

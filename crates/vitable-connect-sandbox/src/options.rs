@@ -1,5 +1,6 @@
 //! [`SandboxOptions`]: how a sandbox starts.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -16,11 +17,16 @@ pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default of [`SandboxOptions::max_connections`].
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
+/// The default of [`SandboxOptions::state_lock_wait`], and how long
+/// [`reset_state_file`](crate::reset_state_file) waits for the lock.
+pub const DEFAULT_STATE_LOCK_WAIT: Duration = Duration::from_secs(30);
+
 /// The longest timeout taken: longer ones (up to `Duration::MAX`) are cut to this.
 pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// How a [`Sandbox`](crate::Sandbox) starts: seeded or empty, which tokens it accepts, which day
-/// it takes for today, and whether it logs requests.
+/// it takes for today, whether it logs requests, and whether it keeps its data in a
+/// [state file](Self::state_file).
 ///
 /// ```
 /// use vitable_connect_sandbox::SandboxOptions;
@@ -42,6 +48,8 @@ pub struct SandboxOptions {
     pub(crate) idempotency_max_keys: usize,
     pub(crate) idempotency_max_bytes: usize,
     pub(crate) max_connections: usize,
+    pub(crate) state_file: Option<PathBuf>,
+    pub(crate) state_lock_wait: Duration,
 }
 
 impl Default for SandboxOptions {
@@ -57,6 +65,8 @@ impl Default for SandboxOptions {
             idempotency_max_keys: crate::idempotency::DEFAULT_MAX_KEYS,
             idempotency_max_bytes: crate::idempotency::DEFAULT_MAX_BYTES,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            state_file: None,
+            state_lock_wait: DEFAULT_STATE_LOCK_WAIT,
         }
     }
 }
@@ -170,6 +180,87 @@ impl SandboxOptions {
         self
     }
 
+    /// Keeps the sandbox's data in the file at `path` instead of only in memory: it is loaded
+    /// at start and saved after every request that may have changed it, so the data outlives
+    /// the process.
+    ///
+    /// * **Start.** The sandbox first takes an exclusive lock on `<path>.lock` (created next to
+    ///   the file, and never removed), waiting up to [`state_lock_wait`](Self::state_lock_wait)
+    ///   (default [`DEFAULT_STATE_LOCK_WAIT`], 30 s) for another sandbox, in this process or
+    ///   another, to let it go; if it cannot, [`Sandbox::start`](crate::Sandbox::start) fails
+    ///   with an [`io::ErrorKind::WouldBlock`](std::io::ErrorKind::WouldBlock) error saying that
+    ///   the state file is in use by another process. The lock is held until
+    ///   [`shutdown`](crate::Sandbox::shutdown) or until the `Sandbox` is dropped, so sandboxes
+    ///   sharing a file take turns, and each starts from everything the previous ones saved.
+    /// * **An existing file** is loaded whole: every record, the ID counters (new IDs go on
+    ///   where they stopped), the clock (timestamps keep increasing; a date pinned by
+    ///   [`Sandbox::set_today`](crate::Sandbox::set_today) or `PUT /_sandbox/today` stays
+    ///   pinned, unless [`today`](Self::today) pins another), the remembered `Idempotency-Key`s
+    ///   (a write resent with the same key after a restart gets its first response again) and,
+    ///   when the file was made seeded, the [`Demo`](crate::Demo) IDs. The file wins over
+    ///   [`seed`](Self::seed): a file made empty stays without the demo data, a seeded one does
+    ///   not get it twice. A file that cannot be read, is not a sandbox state file or has a
+    ///   format version this sandbox does not know makes `start` fail with an
+    ///   [`io::ErrorKind::InvalidData`](std::io::ErrorKind::InvalidData) error naming the file and
+    ///   the problem, and the file is left as it is: the sandbox never starts empty over it.
+    /// * **A missing file** (and its missing directories) is created at once, holding what the
+    ///   options make (empty, or the demo data).
+    /// * **Saving.** After every `POST`, `PUT`, `PATCH` or `DELETE` of the API that gets past
+    ///   authentication and reading its body (whether it succeeds, fails or is an idempotent
+    ///   replay), after the `/_sandbox` admin routes that change data (today, QLE review) and
+    ///   after [`Sandbox::set_today`](crate::Sandbox::set_today) and
+    ///   [`Sandbox::set_qle_status`](crate::Sandbox::set_qle_status), the whole state is written
+    ///   as JSON (`{"format": 1, ...}`) to `<path>.tmp`, synced to disk and renamed over the file
+    ///   (and, on Unix, the directory synced), before the response is sent and while other
+    ///   requests wait: a crash at any moment leaves the previous or the new file, whole, and a
+    ///   response the client got is on disk. On Unix the file is created with mode `0600`: it
+    ///   holds the SSNs sent to the sandbox.
+    /// * **A save that fails** (a full disk, say) makes a request that would have succeeded
+    ///   answer 500 `state_not_saved` with the reason, and is reported on stderr. The change
+    ///   stays in memory and is written by the next save that succeeds: resending the request
+    ///   with the same `Idempotency-Key` replays its response and saves again. A failed save
+    ///   from [`Sandbox::set_today`](crate::Sandbox::set_today) or
+    ///   [`Sandbox::set_qle_status`](crate::Sandbox::set_qle_status) is reported on stderr only.
+    ///   A write still in flight when a dropped `Sandbox` has let the file go answers 500 too.
+    ///
+    /// Faults and request counters are not data and are not kept. [`reset_state_file`]
+    /// deletes the file (under the same lock), so that the next start begins afresh.
+    ///
+    /// [`reset_state_file`]: crate::reset_state_file
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vitable_connect_sandbox::SandboxOptions;
+    ///
+    /// let file = std::env::temp_dir().join("my-app-sandbox.json");
+    /// let options = SandboxOptions::new()
+    ///     .seed(true) // the first start seeds; later ones load the file
+    ///     .state_file(&file)
+    ///     .state_lock_wait(Duration::from_secs(5));
+    /// assert_eq!(options.state_file_path(), Some(file.as_path()));
+    /// // `Sandbox::start(options).await?` now loads the file, or creates it.
+    /// ```
+    #[must_use]
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// How long [`Sandbox::start`](crate::Sandbox::start) waits for the lock of its
+    /// [state file](Self::state_file) while another sandbox holds it (trying every 20 ms), before
+    /// failing with [`io::ErrorKind::WouldBlock`](std::io::ErrorKind::WouldBlock). Default
+    /// [`DEFAULT_STATE_LOCK_WAIT`] (30 s); anything over a year is taken as a year.
+    #[must_use]
+    pub fn state_lock_wait(mut self, wait: Duration) -> Self {
+        self.state_lock_wait = wait.min(MAX_TIMEOUT);
+        self
+    }
+
+    /// The [state file](Self::state_file), if any.
+    pub fn state_file_path(&self) -> Option<&Path> {
+        self.state_file.as_deref()
+    }
+
     /// Whether the sandbox starts seeded.
     pub fn is_seeded(&self) -> bool {
         self.seed
@@ -194,6 +285,8 @@ impl std::fmt::Debug for SandboxOptions {
             .field("idempotency_max_keys", &self.idempotency_max_keys)
             .field("idempotency_max_bytes", &self.idempotency_max_bytes)
             .field("max_connections", &self.max_connections)
+            .field("state_file", &self.state_file)
+            .field("state_lock_wait", &self.state_lock_wait)
             .finish()
     }
 }

@@ -4,8 +4,8 @@
 //! and dates are derived from the sandbox's today, so the demo output only changes with the date.
 
 use chrono::{Datelike, Days, NaiveDate};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use vitable_connect_api::ids::{
     BenefitProductId, CarrierPlanId, DependentId, EligibilityPolicyId, EmployeeId, EmployerId, EnrollmentId,
@@ -26,7 +26,7 @@ use crate::state::{CatalogPlan, State};
 /// (from 14 days before today to 14 days after), offering a Bronze, a Silver and a Gold plan, with
 /// contribution classes for `full_time` and `part_time` at every tier (EE, ES, EC, EF); and three
 /// employees, each with a member and a `pending` enrollment in that plan year.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Demo {
     /// The organization every employer belongs to (`org_sandbox`).
@@ -57,7 +57,7 @@ pub struct Demo {
 }
 
 /// One employee of the [`Demo`] seed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DemoEmployee {
     /// First and last name, e.g. "Dana Rivera".

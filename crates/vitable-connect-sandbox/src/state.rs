@@ -7,6 +7,7 @@ use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
 use vitable_connect_api::Ssn;
 use vitable_connect_api::ids::{
     BenefitProductId, CarrierPlanId, DependentId, EligibilityPolicyId, EmployeeId, EmployerId, EnrollmentId,
@@ -22,7 +23,11 @@ use crate::idempotency::IdempotencyStore;
 use crate::ids::IdGen;
 
 /// The sandbox's whole state.
-#[derive(Debug, Default)]
+///
+/// It is what a state file holds (see [`crate::state_file`]), serialized with serde: a field
+/// added here must either have a `#[serde(default)]` or come with a new format version, so that
+/// the files written before can still be loaded.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct State {
     clock: Clock,
     pub ids: IdGen,
@@ -40,28 +45,28 @@ pub(crate) struct State {
 }
 
 /// An employee and the SSN given when it was created (never returned).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct EmployeeRecord {
     pub employee: Employee,
     pub ssn: Ssn,
 }
 
 /// A dependent and its SSN, when one was given (only the last four digits are returned).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct DependentRecord {
     pub dependent: Dependent,
     pub ssn: Option<Ssn>,
 }
 
 /// A benefit product and the plans a new plan year of it offers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ProductRecord {
     pub product: BenefitProduct,
     pub catalog: Vec<CatalogPlan>,
 }
 
 /// A plan of a product's catalog, copied into each new plan year with a fresh `plan_` ID.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct CatalogPlan {
     pub carrier_plan_id: CarrierPlanId,
     pub name: String,
@@ -73,14 +78,14 @@ pub(crate) struct CatalogPlan {
 }
 
 /// What an `EnrollmentPlan` shows beyond the `Plan` itself.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct PlanDetails {
     pub description: Option<String>,
     pub carrier_name: Option<String>,
 }
 
 /// Server time: strictly increasing timestamps and a "today" that tests may pin.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Clock {
     last: Option<DateTime<Utc>>,
     today: Option<NaiveDate>,

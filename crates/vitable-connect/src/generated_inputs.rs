@@ -10,7 +10,11 @@ use crate::error::InvalidInput;
 use crate::operations::Operation;
 use crate::validate;
 /// Mailing address as sent when creating or updating a resource.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// It also reads from JSON with the API's property names (an unknown property is refused);
+/// the limits are checked when the request is sent, as for a value built with `new`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddressInput {
     street_1: String,
     street_2: Option<String>,
@@ -94,7 +98,11 @@ impl AddressInput {
     }
 }
 /// Cost split for one employment type and coverage tier, as sent on plan year writes.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// It also reads from JSON with the API's property names (an unknown property is refused);
+/// the limits are checked when the request is sent, as for a value built with `new`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContributionClassInput {
     employment: String,
     family_status: crate::types::CoverageTier,
@@ -163,7 +171,11 @@ impl ContributionClassInput {
     }
 }
 /// The employee's choice for one pending enrollment.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// It also reads from JSON with the API's property names (an unknown property is refused);
+/// the limits are checked when the request is sent, as for a value built with `new`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Election {
     enrollment_id: crate::ids::EnrollmentId,
     decision: crate::types::ElectionDecision,
@@ -223,7 +235,11 @@ impl Election {
     }
 }
 /// A single eligibility condition as supplied when creating a policy.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// It also reads from JSON with the API's property names (an unknown property is refused);
+/// the limits are checked when the request is sent, as for a value built with `new`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RuleInput {
     rule_type: String,
     operator: String,

@@ -30,20 +30,20 @@ pub(crate) fn ident(name: &str) -> String {
 
 /// One value the builder or an input type holds: a parameter or a body property.
 pub(crate) struct Field<'a> {
-    name: &'a str,
-    ty: &'a Ty,
-    required: bool,
-    description: &'a str,
-    limits: &'a Limits,
-    deprecated: Option<&'a str>,
+    pub(crate) name: &'a str,
+    pub(crate) ty: &'a Ty,
+    pub(crate) required: bool,
+    pub(crate) description: &'a str,
+    pub(crate) limits: &'a Limits,
+    pub(crate) deprecated: Option<&'a str>,
     /// Sent as a query parameter (else a path parameter or body property).
-    query: bool,
-    path: bool,
+    pub(crate) query: bool,
+    pub(crate) path: bool,
     /// A nullable optional property of an update (`PUT`/`PATCH`) body: left out, set, or sent
     /// as `null` to clear it (`clear_<name>()`).
-    clearable: bool,
+    pub(crate) clearable: bool,
     /// Why an update cannot clear it, for a nullable property the spec marks `x-not-clearable`.
-    not_clearable: Option<&'a str>,
+    pub(crate) not_clearable: Option<&'a str>,
 }
 
 impl<'a> Field<'a> {
@@ -351,7 +351,7 @@ fn rust_response(api: &Api, ty: &Ty) -> String {
 }
 
 /// Whether the operation pages with `page` and `limit` and returns an array.
-fn paged(op: &Op) -> Option<(&Ty, String)> {
+pub(crate) fn paged(op: &Op) -> Option<(&Ty, String)> {
     let page = op.params.iter().find(|p| p.name == "page" && p.location == Location::Query)?;
     let limit = op.params.iter().find(|p| p.name == "limit" && p.location == Location::Query)?;
     let (Ty::Integer, Ty::Integer) = (&page.ty, &limit.ty) else { return None };
@@ -644,7 +644,14 @@ pub fn render_inputs(api: &Api) -> Result<String, String> {
         let fields: Vec<Field> = props.iter().map(Field::of_property).collect();
         writeln!(out).unwrap();
         doc(&mut out, "", if model.description.is_empty() { name } else { &model.description });
-        writeln!(out, "#[derive(Debug, Clone, PartialEq)]").unwrap();
+        doc(
+            &mut out,
+            "",
+            "\nIt also reads from JSON with the API's property names (an unknown property is refused);\n\
+             the limits are checked when the request is sent, as for a value built with `new`.",
+        );
+        writeln!(out, "#[derive(Debug, Clone, PartialEq, serde::Deserialize)]").unwrap();
+        writeln!(out, "#[serde(deny_unknown_fields)]").unwrap();
         writeln!(out, "pub struct {name} {{").unwrap();
         for f in &fields {
             let store = api.store(f.ty, f.limits);

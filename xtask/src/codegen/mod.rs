@@ -10,6 +10,7 @@ use std::path::Path;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 
 pub mod builders;
+pub mod cli;
 pub mod enums;
 pub mod resources;
 pub mod samples;
@@ -148,6 +149,7 @@ pub fn generate(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
         (tables::ROUNDTRIP, pretty(tables::ROUNDTRIP, &tables::render_roundtrip(&api, &generated_types))?),
         (builders::MINIMAL, pretty(builders::MINIMAL, &builders::render_minimal(&api)?)?),
         (builders::MAXIMAL, pretty(builders::MAXIMAL, &builders::render_maximal(&api)?)?),
+        (cli::OUTPUT, pretty(cli::OUTPUT, &cli::render(&api)?)?),
         (API_MANIFEST, version::with_package_version(&read(API_MANIFEST)?, &api_version)?),
         (version::API_DOC, version::render_api_doc(&api.version, &api_version)),
         (version::SDK_DOC, version::render_sdk_doc(&api.version, &api_version)),

@@ -47,13 +47,23 @@ pub fn render(api: &Api) -> String {
     let w = &mut out;
     writeln!(w, "//! Tables of `openapi.yaml` (types in `spec.rs`).").unwrap();
     writeln!(w).unwrap();
-    writeln!(w, "use crate::spec::{{Limits, Location, Operation, Param, Property, Schema, SchemaKind}};")
-        .unwrap();
+    writeln!(
+        w,
+        "use crate::spec::{{Limits, Location, Operation, Param, Property, Schema, SchemaKind, Tag}};"
+    )
+    .unwrap();
     writeln!(w).unwrap();
     writeln!(w, "/// `info.version` of the spec these tables (and the generated client) come from.").unwrap();
     writeln!(w, "pub const SPEC_VERSION: &str = {:?};", api.version).unwrap();
     writeln!(w).unwrap();
     writeln!(w, "impl Limits {{\n    /// No constraint at all.\n    pub const NONE: Limits = Limits {{ min_length: None, max_length: None, minimum: None, maximum: None, min_items: None, max_items: None, pattern: None, format: None, default: None, shapes: &[] }};\n}}").unwrap();
+    writeln!(w).unwrap();
+    writeln!(w, "/// Every tag: the SDK's resources, in snake case, with the spec's description.").unwrap();
+    writeln!(w, "pub const TAGS: &[Tag] = &[").unwrap();
+    for (name, description) in &api.resource_docs {
+        writeln!(w, "    Tag {{ name: {name:?}, description: {description:?} }},").unwrap();
+    }
+    writeln!(w, "];").unwrap();
     writeln!(w).unwrap();
     writeln!(w, "/// Every operation, in `operationId` order.").unwrap();
     writeln!(w, "pub const OPERATIONS: &[Operation] = &[").unwrap();
@@ -75,6 +85,7 @@ pub fn render(api: &Api) -> String {
         writeln!(w, "        path: {:?},", op.path).unwrap();
         writeln!(w, "        tag: {:?},", op.tag).unwrap();
         writeln!(w, "        summary: {:?},", op.summary).unwrap();
+        writeln!(w, "        description: {:?},", op.description).unwrap();
         writeln!(w, "        params: &[").unwrap();
         for p in &op.params {
             let location = match p.location {
@@ -83,10 +94,11 @@ pub fn render(api: &Api) -> String {
             };
             writeln!(
                 w,
-                "            Param {{ name: {:?}, location: {location}, required: {}, ty: {:?}, limits: {}, deprecated: {} }},",
+                "            Param {{ name: {:?}, location: {location}, required: {}, ty: {:?}, description: {:?}, limits: {}, deprecated: {} }},",
                 p.name,
                 p.required,
                 p.ty.describe(),
+                p.description,
                 limits(&p.limits),
                 opt_str(p.deprecated.as_deref()),
             )
@@ -115,9 +127,10 @@ pub fn render(api: &Api) -> String {
                 for p in props {
                     writeln!(
                         s,
-                        "        Property {{ name: {:?}, ty: {:?}, required: {}, nullable: {}, clearable: {}, limits: {}, deprecated: {} }},",
+                        "        Property {{ name: {:?}, ty: {:?}, description: {:?}, required: {}, nullable: {}, clearable: {}, limits: {}, deprecated: {} }},",
                         p.name,
                         p.ty.describe(),
+                        p.description,
                         p.required,
                         p.nullable,
                         p.clearable(),

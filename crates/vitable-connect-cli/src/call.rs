@@ -1,0 +1,212 @@
+//! One operation's call: the values given, their conversion into the builder's types, the
+//! reply printed, and every way it can fail, with its exit code.
+
+use std::future::Future;
+use std::str::FromStr;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use vitable_connect::{ApiResponse, Client, Error};
+use vitable_connect_api::spec::Operation;
+
+use crate::exit::Code;
+use crate::output::Printer;
+use crate::values::Values;
+
+/// Why a command did not succeed: its exit code and one line for stderr.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub code: Code,
+    pub message: String,
+    /// The SDK's error, when the failure came from a call.
+    pub error: Option<Box<Error>>,
+}
+
+impl Failure {
+    /// Bad usage or invalid input, found before anything was sent.
+    pub fn usage(message: String) -> Failure {
+        Failure { code: Code::Usage, message, error: None }
+    }
+
+    /// Something else went wrong on this side (a file, the sandbox).
+    pub fn local(message: String) -> Failure {
+        Failure { code: Code::Other, message, error: None }
+    }
+}
+
+/// Reads a JSON string with the type's `FromStr`: IDs and SSNs, checked as the SDK checks
+/// user input.
+pub(crate) fn parse<T>(value: &Value) -> Result<T, String>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    match value {
+        Value::String(text) => text.parse::<T>().map_err(|e| e.to_string()),
+        other => Err(format!("must be a string, not {other}")),
+    }
+}
+
+/// A JSON array of strings, each read with [`parse`] (for a list of IDs; the generated code
+/// uses it whenever the spec has one).
+#[allow(dead_code)]
+pub(crate) fn parse_each<T>(value: &Value) -> Result<Vec<T>, String>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    let Value::Array(items) = value else { return Err(format!("must be a list, not {value}")) };
+    items.iter().enumerate().map(|(i, item)| parse(item).map_err(|e| format!("item {i}: {e}"))).collect()
+}
+
+/// Any other value, through serde.
+pub(crate) fn decode<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." { e.into_inner().to_string() } else { format!("{path}: {}", e.into_inner()) }
+    })
+}
+
+/// What one command holds while it runs.
+pub(crate) struct Ctx {
+    pub client: Client,
+    pub operation: &'static Operation,
+    pub values: Values,
+    pub idempotency_key: String,
+    pub all: bool,
+    pub printer: Printer,
+}
+
+impl Ctx {
+    /// The client to call.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The idempotency key of this write.
+    pub fn idempotency_key(&self) -> &str {
+        &self.idempotency_key
+    }
+
+    /// Whether `--all` asks for every page.
+    pub fn all_pages(&self) -> bool {
+        self.all
+    }
+
+    fn convert<T>(
+        &self,
+        name: &str,
+        value: &Value,
+        conv: impl Fn(&Value) -> Result<T, String>,
+    ) -> Result<T, Failure> {
+        conv(value).map_err(|problem| Failure::usage(format!("{}: {problem}", self.values.shown(name))))
+    }
+
+    /// A required value (the values were checked for presence when gathered).
+    pub fn required<T>(&self, name: &str, conv: impl Fn(&Value) -> Result<T, String>) -> Result<T, Failure> {
+        match self.values.get(name) {
+            Some(value) if !value.is_null() => self.convert(name, value, conv),
+            _ => Err(Failure::usage(format!("missing {}", self.values.shown(name)))),
+        }
+    }
+
+    /// An optional value.
+    pub fn optional<T, F>(&self, name: &str, conv: F) -> Result<Option<T>, Failure>
+    where
+        F: Fn(&Value) -> Result<T, String>,
+    {
+        match self.values.get(name) {
+            None => Ok(None),
+            Some(Value::Null) => {
+                Err(Failure::usage(format!("{}: must not be null", self.values.shown(name))))
+            }
+            Some(value) => self.convert(name, value, conv).map(Some),
+        }
+    }
+
+    /// A value an update can clear: `Some(None)` when given as `null` (`--clear-<name>`).
+    pub fn update<T, F>(&self, name: &str, conv: F) -> Result<Option<Option<T>>, Failure>
+    where
+        F: Fn(&Value) -> Result<T, String>,
+    {
+        match self.values.get(name) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(value) => self.convert(name, value, conv).map(|v| Some(Some(v))),
+        }
+    }
+
+    /// Prints the reply of a call, or turns its error into a failure.
+    pub fn reply<T>(&mut self, result: vitable_connect::Result<ApiResponse<T>>) -> Result<(), Failure> {
+        let response = result.map_err(|error| self.failure(error))?;
+        self.printer.response(response.status().as_u16(), response.body()).map_err(Failure::local)
+    }
+
+    /// Fetches every page with `fetch(page, limit)` from `--page` (default 1) at `--limit`
+    /// (default: the largest the spec allows), printing each item as it comes: one page in
+    /// memory at a time. A page longer than asked for is a fault of the server and ends it.
+    pub async fn pages<T, F, Fut>(&mut self, mut fetch: F) -> Result<(), Failure>
+    where
+        F: FnMut(u64, u64) -> Fut,
+        Fut: Future<Output = vitable_connect::Result<ApiResponse<T>>>,
+    {
+        let op = self.operation;
+        let limit = match self.values.get("limit").and_then(Value::as_u64) {
+            Some(limit) => limit,
+            None => op
+                .param("limit")
+                .and_then(|p| p.limits.maximum.or_else(|| p.limits.default.and_then(|d| d.parse().ok())))
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(20),
+        };
+        let mut page = self.values.get("page").and_then(Value::as_u64).unwrap_or(1);
+        let mut count = 0u64;
+        self.printer.begin_items();
+        loop {
+            let response = fetch(page, limit).await.map_err(|error| self.failure(error))?;
+            let items: Vec<Value> = match serde_json::from_slice(response.body()) {
+                Ok(Value::Array(items)) => items,
+                _ => return Err(Failure::local(format!("page {page} of {} is not a JSON array", op.name))),
+            };
+            drop(response);
+            if items.len() as u64 > limit {
+                return Err(Failure {
+                    code: Code::Api,
+                    message: format!(
+                        "page {page} of {} held {} items, more than the limit of {limit} it was asked for",
+                        op.name,
+                        items.len()
+                    ),
+                    error: None,
+                });
+            }
+            let short = (items.len() as u64) < limit;
+            count += items.len() as u64;
+            for item in items {
+                self.printer.item(item).map_err(Failure::local)?;
+            }
+            self.printer.progress(page, count);
+            if short {
+                break;
+            }
+            page += 1;
+        }
+        self.printer.end_items().map_err(Failure::local)
+    }
+
+    /// The failure of an SDK error: its exit code and message, with the flag named for
+    /// invalid input and the resend command for an unknown outcome.
+    pub fn failure(&self, error: Error) -> Failure {
+        let code = Code::of(&error);
+        let message = match &error {
+            Error::InvalidInput(invalid) => {
+                let top = invalid.field.split(['.', '[']).next().unwrap_or(&invalid.field);
+                let shown = self.values.shown(top);
+                let inner = invalid.field.strip_prefix(top).unwrap_or("");
+                format!("{shown}{inner}: {}", invalid.problem)
+            }
+            _ => error.to_string(),
+        };
+        Failure { code, message, error: Some(Box::new(error)) }
+    }
+}
