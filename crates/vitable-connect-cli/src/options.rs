@@ -85,6 +85,7 @@ pub(crate) fn root() -> Command {
                 .long("base-url")
                 .global(true)
                 .env(BASE_URL_ENV)
+                .hide_env_values(true)
                 .value_name("URL")
                 .help_heading(CONNECTION)
                 .help("The API's base URL [default: the production API]"),
@@ -107,7 +108,10 @@ pub(crate) fn root() -> Command {
                 .value_name("SECONDS")
                 .value_parser(parse_seconds)
                 .help_heading(CONNECTION)
-                .help("Time limit of each attempt, in seconds (fractions allowed) [default: the SDK's, 30]"),
+                .help(format!(
+                    "Time limit of each attempt, in seconds (fractions allowed) [default: {}]",
+                    vitable_connect::DEFAULT_TIMEOUT.as_secs()
+                )),
         )
         .arg(
             Arg::new("max-retries")
@@ -116,13 +120,17 @@ pub(crate) fn root() -> Command {
                 .value_name("N")
                 .value_parser(clap::value_parser!(u32))
                 .help_heading(CONNECTION)
-                .help("Retries of a failed attempt that may succeed when repeated [default: the SDK's]"),
+                .help(format!(
+                    "Retries of a failed attempt that may succeed when repeated [default: {}]",
+                    vitable_connect::DEFAULT_MAX_RETRIES
+                )),
         )
         .arg(
             Arg::new("sandbox")
                 .long("sandbox")
                 .global(true)
                 .env(SANDBOX_ENV)
+                .hide_env_values(true)
                 .value_name("STATE_FILE")
                 .value_parser(clap::value_parser!(PathBuf))
                 .help_heading(CONNECTION)

@@ -264,6 +264,9 @@ fn table(rows: &[Value]) -> String {
     if columns.is_empty() {
         return rows.iter().map(cell).collect::<Vec<_>>().join("\n");
     }
+    // `id` first, then plain values, then nested ones (shown as compact JSON).
+    let nested = |c: &String| rows.iter().any(|r| matches!(r.get(c), Some(Value::Object(_) | Value::Array(_))));
+    columns.sort_by_key(|c| (c != "id", nested(c)));
     let mut t = Table::new();
     // Cells are cut at 60 characters, so rows need no wrapping (which would need the
     // terminal's width); the header is not coloured, which would upset the column widths.

@@ -62,7 +62,7 @@ impl Field {
             Kind::Scalar(Scalar::Text) | Kind::List(_) => {
                 let inner = self.ty.trim_start_matches('[').trim_end_matches(']');
                 match spec::schema(inner).map(|s| s.kind) {
-                    Some(SchemaKind::Id | SchemaKind::Enum(_)) => to_screaming(inner),
+                    Some(SchemaKind::Id | SchemaKind::Enum(_) | SchemaKind::String(_)) => to_screaming(inner),
                     _ => "TEXT".to_owned(),
                 }
             }
@@ -163,7 +163,11 @@ pub(crate) fn fields(op: &Operation) -> Vec<Field> {
 
 /// A sentence on the type and limits of a field, for help: `[integer, 1 to 100, default 20]`.
 fn facts(field: &Field) -> String {
-    let l = &field.limits;
+    // A named string schema (`Ssn`) carries its own limits.
+    let l = &match spec::schema(field.ty).map(|s| s.kind) {
+        Some(SchemaKind::String(limits)) if field.limits == Limits::default() => limits,
+        _ => field.limits,
+    };
     let mut parts = vec![match spec::schema(field.ty.trim_matches(['[', ']'])).map(|s| s.kind) {
         Some(SchemaKind::Id) => format!("ID ({})", field.ty),
         Some(SchemaKind::Object(_)) if field.ty.starts_with('[') => {

@@ -816,6 +816,51 @@ pub fn render_minimal(api: &Api) -> Result<String, String> {
     Ok(out)
 }
 
+/// `op` with every parameter and body property set, each to a value of its own: the call of
+/// its entry point with those values, each field's value as the API receives it (in the order
+/// of `fields`), and the request the API should receive as JSON (`method`, `path`, `query`
+/// name to text, `body` or `null`).
+pub(crate) fn maximal(api: &Api, op: &Op, fields: &[Field]) -> (String, Vec<serde_json::Value>, serde_json::Value) {
+    let example = examples(api, op);
+    let mut sampler = Sampler::new("vitable_connect");
+    let required = sample_args(api, &mut sampler, fields, &example);
+    let mut required_values = required.iter().map(|(_, w)| w.clone());
+    let mut call = entry_call(op, &required);
+    let mut values = Vec::new();
+    for f in fields {
+        if f.required {
+            values.push(required_values.next().expect("one sample per required field"));
+        } else {
+            let (rust, value) = sampler.value(api, f.ty, f.limits, example.get(f.name).copied(), true);
+            write!(call, ".{}({rust})", ident(f.name)).unwrap();
+            values.push(value);
+        }
+    }
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut path = op.path.clone();
+    let mut query = serde_json::Map::new();
+    let mut body = serde_json::Map::new();
+    for (f, value) in fields.iter().zip(&values) {
+        if f.path {
+            path = path.replace(&format!("{{{}}}", f.name), &text(value));
+        } else if f.query {
+            query.insert(f.name.to_owned(), serde_json::Value::String(text(value)));
+        } else {
+            body.insert(f.name.to_owned(), value.clone());
+        }
+    }
+    let expected = serde_json::json!({
+        "method": op.method,
+        "path": path,
+        "query": query,
+        "body": if op.body.is_some() { serde_json::Value::Object(body) } else { serde_json::Value::Null },
+    });
+    (call, values, expected)
+}
+
 /// Path of the maximal requests of the workspace tests.
 pub const MAXIMAL: &str = "tests/tests/generated_maximal.rs";
 
@@ -839,39 +884,7 @@ pub fn render_maximal(api: &Api) -> Result<String, String> {
     );
     for op in &api.operations {
         let fields = fields_of(api, op)?;
-        let example = examples(api, op);
-        let mut sampler = Sampler::new("vitable_connect");
-        let mut wire: Vec<(&Field, serde_json::Value)> = Vec::new();
-        let required = sample_args(api, &mut sampler, &fields, &example);
-        wire.extend(fields.iter().filter(|f| f.required).zip(required.iter().map(|(_, w)| w.clone())));
-        let mut call = entry_call(op, &required);
-        for f in fields.iter().filter(|f| !f.required) {
-            let (rust, value) = sampler.value(api, f.ty, f.limits, example.get(f.name).copied(), true);
-            write!(call, ".{}({rust})", ident(f.name)).unwrap();
-            wire.push((f, value));
-        }
-        let text = |value: &serde_json::Value| match value {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        let mut path = op.path.clone();
-        let mut query = serde_json::Map::new();
-        let mut body = serde_json::Map::new();
-        for (f, value) in &wire {
-            if f.path {
-                path = path.replace(&format!("{{{}}}", f.name), &text(value));
-            } else if f.query {
-                query.insert(f.name.to_owned(), serde_json::Value::String(text(value)));
-            } else {
-                body.insert(f.name.to_owned(), value.clone());
-            }
-        }
-        let expected = serde_json::json!({
-            "method": op.method,
-            "path": path,
-            "query": query,
-            "body": if op.body.is_some() { serde_json::Value::Object(body) } else { serde_json::Value::Null },
-        });
+        let (call, _, expected) = maximal(api, op, &fields);
         writeln!(
             out,
             "{:?} => ({call}.send_with_response().await.map(|_| ()), {:?}),",

@@ -123,3 +123,71 @@ pub fn render(api: &Api) -> Result<String, String> {
     }
     Ok(out)
 }
+
+/// Path of the CLI's spec-driven invocations, for its tests.
+pub const INVOCATIONS: &str = "crates/vitable-connect-cli/tests/generated_invocations.rs";
+
+/// How a value the API receives is written on the command line: path parameters and
+/// scalars as text, lists of scalars as one flag per item, objects and lists of objects as
+/// JSON.
+fn cli_words(api: &Api, f: &Field, value: &serde_json::Value) -> Vec<String> {
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let scalar = |ty: &Ty| match ty {
+        Ty::Ref(name) => !matches!(api.kind(name), Some(ModelKind::Object(_))),
+        Ty::Array(_) | Ty::Map(_) | Ty::Any => false,
+        _ => true,
+    };
+    if f.path {
+        return vec![text(value)];
+    }
+    let flag = format!("--{}", f.name.replace('_', "-"));
+    match (f.ty, value) {
+        (Ty::Array(item), serde_json::Value::Array(items)) if scalar(item) => {
+            items.iter().flat_map(|item| [flag.clone(), text(item)]).collect()
+        }
+        (ty, value) if scalar(ty) => vec![flag, text(value)],
+        (_, value) => vec![flag, value.to_string()],
+    }
+}
+
+/// `tests/generated_invocations.rs` of the CLI: every operation as a command line with every
+/// parameter and body property given, each a value of its own, and the request the API should
+/// receive for it (the same values as the SDK's `generated_maximal.rs`).
+pub fn render_invocations(api: &Api) -> Result<String, String> {
+    let mut out = String::from(
+        "//! Every operation of `openapi.yaml` as a command line giving every parameter and body\n\
+         //! property, and the request the API should receive for it, as JSON (`method`, `path`,\n\
+         //! `query`, `body`).\n\n\
+         /// One operation's command line (after the program name) and expected request.\n\
+         pub struct Invocation {\n\
+         /// The `operationId`.\n\
+         pub operation: &'static str,\n\
+         /// The arguments.\n\
+         pub args: &'static [&'static str],\n\
+         /// The request the API should receive, as JSON text.\n\
+         pub expected: &'static str,\n\
+         }\n\n\
+         /// Every operation, in `operationId` order.\n\
+         pub const INVOCATIONS: &[Invocation] = &[\n",
+    );
+    for op in &api.operations {
+        let fields = fields_of(api, op)?;
+        let (_, values, expected) = crate::codegen::builders::maximal(api, op, &fields);
+        let mut args: Vec<String> = op.name.split('.').map(|part| part.replace('_', "-")).collect();
+        for (f, value) in fields.iter().zip(&values) {
+            args.extend(cli_words(api, f, value));
+        }
+        writeln!(
+            out,
+            "Invocation {{ operation: {:?}, args: &{args:?}, expected: {:?} }},",
+            op.id,
+            expected.to_string()
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    Ok(out)
+}

@@ -150,6 +150,7 @@ pub fn generate(root: &Path) -> Result<Vec<(&'static str, String)>, String> {
         (builders::MINIMAL, pretty(builders::MINIMAL, &builders::render_minimal(&api)?)?),
         (builders::MAXIMAL, pretty(builders::MAXIMAL, &builders::render_maximal(&api)?)?),
         (cli::OUTPUT, pretty(cli::OUTPUT, &cli::render(&api)?)?),
+        (cli::INVOCATIONS, pretty(cli::INVOCATIONS, &cli::render_invocations(&api)?)?),
         (API_MANIFEST, version::with_package_version(&read(API_MANIFEST)?, &api_version)?),
         (version::API_DOC, version::render_api_doc(&api.version, &api_version)),
         (version::SDK_DOC, version::render_sdk_doc(&api.version, &api_version)),
