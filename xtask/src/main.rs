@@ -7,6 +7,8 @@
 //! * `cargo xtask layers` prints the SDK's module layers and fails on an import cycle.
 //! * `cargo xtask drill` runs the spec-change drills of `xtask/drills/`, builds included.
 //! * `cargo xtask bench` runs the benchmark suite and prints a table (see `BENCHMARKS.md`).
+//! * `cargo xtask bench-cli` measures the command-line tool: a cold process against curl,
+//!   `--all` memory against one page, the binary's size.
 //! * `cargo xtask mutants [--diff <rev>]` runs mutation testing on the SDK's hand-written core.
 //! * `cargo xtask api-changes [--base <rev>]` fails when the SDK's public API changed since the
 //!   baseline (`xtask/api-baseline`, the last release) without a `CHANGELOG.md` entry naming
@@ -14,6 +16,7 @@
 
 mod api_changes;
 mod bench;
+mod bench_cli;
 mod codegen;
 mod coverage;
 mod drills;
@@ -36,6 +39,10 @@ tasks:
                       workspace, show what the checks name, and build and run the tests
                       each fixture says must fail (or pass) (--quick: no builds)
   bench [--quick]     run the benchmarks and print the summary table
+  bench-cli [--runs N]
+                      the command-line tool's figures: a cold process against curl (paired
+                      runs), --all over 10,000 employees against one page (peak memory), and
+                      the release binary's size
   mutants [--diff <rev>]
                       mutation testing of the SDK's hand-written core (.cargo/mutants.toml);
                       --diff: only mutants on lines changed since <rev>
@@ -57,6 +64,7 @@ fn main() -> ExitCode {
         ["drill"] => drills::run_all(drills::Depth::Build),
         ["drill", "--quick"] => drills::run_all(drills::Depth::Checks),
         ["bench", rest @ ..] => bench::run(rest),
+        ["bench-cli", rest @ ..] => bench_cli::run(rest),
         ["mutants", rest @ ..] => mutants::run(rest),
         ["api-changes", rest @ ..] => api_changes::run(rest),
         _ => {

@@ -265,7 +265,8 @@ fn table(rows: &[Value]) -> String {
         return rows.iter().map(cell).collect::<Vec<_>>().join("\n");
     }
     // `id` first, then plain values, then nested ones (shown as compact JSON).
-    let nested = |c: &String| rows.iter().any(|r| matches!(r.get(c), Some(Value::Object(_) | Value::Array(_))));
+    let nested =
+        |c: &String| rows.iter().any(|r| matches!(r.get(c), Some(Value::Object(_) | Value::Array(_))));
     columns.sort_by_key(|c| (c != "id", nested(c)));
     let mut t = Table::new();
     // Cells are cut at 60 characters, so rows need no wrapping (which would need the

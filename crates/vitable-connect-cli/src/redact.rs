@@ -37,37 +37,43 @@ pub(crate) fn mask_ssns(value: &mut Value, schema: &str) {
 }
 
 /// Masks every run of digits and dashes shaped like an SSN (`123-45-6789` or `123456789`)
-/// in `text`; other numbers are kept.
+/// that stands apart from letters and other digits (`ssn:123456789`, not `plan_000000012pt4`,
+/// whose digits are part of an ID); other text is kept.
 pub(crate) fn mask_ssn_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
-        // Dashes before the digits (`--ssn=`, `x-123…`) are not part of the number.
-        let dashes = token.len() - token.trim_start_matches('-').len();
-        out.push_str(&token[..dashes]);
-        let number = &token[dashes..];
-        let b = number.as_bytes();
-        let dashed = b.len() == 11
-            && b.iter()
-                .enumerate()
-                .all(|(j, c)| if j == 3 || j == 6 { *c == b'-' } else { c.is_ascii_digit() });
-        let plain = b.len() == 9 && b.iter().all(u8::is_ascii_digit);
-        if dashed || plain {
-            out.push_str(&masked(number))
-        } else {
-            out.push_str(number)
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric());
+        if starts {
+            let end = (i..chars.len())
+                .find(|&k| !(chars[k].is_ascii_digit() || chars[k] == '-'))
+                .unwrap_or(chars.len());
+            // Dashes after the number are not part of it.
+            let mut stop = end;
+            while stop > i && chars[stop - 1] == '-' {
+                stop -= 1;
+            }
+            let number: String = chars[i..stop].iter().collect();
+            let b = number.as_bytes();
+            let dashed = b.len() == 11
+                && b.iter()
+                    .enumerate()
+                    .all(|(j, c)| if j == 3 || j == 6 { *c == b'-' } else { c.is_ascii_digit() });
+            let plain = b.len() == 9 && b.iter().all(u8::is_ascii_digit);
+            let apart = chars.get(end).is_none_or(|c| !c.is_alphanumeric());
+            if (dashed || plain) && apart {
+                out.push_str(&masked(&number));
+            } else {
+                out.push_str(&number);
+            }
+            out.extend(&chars[stop..end]);
+            i = end;
+            continue;
         }
-        token.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() || c == '-' {
-            token.push(c);
-        } else {
-            flush(&mut token, &mut out);
-            out.push(c);
-        }
+        out.push(chars[i]);
+        i += 1;
     }
-    flush(&mut token, &mut out);
     out
 }
 
@@ -83,6 +89,14 @@ mod tests {
         assert_eq!(mask_ssn_text("ref-123456789"), "ref-***-**-6789");
         assert_eq!(mask_ssn_text("--limit 100 --page 1234567890"), "--limit 100 --page 1234567890");
         assert_eq!(mask_ssn_text("{\"ssn\":\"987-65-4321\"}"), "{\"ssn\":\"***-**-4321\"}");
+    }
+
+    #[test]
+    fn digits_inside_a_word_are_not_an_ssn() {
+        // Server-made IDs hold runs of digits: masking one would address another resource.
+        assert_eq!(mask_ssn_text("plan_000000012pt4"), "plan_000000012pt4");
+        assert_eq!(mask_ssn_text("req_d795479794d6f1"), "req_d795479794d6f1");
+        assert_eq!(mask_ssn_text("ssn:123456789;"), "ssn:***-**-6789;");
     }
 
     #[test]

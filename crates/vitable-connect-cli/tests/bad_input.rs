@@ -31,11 +31,27 @@ fn an_id_of_the_wrong_kind() {
 #[test]
 fn an_unknown_enum_value() {
     refused(
-        &["members", "qualifying-life-events", "record", "mbr_2Hs8Kq", "--event-type", "Birthday", "--event-date", "2026-11-02"],
+        &[
+            "members",
+            "qualifying-life-events",
+            "record",
+            "mbr_2Hs8Kq",
+            "--event-type",
+            "Birthday",
+            "--event-date",
+            "2026-11-02",
+        ],
         &["--event-type", "Birthday", "Birth"],
     );
     refused(
-        &["members", "qualifying-life-events", "record", "mbr_2Hs8Kq", "--body", r#"{"event_type":"Birthday","event_date":"2026-11-02"}"#],
+        &[
+            "members",
+            "qualifying-life-events",
+            "record",
+            "mbr_2Hs8Kq",
+            "--body",
+            r#"{"event_type":"Birthday","event_date":"2026-11-02"}"#,
+        ],
         &["--body: event_type", "`Birthday` is not one of", "Birth"],
     );
 }
@@ -57,7 +73,14 @@ fn malformed_json() {
     );
     refused(&["enrollments", "reissue", "enrl_8fK2x9", "--body", "{bad"], &["--body", "not valid JSON"]);
     refused(
-        &["employees", "enrollments", "submit-elections", "empl_5Nq1Zt", "--elections", r#"[{"enrollment_id":"enrl_8fK2x9","decision":"Waived","colour":"red"}]"#],
+        &[
+            "employees",
+            "enrollments",
+            "submit-elections",
+            "empl_5Nq1Zt",
+            "--elections",
+            r#"[{"enrollment_id":"enrl_8fK2x9","decision":"Waived","colour":"red"}]"#,
+        ],
         &["--elections[0]", "unknown property `colour`"],
     );
 }
@@ -73,7 +96,16 @@ fn a_bad_number_date_or_flag() {
     refused(&["employers", "list", "--limit", "ten"], &["--limit", "`ten` is not a whole number"]);
     refused(&["employers", "list", "--limit", "1000"], &["--limit", "must be between 1 and 100"]);
     refused(
-        &["members", "qualifying-life-events", "record", "mbr_2Hs8Kq", "--event-type", "Birth", "--event-date", "02/11/2026"],
+        &[
+            "members",
+            "qualifying-life-events",
+            "record",
+            "mbr_2Hs8Kq",
+            "--event-type",
+            "Birth",
+            "--event-date",
+            "02/11/2026",
+        ],
         &["--event-date"],
     );
     refused(&["enrollments", "reissue", "enrl_8fK2x9", "--reasn", "x"], &["--reasn", "--reason"]);
@@ -83,7 +115,15 @@ fn a_bad_number_date_or_flag() {
 #[test]
 fn errors_are_json_with_format_json() {
     let recorder = Recorder::start(200, "{}");
-    let out = run(against(&recorder).args(["--format", "json", "enrollments", "reissue", "empl_5Nq1Zt", "--qle-id", "qle_3Hc8Vb"]));
+    let out = run(against(&recorder).args([
+        "--format",
+        "json",
+        "enrollments",
+        "reissue",
+        "empl_5Nq1Zt",
+        "--qle-id",
+        "qle_3Hc8Vb",
+    ]));
     assert_eq!(out.code, 2);
     let error: serde_json::Value = serde_json::from_str(out.stderr.trim()).expect("a JSON error");
     assert_eq!(error["error"], "invalid_input");

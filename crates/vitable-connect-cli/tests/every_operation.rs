@@ -2,6 +2,8 @@
 //! property a flag (or a positional argument), and every value given on the command line
 //! reaches the wire as the API expects it.
 
+#[path = "support/generated_invocations.rs"]
+#[rustfmt::skip]
 mod generated_invocations;
 mod support;
 
@@ -69,13 +71,17 @@ fn every_value_given_on_the_command_line_reaches_the_wire() {
         let out = run(against(&recorder).args(invocation.args));
         let requests = recorder.requests();
         let Some(request) = requests.get(before) else {
-            failures.push(format!("{}: nothing was sent (exit {}): {}", invocation.operation, out.code, out.stderr));
+            failures.push(format!(
+                "{}: nothing was sent (exit {}): {}",
+                invocation.operation, out.code, out.stderr
+            ));
             continue;
         };
         assert_eq!(out.code, 3, "{}: a 404 exits with 3: {out:?}", invocation.operation);
         let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
-        let query: BTreeMap<String, Value> =
-            form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), Value::String(v.into_owned()))).collect();
+        let query: BTreeMap<String, Value> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
         let body = if request.body.is_empty() {
             Value::Null
         } else {

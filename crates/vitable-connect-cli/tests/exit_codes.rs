@@ -24,7 +24,14 @@ fn an_unreachable_api_exits_6() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let out = run(cli().env("VITABLE_CONNECT_API_KEY", KEY).args(["--base-url", &url, "--max-retries", "0", "employers", "list"]));
+    let out = run(cli().env("VITABLE_CONNECT_API_KEY", KEY).args([
+        "--base-url",
+        &url,
+        "--max-retries",
+        "0",
+        "employers",
+        "list",
+    ]));
     assert_eq!(out.code, 6, "{out:?}");
 }
 
@@ -32,7 +39,11 @@ fn an_unreachable_api_exits_6() {
 fn no_api_key_is_a_usage_error_that_points_to_the_sandbox() {
     let out = run(cli().args(["employers", "list"]));
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("VITABLE_CONNECT_API_KEY") && out.stderr.contains("--sandbox"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("VITABLE_CONNECT_API_KEY") && out.stderr.contains("--sandbox"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -41,7 +52,10 @@ fn the_key_comes_from_a_file_or_stdin() {
     let dir = support::temp_dir("keyfile");
     let file = dir.join("key");
     std::fs::write(&file, format!("{KEY}\n")).unwrap();
-    let out = run(cli().args(["--base-url", &recorder.url, "--api-key-file"]).arg(&file).args(["employers", "list"]));
+    let out = run(cli()
+        .args(["--base-url", &recorder.url, "--api-key-file"])
+        .arg(&file)
+        .args(["employers", "list"]));
     assert_eq!(out.code, 3, "{out:?}");
     let mut child = cli()
         .args(["--base-url", &recorder.url, "--api-key-file", "-", "employers", "list"])
@@ -63,7 +77,8 @@ fn the_key_comes_from_a_file_or_stdin() {
 #[test]
 fn a_write_prints_its_idempotency_key_and_sends_a_given_one() {
     let recorder = Recorder::start(404, ERROR);
-    let out = run(against(&recorder).args(["enrollments", "reissue", "enrl_8fK2x9", "--qle-id", "qle_3Hc8Vb"]));
+    let out =
+        run(against(&recorder).args(["enrollments", "reissue", "enrl_8fK2x9", "--qle-id", "qle_3Hc8Vb"]));
     let sent = recorder.requests()[0].header("idempotency-key").unwrap().to_owned();
     assert!(out.stderr.contains(&format!("idempotency key: {sent}")), "{}", out.stderr);
     let out = run(against(&recorder).args([
@@ -104,9 +119,15 @@ fn an_unknown_outcome_names_the_key_and_the_command_that_resends_it() {
     let key = recorder.requests()[0].header("idempotency-key").unwrap().to_owned();
     assert!(out.stderr.contains(&key), "{}", out.stderr);
     let resend = out.stderr.lines().last().unwrap().trim();
-    assert!(resend.starts_with("vitable-connect ") && resend.ends_with(&format!("--idempotency-key {key}")), "{resend}");
+    assert!(
+        resend.starts_with("vitable-connect ") && resend.ends_with(&format!("--idempotency-key {key}")),
+        "{resend}"
+    );
     assert!(resend.contains("--first-name Ana"), "{resend}");
-    assert!(!out.stderr.contains("123-45-6789") && resend.contains("***-**-6789"), "the SSN is masked: {resend}");
+    assert!(
+        !out.stderr.contains("123-45-6789") && resend.contains("***-**-6789"),
+        "the SSN is masked: {resend}"
+    );
     // Resending it (SSN put back) sends the same key.
     let words = shell_words(resend).into_iter().skip(1).map(|w| w.replace("***-**-6789", "123-45-6789"));
     let again = run(cli().env("VITABLE_CONNECT_API_KEY", KEY).args(words));

@@ -13,7 +13,8 @@ fn state(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
 #[test]
 fn formats_and_jq() {
     let (dir, state) = state("formats");
-    let employer = sandbox(&state, &["sandbox", "demo", "--jq", ".employer_id", "-r"]).stdout.trim().to_owned();
+    let employer =
+        sandbox(&state, &["sandbox", "demo", "--jq", ".employer_id", "-r"]).stdout.trim().to_owned();
     assert!(employer.starts_with("empr_"), "{employer}");
 
     // Piped, `auto` is JSON.
@@ -38,12 +39,17 @@ fn formats_and_jq() {
     assert!(table.stdout.contains("Full Time"), "{}", table.stdout);
 
     let record = sandbox(&state, &["employers", "retrieve", &employer, "--format", "table"]);
-    assert!(record.stdout.lines().any(|l| l.starts_with("id") && l.ends_with(&employer)), "{}", record.stdout);
+    assert!(
+        record.stdout.lines().any(|l| l.starts_with("id") && l.ends_with(&employer)),
+        "{}",
+        record.stdout
+    );
 
     let raw = sandbox(&state, &["employers", "retrieve", &employer, "--format", "raw"]);
     assert_eq!(serde_json::from_str::<serde_json::Value>(&raw.stdout).unwrap()["id"], employer.as_str());
 
-    let names = sandbox(&state, &["employers", "employees", "list", &employer, "--jq", ".[].employee_class", "-r"]);
+    let names =
+        sandbox(&state, &["employers", "employees", "list", &employer, "--jq", ".[].employee_class", "-r"]);
     assert!(names.stdout.lines().any(|l| l == "Full Time"), "{}", names.stdout);
 
     // No colour when piped.
@@ -56,19 +62,27 @@ fn formats_and_jq() {
 #[test]
 fn all_streams_every_page() {
     let (dir, state) = state("all");
-    let employer = sandbox(&state, &["sandbox", "demo", "--jq", ".employer_id", "-r"]).stdout.trim().to_owned();
+    let employer =
+        sandbox(&state, &["sandbox", "demo", "--jq", ".employer_id", "-r"]).stdout.trim().to_owned();
     let one_page = sandbox(&state, &["employers", "employees", "list", &employer]).json();
     let total = one_page.as_array().unwrap().len();
     // One item per page: every page fetched, each item one JSON line.
     let all = sandbox(&state, &["employers", "employees", "list", &employer, "--all", "--limit", "1"]);
     assert_eq!(all.code, 0, "{all:?}");
-    let items: Vec<serde_json::Value> = all.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let items: Vec<serde_json::Value> =
+        all.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(items.len(), total);
     assert_eq!(serde_json::Value::Array(items), one_page);
     // `--format json` makes it one array; `--jq` applies to each item.
-    let array = sandbox(&state, &["employers", "employees", "list", &employer, "--all", "--limit", "2", "--format", "json"]);
+    let array = sandbox(
+        &state,
+        &["employers", "employees", "list", &employer, "--all", "--limit", "2", "--format", "json"],
+    );
     assert_eq!(array.json(), one_page);
-    let ids = sandbox(&state, &["employers", "employees", "list", &employer, "--all", "--limit", "2", "--jq", ".id", "-r"]);
+    let ids = sandbox(
+        &state,
+        &["employers", "employees", "list", &employer, "--all", "--limit", "2", "--jq", ".id", "-r"],
+    );
     assert_eq!(ids.stdout.lines().count(), total);
     assert!(ids.stdout.lines().all(|l| l.starts_with("empl_")));
     let _ = std::fs::remove_dir_all(dir);

@@ -39,10 +39,17 @@ fn the_readme_workflow_runs_as_written() {
     assert_eq!(lines.first(), Some(&"pending"), "the reissued enrollment waits for an election: {stdout}");
     assert_eq!(lines.last(), Some(&"enrolled"), "the election enrolled: {stdout}");
     assert!(lines.len() >= 3, "plans were listed: {stdout}");
-    assert_eq!(stderr.matches("idempotency key: ").count(), 4, "each of the 4 writes printed its key: {stderr}");
+    assert_eq!(
+        stderr.matches("idempotency key: ").count(),
+        4,
+        "each of the 4 writes printed its key: {stderr}"
+    );
     // The state lasted: the child is a dependent of the member, seen by a later process.
     let state = dir.join("demo-state.json");
-    let member = sandbox(&state, &["sandbox", "demo", "--jq", ".employees[1].member_id", "-r"]).stdout.trim().to_owned();
+    let member = sandbox(&state, &["sandbox", "demo", "--jq", ".employees[1].member_id", "-r"])
+        .stdout
+        .trim()
+        .to_owned();
     let names = sandbox(&state, &["members", "dependents", "list", &member, "--jq", ".[].first_name", "-r"]);
     assert_eq!(names.stdout.trim(), "Ava");
     let _ = std::fs::remove_dir_all(dir);
@@ -77,7 +84,13 @@ fn concurrent_commands_on_one_file_keep_every_write() {
     let state = dir.join("state.json");
     let before = employer_count(&state);
     let children: Vec<_> = (0..8)
-        .map(|i| create_employer(&state, &format!("Shop {i}")).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap())
+        .map(|i| {
+            create_employer(&state, &format!("Shop {i}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
         .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
@@ -93,7 +106,11 @@ fn a_command_killed_mid_write_leaves_a_loadable_file() {
     let state = dir.join("state.json");
     let mut expected_at_least = employer_count(&state);
     for round in 0..12u64 {
-        let mut child = create_employer(&state, &format!("Killed {round}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = create_employer(&state, &format!("Killed {round}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         // Kill at a different moment each round: before, during or after the save.
         std::thread::sleep(std::time::Duration::from_millis(2 + round * 3));
         let _ = child.kill();
@@ -102,7 +119,10 @@ fn a_command_killed_mid_write_leaves_a_loadable_file() {
         if status.success() {
             expected_at_least += 1;
         }
-        assert!(count >= expected_at_least, "round {round}: {count} employers, at least {expected_at_least} expected");
+        assert!(
+            count >= expected_at_least,
+            "round {round}: {count} employers, at least {expected_at_least} expected"
+        );
         expected_at_least = count;
     }
     let _ = std::fs::remove_dir_all(dir);

@@ -820,7 +820,11 @@ pub fn render_minimal(api: &Api) -> Result<String, String> {
 /// its entry point with those values, each field's value as the API receives it (in the order
 /// of `fields`), and the request the API should receive as JSON (`method`, `path`, `query`
 /// name to text, `body` or `null`).
-pub(crate) fn maximal(api: &Api, op: &Op, fields: &[Field]) -> (String, Vec<serde_json::Value>, serde_json::Value) {
+pub(crate) fn maximal(
+    api: &Api,
+    op: &Op,
+    fields: &[Field],
+) -> (String, Vec<serde_json::Value>, serde_json::Value) {
     let example = examples(api, op);
     let mut sampler = Sampler::new("vitable_connect");
     let required = sample_args(api, &mut sampler, fields, &example);

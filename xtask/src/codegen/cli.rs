@@ -125,7 +125,7 @@ pub fn render(api: &Api) -> Result<String, String> {
 }
 
 /// Path of the CLI's spec-driven invocations, for its tests.
-pub const INVOCATIONS: &str = "crates/vitable-connect-cli/tests/generated_invocations.rs";
+pub const INVOCATIONS: &str = "crates/vitable-connect-cli/tests/support/generated_invocations.rs";
 
 /// How a value the API receives is written on the command line: path parameters and
 /// scalars as text, lists of scalars as one flag per item, objects and lists of objects as
@@ -153,7 +153,7 @@ fn cli_words(api: &Api, f: &Field, value: &serde_json::Value) -> Vec<String> {
     }
 }
 
-/// `tests/generated_invocations.rs` of the CLI: every operation as a command line with every
+/// `tests/support/generated_invocations.rs` of the CLI: every operation as a command line with every
 /// parameter and body property given, each a value of its own, and the request the API should
 /// receive for it (the same values as the SDK's `generated_maximal.rs`).
 pub fn render_invocations(api: &Api) -> Result<String, String> {

@@ -30,7 +30,8 @@ impl Run {
 /// The binary, with a clean environment: no key, base URL or sandbox from the caller.
 pub fn cli() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitable-connect"));
-    for var in ["VITABLE_CONNECT_API_KEY", "VITABLE_CONNECT_BASE_URL", "VITABLE_CONNECT_SANDBOX", "NO_COLOR"] {
+    for var in ["VITABLE_CONNECT_API_KEY", "VITABLE_CONNECT_BASE_URL", "VITABLE_CONNECT_SANDBOX", "NO_COLOR"]
+    {
         cmd.env_remove(var);
     }
     cmd.stdin(Stdio::null());
@@ -54,7 +55,11 @@ pub fn sandbox(state: &Path, args: &[&str]) -> Run {
 
 /// A fresh temporary directory.
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vc-cli-{name}-{}-{:?}", std::process::id(), std::thread::current().id()));
+    let dir = std::env::temp_dir().join(format!(
+        "vc-cli-{name}-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
