@@ -94,6 +94,27 @@ pub(crate) fn check_id(schema: &str, text: &str) -> Option<Result<(), String>> {
         },
     )
 }
+/// The prefix of the IDs of schema `schema` (`EnrollmentId` → `enrl_`); `None` when
+/// `schema` is not an ID schema.
+pub(crate) fn id_prefix(schema: &str) -> Option<&'static str> {
+    Some(
+        match schema {
+            "BenefitProductId" => vitable_connect::ids::BenefitProductId::PREFIX,
+            "CarrierPlanId" => vitable_connect::ids::CarrierPlanId::PREFIX,
+            "DependentId" => vitable_connect::ids::DependentId::PREFIX,
+            "EligibilityPolicyId" => vitable_connect::ids::EligibilityPolicyId::PREFIX,
+            "EmployeeId" => vitable_connect::ids::EmployeeId::PREFIX,
+            "EmployerId" => vitable_connect::ids::EmployerId::PREFIX,
+            "EnrollmentId" => vitable_connect::ids::EnrollmentId::PREFIX,
+            "MemberId" => vitable_connect::ids::MemberId::PREFIX,
+            "OrganizationId" => vitable_connect::ids::OrganizationId::PREFIX,
+            "PlanId" => vitable_connect::ids::PlanId::PREFIX,
+            "PlanYearId" => vitable_connect::ids::PlanYearId::PREFIX,
+            "QleId" => vitable_connect::ids::QleId::PREFIX,
+            _ => return None,
+        },
+    )
+}
 /// `benefit_eligibility_policy.retrieve`: `GET /v1/benefit-eligibility-policy/{policy_id}`.
 #[allow(deprecated, unused_mut, clippy::let_and_return)]
 async fn benefit_eligibility_policy_retrieve(ctx: &mut Ctx) -> Result<(), Failure> {

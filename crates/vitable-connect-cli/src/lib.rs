@@ -19,6 +19,8 @@ pub mod exit;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated_commands;
+mod json_schema;
+mod mcp;
 mod offline;
 mod options;
 mod output;
@@ -39,12 +41,14 @@ use crate::exit::Code;
 use crate::options::Globals;
 use crate::output::{Format, Jq, Printer};
 
+pub use mcp::{McpOptions, McpServer};
 pub use options::{API_KEY_ENV, BASE_URL_ENV, SANDBOX_ENV};
 
 /// The whole command tree: one command per operation of the spec, and the tool's own
-/// commands (`sandbox`, `completions`, `man`).
+/// commands (`mcp`, `sandbox`, `completions`, `man`).
 pub fn command() -> Command {
     tree::with_operations(options::root())
+        .subcommand(mcp::command())
         .subcommand(offline::command())
         .subcommand(shell::completions_command())
         .subcommand(shell::man_command())
@@ -139,6 +143,7 @@ async fn dispatch(args: &[OsString], matches: &ArgMatches) -> Code {
         Some("completions") => shell::completions(command(), leaf_matches),
         Some("man") => shell::man(command(), leaf_matches),
         Some("sandbox") => offline::run(&path, &globals).await,
+        Some("mcp") => mcp::run(&globals, leaf_matches).await,
         _ => match tree::find(&path) {
             Some(op) => return operation(args, op, leaf_matches, &globals).await,
             None => Err(Failure::usage(format!("unknown command `{}`", path.join(" ")))),
@@ -276,7 +281,7 @@ async fn prepare(
 }
 
 /// The API key: from `--api-key-file` (a path, or `-` for stdin), else the environment.
-fn api_key(globals: &Globals) -> Result<String, Failure> {
+pub(crate) fn api_key(globals: &Globals) -> Result<String, Failure> {
     if let Some(source) = &globals.api_key_file {
         let text = if source == "-" {
             values::read_text("-", "--api-key-file")?

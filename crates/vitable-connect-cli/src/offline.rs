@@ -12,7 +12,7 @@ use crate::options::{Globals, SANDBOX_ENV};
 use crate::output::Printer;
 
 /// The API key sent to the local sandbox (it accepts any).
-pub(crate) const API_KEY: &str = "sandbox";
+pub(crate) const API_KEY: &str = "sk_sandbox_offline_cli";
 
 /// Starts the sandbox on the state file.
 pub(crate) async fn start(path: &Path) -> Result<Sandbox, Failure> {

@@ -88,6 +88,8 @@ pub(crate) struct Printer {
     progress: bool,
     /// For `--format json` with `--all`: whether an item was printed yet (a streamed array).
     items_started: Option<bool>,
+    /// For the MCP server: the reply is kept (status and body) instead of printed.
+    capture: Option<Option<(u16, Vec<u8>)>>,
 }
 
 impl Printer {
@@ -101,7 +103,18 @@ impl Printer {
             terminal,
             progress: std::io::stderr().is_terminal(),
             items_started: None,
+            capture: None,
         }
+    }
+
+    /// A printer that prints nothing and keeps the reply, for [`Printer::take`].
+    pub fn capturing() -> Printer {
+        Printer { capture: Some(None), progress: false, ..Printer::new(Format::Json, None, false) }
+    }
+
+    /// The reply kept by a [`capturing`](Printer::capturing) printer.
+    pub fn take(&mut self) -> Option<(u16, Vec<u8>)> {
+        self.capture.as_mut().and_then(Option::take)
     }
 
     /// The format in effect: `auto` resolved for where stdout goes.
@@ -115,7 +128,11 @@ impl Printer {
     }
 
     /// Prints one response body.
-    pub fn response(&mut self, _status: u16, body: &[u8]) -> Result<(), String> {
+    pub fn response(&mut self, status: u16, body: &[u8]) -> Result<(), String> {
+        if let Some(slot) = &mut self.capture {
+            *slot = Some((status, body.to_vec()));
+            return Ok(());
+        }
         if body.is_empty() {
             return Ok(());
         }

@@ -20,6 +20,8 @@ pub(crate) struct Values {
     values: Map<String, Value>,
     /// For each value, how the user wrote it (`--qle-id`, `ENROLLMENT_ID`, `--body`).
     shown: Vec<(String, String)>,
+    /// The values came as named arguments (an MCP tool call), not flags.
+    arguments: bool,
 }
 
 impl Values {
@@ -30,11 +32,9 @@ impl Values {
 
     /// How the user wrote `name`: its flag or positional name.
     pub fn shown(&self, name: &str) -> String {
-        self.shown
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, shown)| shown.clone())
-            .unwrap_or_else(|| format!("--{}", name.replace('_', "-")))
+        self.shown.iter().find(|(n, _)| n == name).map(|(_, shown)| shown.clone()).unwrap_or_else(|| {
+            if self.arguments { name.to_owned() } else { format!("--{}", name.replace('_', "-")) }
+        })
     }
 
     fn set(&mut self, field: &Field, value: Value, shown: String) {
@@ -231,4 +231,39 @@ pub(crate) fn check(value: &Value, ty: &str, at: &str, nullable: bool) -> Result
             None => Ok(()),
         },
     }
+}
+
+/// Gathers and checks the values of `op` from the JSON arguments of an MCP tool call: one
+/// argument per parameter and body property, by wire name; `extra` names the arguments the
+/// caller takes itself (the idempotency key). Failures name the argument.
+pub(crate) fn from_arguments(
+    op: &Operation,
+    arguments: &Map<String, Value>,
+    extra: &[&str],
+) -> Result<Values, Failure> {
+    let fields = tree::fields(op);
+    let mut values = Values { arguments: true, ..Values::default() };
+    for (name, value) in arguments {
+        if extra.contains(&name.as_str()) {
+            continue;
+        }
+        let Some(field) = fields.iter().find(|f| f.name == name) else {
+            let known: Vec<&str> = fields.iter().map(|f| f.name).chain(extra.iter().copied()).collect();
+            return Err(Failure::usage(format!(
+                "unknown argument `{name}` ({} takes: {})",
+                op.id,
+                known.join(", ")
+            )));
+        };
+        check(value, field.ty, name, field.clearable)?;
+        values.set(field, value.clone(), name.clone());
+    }
+    if let Some(missing) = fields.iter().find(|f| f.required && !values.values.contains_key(f.name)) {
+        return Err(Failure::usage(format!(
+            "missing required argument `{}`: {}",
+            missing.name,
+            required_note(missing)
+        )));
+    }
+    Ok(values)
 }

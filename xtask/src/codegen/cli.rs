@@ -116,6 +116,16 @@ pub fn render(api: &Api) -> Result<String, String> {
         writeln!(out, "    {:?} => check::<vitable_connect::ids::{}>(text),", model.name, model.name)
             .unwrap();
     }
+    out.push_str("    _ => return None,\n})\n}\n\n");
+    out.push_str(
+        "/// The prefix of the IDs of schema `schema` (`EnrollmentId` → `enrl_`); `None` when\n\
+         /// `schema` is not an ID schema.\n\
+         pub(crate) fn id_prefix(schema: &str) -> Option<&'static str> {\n\
+         Some(match schema {\n",
+    );
+    for model in api.schemas.values().filter(|m| matches!(m.kind, ModelKind::Id)) {
+        writeln!(out, "    {:?} => vitable_connect::ids::{}::PREFIX,", model.name, model.name).unwrap();
+    }
     out.push_str("    _ => return None,\n})\n}\n");
     for op in &api.operations {
         out.push('\n');
@@ -162,6 +172,7 @@ pub fn render_invocations(api: &Api) -> Result<String, String> {
          //! property, and the request the API should receive for it, as JSON (`method`, `path`,\n\
          //! `query`, `body`).\n\n\
          /// One operation's command line (after the program name) and expected request.\n\
+         #[allow(dead_code)]\n\
          pub struct Invocation {\n\
          /// The `operationId`.\n\
          pub operation: &'static str,\n\
@@ -169,6 +180,9 @@ pub fn render_invocations(api: &Api) -> Result<String, String> {
          pub args: &'static [&'static str],\n\
          /// The request the API should receive, as JSON text.\n\
          pub expected: &'static str,\n\
+         /// The same values by name (parameters and body properties), as JSON text: the\n\
+         /// arguments of the operation's MCP tool.\n\
+         pub arguments: &'static str,\n\
          }\n\n\
          /// Every operation, in `operationId` order.\n\
          pub const INVOCATIONS: &[Invocation] = &[\n",
@@ -177,14 +191,17 @@ pub fn render_invocations(api: &Api) -> Result<String, String> {
         let fields = fields_of(api, op)?;
         let (_, values, expected) = crate::codegen::builders::maximal(api, op, &fields);
         let mut args: Vec<String> = op.name.split('.').map(|part| part.replace('_', "-")).collect();
+        let mut arguments = serde_json::Map::new();
         for (f, value) in fields.iter().zip(&values) {
             args.extend(cli_words(api, f, value));
+            arguments.insert(f.name.to_owned(), value.clone());
         }
         writeln!(
             out,
-            "Invocation {{ operation: {:?}, args: &{args:?}, expected: {:?} }},",
+            "Invocation {{ operation: {:?}, args: &{args:?}, expected: {:?}, arguments: {:?} }},",
             op.id,
-            expected.to_string()
+            expected.to_string(),
+            serde_json::Value::Object(arguments).to_string()
         )
         .unwrap();
     }

@@ -6,6 +6,7 @@
 //! property, and the request the API should receive for it, as JSON (`method`, `path`,
 //! `query`, `body`).
 /// One operation's command line (after the program name) and expected request.
+#[allow(dead_code)]
 pub struct Invocation {
     /// The `operationId`.
     pub operation: &'static str,
@@ -13,6 +14,9 @@ pub struct Invocation {
     pub args: &'static [&'static str],
     /// The request the API should receive, as JSON text.
     pub expected: &'static str,
+    /// The same values by name (parameters and body properties), as JSON text: the
+    /// arguments of the operation's MCP tool.
+    pub arguments: &'static str,
 }
 /// Every operation, in `operationId` order.
 pub const INVOCATIONS: &[Invocation] = &[
@@ -20,6 +24,7 @@ pub const INVOCATIONS: &[Invocation] = &[
         operation: "benefit_eligibility_policy_retrieve",
         args: &["benefit-eligibility-policy", "retrieve", "epol_1Bz5Nf1"],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/benefit-eligibility-policy/epol_1Bz5Nf1\",\"query\":{}}",
+        arguments: "{\"policy_id\":\"epol_1Bz5Nf1\"}",
     },
     Invocation {
         operation: "benefit_products_list",
@@ -38,6 +43,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "MEC_PLUS",
         ],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/benefit-products\",\"query\":{\"active_in\":\"true\",\"category\":\"Vision\",\"limit\":\"4\",\"page\":\"5\",\"product_code\":\"MEC_PLUS\"}}",
+        arguments: "{\"active_in\":true,\"category\":\"Vision\",\"limit\":4,\"page\":5,\"product_code\":\"MEC_PLUS\"}",
     },
     Invocation {
         operation: "benefit_products_plan_years_create",
@@ -60,6 +66,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "[{\"employee_contribution_cents\":11,\"employer_contribution_cents\":12,\"employment\":\"s9\",\"family_status\":\"Unspecified\"}]",
         ],
         expected: "{\"body\":{\"contribution_classes\":[{\"employee_contribution_cents\":11,\"employer_contribution_cents\":12,\"employment\":\"s9\",\"family_status\":\"Unspecified\"}],\"coverage_end\":\"2026-01-05\",\"coverage_start\":\"2026-01-04\",\"employer_id\":\"empr_7Hc3Vb2\",\"open_enrollment_end\":\"2026-01-07\",\"open_enrollment_start\":\"2026-01-06\"},\"method\":\"POST\",\"path\":\"/v1/benefit-products/bprd_2Mx8Qa1/plan-years\",\"query\":{}}",
+        arguments: "{\"benefit_product_id\":\"bprd_2Mx8Qa1\",\"contribution_classes\":[{\"employee_contribution_cents\":11,\"employer_contribution_cents\":12,\"employment\":\"s9\",\"family_status\":\"Unspecified\"}],\"coverage_end\":\"2026-01-05\",\"coverage_start\":\"2026-01-04\",\"employer_id\":\"empr_7Hc3Vb2\",\"open_enrollment_end\":\"2026-01-07\",\"open_enrollment_start\":\"2026-01-06\"}",
     },
     Invocation {
         operation: "benefit_products_plan_years_list",
@@ -78,11 +85,13 @@ pub const INVOCATIONS: &[Invocation] = &[
             "open_enrollment",
         ],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/benefit-products/bprd_2Mx8Qa1/plan-years\",\"query\":{\"employer_id\":\"empr_7Hc3Vb2\",\"limit\":\"4\",\"page\":\"5\",\"status\":\"open_enrollment\"}}",
+        arguments: "{\"benefit_product_id\":\"bprd_2Mx8Qa1\",\"employer_id\":\"empr_7Hc3Vb2\",\"limit\":4,\"page\":5,\"status\":\"open_enrollment\"}",
     },
     Invocation {
         operation: "dependents_retrieve",
         args: &["dependents", "retrieve", "dpnd_4Rt6Yx1"],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/dependents/dpnd_4Rt6Yx1\",\"query\":{}}",
+        arguments: "{\"dependent_id\":\"dpnd_4Rt6Yx1\"}",
     },
     Invocation {
         operation: "dependents_update",
@@ -98,6 +107,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "Spouse",
         ],
         expected: "{\"body\":{\"active\":false,\"gender\":\"s3\",\"relationship\":\"Spouse\"},\"method\":\"PUT\",\"path\":\"/v1/dependents/dpnd_4Rt6Yx1\",\"query\":{}}",
+        arguments: "{\"active\":false,\"dependent_id\":\"dpnd_4Rt6Yx1\",\"gender\":\"s3\",\"relationship\":\"Spouse\"}",
     },
     Invocation {
         operation: "employees_enrollments_list",
@@ -118,6 +128,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "waived",
         ],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/employees/empl_5Nq1Zt1/enrollments\",\"query\":{\"coverage_effective_start_year\":\"3\",\"limit\":\"4\",\"page\":\"5\",\"plan_year\":\"6\",\"status\":\"waived\"}}",
+        arguments: "{\"coverage_effective_start_year\":3,\"employee_id\":\"empl_5Nq1Zt1\",\"limit\":4,\"page\":5,\"plan_year\":6,\"status\":\"waived\"}",
     },
     Invocation {
         operation: "employees_enrollments_submit_elections",
@@ -130,16 +141,19 @@ pub const INVOCATIONS: &[Invocation] = &[
             "[{\"coverage_tier\":\"ES\",\"decision\":\"Waived\",\"dependent_ids\":[\"dpnd_4Rt6Yx9\"],\"enrollment_id\":\"enrl_8fK2x94\",\"selected_plan_id\":\"plan_9Ls3Ge6\"}]",
         ],
         expected: "{\"body\":{\"elections\":[{\"coverage_tier\":\"ES\",\"decision\":\"Waived\",\"dependent_ids\":[\"dpnd_4Rt6Yx9\"],\"enrollment_id\":\"enrl_8fK2x94\",\"selected_plan_id\":\"plan_9Ls3Ge6\"}]},\"method\":\"POST\",\"path\":\"/v1/employees/empl_5Nq1Zt1/enrollments/elect\",\"query\":{}}",
+        arguments: "{\"elections\":[{\"coverage_tier\":\"ES\",\"decision\":\"Waived\",\"dependent_ids\":[\"dpnd_4Rt6Yx9\"],\"enrollment_id\":\"enrl_8fK2x94\",\"selected_plan_id\":\"plan_9Ls3Ge6\"}],\"employee_id\":\"empl_5Nq1Zt1\"}",
     },
     Invocation {
         operation: "employees_retrieve",
         args: &["employees", "retrieve", "empl_5Nq1Zt1"],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/employees/empl_5Nq1Zt1\",\"query\":{}}",
+        arguments: "{\"employee_id\":\"empl_5Nq1Zt1\"}",
     },
     Invocation {
         operation: "employees_terminate",
         args: &["employees", "terminate", "empl_5Nq1Zt1"],
         expected: "{\"body\":null,\"method\":\"DELETE\",\"path\":\"/v1/employees/empl_5Nq1Zt1\",\"query\":{}}",
+        arguments: "{\"employee_id\":\"empl_5Nq1Zt1\"}",
     },
     Invocation {
         operation: "employees_update",
@@ -161,6 +175,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "{\"city\":\"s9\",\"country\":\"s13\",\"state\":\"s1\",\"street_1\":\"s8\",\"street_2\":\"s12\",\"zip_code\":\"s11\"}",
         ],
         expected: "{\"body\":{\"address\":{\"city\":\"s9\",\"country\":\"s13\",\"state\":\"s1\",\"street_1\":\"s8\",\"street_2\":\"s12\",\"zip_code\":\"s11\"},\"email\":\"someone2@example.com\",\"employee_class\":\"Individual Contractor\",\"gender\":\"s4\",\"phone\":\"s3\",\"termination_date\":\"2026-01-07\"},\"method\":\"PUT\",\"path\":\"/v1/employees/empl_5Nq1Zt1\",\"query\":{}}",
+        arguments: "{\"address\":{\"city\":\"s9\",\"country\":\"s13\",\"state\":\"s1\",\"street_1\":\"s8\",\"street_2\":\"s12\",\"zip_code\":\"s11\"},\"email\":\"someone2@example.com\",\"employee_class\":\"Individual Contractor\",\"employee_id\":\"empl_5Nq1Zt1\",\"gender\":\"s4\",\"phone\":\"s3\",\"termination_date\":\"2026-01-07\"}",
     },
     Invocation {
         operation: "employers_create",
@@ -177,6 +192,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "{\"city\":\"s6\",\"country\":\"s10\",\"state\":\"s7\",\"street_1\":\"s5\",\"street_2\":\"s9\",\"zip_code\":\"s8\"}",
         ],
         expected: "{\"body\":{\"address\":{\"city\":\"s6\",\"country\":\"s10\",\"state\":\"s7\",\"street_1\":\"s5\",\"street_2\":\"s9\",\"zip_code\":\"s8\"},\"ein\":\"45-6789012\",\"legal_name\":\"s2\",\"name\":\"s1\"},\"method\":\"POST\",\"path\":\"/v1/employers\",\"query\":{}}",
+        arguments: "{\"address\":{\"city\":\"s6\",\"country\":\"s10\",\"state\":\"s7\",\"street_1\":\"s5\",\"street_2\":\"s9\",\"zip_code\":\"s8\"},\"ein\":\"45-6789012\",\"legal_name\":\"s2\",\"name\":\"s1\"}",
     },
     Invocation {
         operation: "employers_create_eligibility_policy",
@@ -196,6 +212,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "[{\"operator\":\"s7\",\"rule_type\":\"s6\",\"value\":\"s8\"}]",
         ],
         expected: "{\"body\":{\"description\":\"s10\",\"effective_date\":\"2026-01-04\",\"name\":\"s2\",\"rules\":[{\"operator\":\"s7\",\"rule_type\":\"s6\",\"value\":\"s8\"}]},\"method\":\"POST\",\"path\":\"/v1/employers/empr_7Hc3Vb1/benefit-eligibility-policy\",\"query\":{\"policy_to_replace_id\":\"epol_1Bz5Nf9\"}}",
+        arguments: "{\"description\":\"s10\",\"effective_date\":\"2026-01-04\",\"employer_id\":\"empr_7Hc3Vb1\",\"name\":\"s2\",\"policy_to_replace_id\":\"epol_1Bz5Nf9\",\"rules\":[{\"operator\":\"s7\",\"rule_type\":\"s6\",\"value\":\"s8\"}]}",
     },
     Invocation {
         operation: "employers_employees_create",
@@ -230,6 +247,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "{\"city\":\"s15\",\"country\":\"s19\",\"state\":\"s1\",\"street_1\":\"s14\",\"street_2\":\"s18\",\"zip_code\":\"s17\"}",
         ],
         expected: "{\"body\":{\"address\":{\"city\":\"s15\",\"country\":\"s19\",\"state\":\"s1\",\"street_1\":\"s14\",\"street_2\":\"s18\",\"zip_code\":\"s17\"},\"date_of_birth\":\"2026-01-05\",\"email\":\"someone7@example.com\",\"employee_class\":\"Full Time\",\"first_name\":\"s2\",\"gender\":\"s10\",\"last_name\":\"s3\",\"phone\":\"s11\",\"sex\":\"Female\",\"ssn\":\"123-45-1006\",\"start_date\":\"2026-01-09\",\"suffix\":\"s9\"},\"method\":\"POST\",\"path\":\"/v1/employers/empr_7Hc3Vb1/employees\",\"query\":{}}",
+        arguments: "{\"address\":{\"city\":\"s15\",\"country\":\"s19\",\"state\":\"s1\",\"street_1\":\"s14\",\"street_2\":\"s18\",\"zip_code\":\"s17\"},\"date_of_birth\":\"2026-01-05\",\"email\":\"someone7@example.com\",\"employee_class\":\"Full Time\",\"employer_id\":\"empr_7Hc3Vb1\",\"first_name\":\"s2\",\"gender\":\"s10\",\"last_name\":\"s3\",\"phone\":\"s11\",\"sex\":\"Female\",\"ssn\":\"123-45-1006\",\"start_date\":\"2026-01-09\",\"suffix\":\"s9\"}",
     },
     Invocation {
         operation: "employers_employees_list",
@@ -248,6 +266,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "6",
         ],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/employers/empr_7Hc3Vb1/employees\",\"query\":{\"active_in\":\"false\",\"employee_class\":\"Intern\",\"limit\":\"5\",\"page\":\"6\"}}",
+        arguments: "{\"active_in\":false,\"employee_class\":\"Intern\",\"employer_id\":\"empr_7Hc3Vb1\",\"limit\":5,\"page\":6}",
     },
     Invocation {
         operation: "employers_list",
@@ -264,11 +283,13 @@ pub const INVOCATIONS: &[Invocation] = &[
             "5",
         ],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/employers\",\"query\":{\"active_in\":\"true\",\"limit\":\"3\",\"name\":\"s3\",\"page\":\"5\"}}",
+        arguments: "{\"active_in\":true,\"limit\":3,\"name\":\"s3\",\"page\":5}",
     },
     Invocation {
         operation: "employers_retrieve",
         args: &["employers", "retrieve", "empr_7Hc3Vb1"],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/employers/empr_7Hc3Vb1\",\"query\":{}}",
+        arguments: "{\"employer_id\":\"empr_7Hc3Vb1\"}",
     },
     Invocation {
         operation: "employers_update",
@@ -286,11 +307,13 @@ pub const INVOCATIONS: &[Invocation] = &[
             "{\"city\":\"s7\",\"country\":\"s11\",\"state\":\"s8\",\"street_1\":\"s6\",\"street_2\":\"s10\",\"zip_code\":\"s9\"}",
         ],
         expected: "{\"body\":{\"active\":false,\"address\":{\"city\":\"s7\",\"country\":\"s11\",\"state\":\"s8\",\"street_1\":\"s6\",\"street_2\":\"s10\",\"zip_code\":\"s9\"},\"legal_name\":\"s3\",\"name\":\"s2\"},\"method\":\"PUT\",\"path\":\"/v1/employers/empr_7Hc3Vb1\",\"query\":{}}",
+        arguments: "{\"active\":false,\"address\":{\"city\":\"s7\",\"country\":\"s11\",\"state\":\"s8\",\"street_1\":\"s6\",\"street_2\":\"s10\",\"zip_code\":\"s9\"},\"employer_id\":\"empr_7Hc3Vb1\",\"legal_name\":\"s3\",\"name\":\"s2\"}",
     },
     Invocation {
         operation: "enrollments_list_plans",
         args: &["enrollments", "list-plans", "enrl_8fK2x91"],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/enrollments/enrl_8fK2x91/plans\",\"query\":{}}",
+        arguments: "{\"enrollment_id\":\"enrl_8fK2x91\"}",
     },
     Invocation {
         operation: "enrollments_reissue",
@@ -304,11 +327,13 @@ pub const INVOCATIONS: &[Invocation] = &[
             "s3",
         ],
         expected: "{\"body\":{\"qle_id\":\"qle_3Jd82k2\",\"reason\":\"s3\"},\"method\":\"POST\",\"path\":\"/v1/enrollments/enrl_8fK2x91/reissue\",\"query\":{}}",
+        arguments: "{\"enrollment_id\":\"enrl_8fK2x91\",\"qle_id\":\"qle_3Jd82k2\",\"reason\":\"s3\"}",
     },
     Invocation {
         operation: "enrollments_retrieve",
         args: &["enrollments", "retrieve", "enrl_8fK2x91"],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/enrollments/enrl_8fK2x91\",\"query\":{}}",
+        arguments: "{\"enrollment_id\":\"enrl_8fK2x91\"}",
     },
     Invocation {
         operation: "members_dependents_create",
@@ -335,6 +360,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "123-45-1009",
         ],
         expected: "{\"body\":{\"date_of_birth\":\"2026-01-05\",\"first_name\":\"s2\",\"gender\":\"s8\",\"last_name\":\"s3\",\"relationship\":\"Spouse\",\"sex\":\"Female\",\"ssn\":\"123-45-1009\",\"suffix\":\"s7\"},\"method\":\"POST\",\"path\":\"/v1/members/mbr_Q2w7Lp1/dependents\",\"query\":{}}",
+        arguments: "{\"date_of_birth\":\"2026-01-05\",\"first_name\":\"s2\",\"gender\":\"s8\",\"last_name\":\"s3\",\"member_id\":\"mbr_Q2w7Lp1\",\"relationship\":\"Spouse\",\"sex\":\"Female\",\"ssn\":\"123-45-1009\",\"suffix\":\"s7\"}",
     },
     Invocation {
         operation: "members_dependents_list",
@@ -353,6 +379,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "Child",
         ],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/members/mbr_Q2w7Lp1/dependents\",\"query\":{\"active_in\":\"false\",\"limit\":\"4\",\"page\":\"5\",\"relationship\":\"Child\"}}",
+        arguments: "{\"active_in\":false,\"limit\":4,\"member_id\":\"mbr_Q2w7Lp1\",\"page\":5,\"relationship\":\"Child\"}",
     },
     Invocation {
         operation: "members_qualifying_life_events_list",
@@ -371,6 +398,7 @@ pub const INVOCATIONS: &[Invocation] = &[
             "denied",
         ],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/members/mbr_Q2w7Lp1/qualifying-life-events\",\"query\":{\"event_type\":\"Adoption\",\"limit\":\"4\",\"page\":\"5\",\"status\":\"denied\"}}",
+        arguments: "{\"event_type\":\"Adoption\",\"limit\":4,\"member_id\":\"mbr_Q2w7Lp1\",\"page\":5,\"status\":\"denied\"}",
     },
     Invocation {
         operation: "members_qualifying_life_events_record",
@@ -387,11 +415,13 @@ pub const INVOCATIONS: &[Invocation] = &[
             "s4",
         ],
         expected: "{\"body\":{\"event_date\":\"2026-01-04\",\"event_type\":\"Adoption\",\"notes\":\"s4\"},\"method\":\"POST\",\"path\":\"/v1/members/mbr_Q2w7Lp1/qualifying-life-events\",\"query\":{}}",
+        arguments: "{\"event_date\":\"2026-01-04\",\"event_type\":\"Adoption\",\"member_id\":\"mbr_Q2w7Lp1\",\"notes\":\"s4\"}",
     },
     Invocation {
         operation: "plan_years_retrieve",
         args: &["plan-years", "retrieve", "plyr_6Wd4Kc1"],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/plan-years/plyr_6Wd4Kc1\",\"query\":{}}",
+        arguments: "{\"plan_year_id\":\"plyr_6Wd4Kc1\"}",
     },
     Invocation {
         operation: "plan_years_update",
@@ -409,10 +439,12 @@ pub const INVOCATIONS: &[Invocation] = &[
             "[{\"employee_contribution_cents\":9,\"employer_contribution_cents\":10,\"employment\":\"s7\",\"family_status\":\"EC\"}]",
         ],
         expected: "{\"body\":{\"contribution_classes\":[{\"employee_contribution_cents\":9,\"employer_contribution_cents\":10,\"employment\":\"s7\",\"family_status\":\"EC\"}],\"open_enrollment_end\":\"2026-01-04\",\"open_enrollment_start\":\"2026-01-03\",\"status\":\"s4\"},\"method\":\"PUT\",\"path\":\"/v1/plan-years/plyr_6Wd4Kc1\",\"query\":{}}",
+        arguments: "{\"contribution_classes\":[{\"employee_contribution_cents\":9,\"employer_contribution_cents\":10,\"employment\":\"s7\",\"family_status\":\"EC\"}],\"open_enrollment_end\":\"2026-01-04\",\"open_enrollment_start\":\"2026-01-03\",\"plan_year_id\":\"plyr_6Wd4Kc1\",\"status\":\"s4\"}",
     },
     Invocation {
         operation: "qualifying_life_events_retrieve",
         args: &["qualifying-life-events", "retrieve", "qle_3Jd82k1"],
         expected: "{\"body\":null,\"method\":\"GET\",\"path\":\"/v1/qualifying-life-events/qle_3Jd82k1\",\"query\":{}}",
+        arguments: "{\"qle_id\":\"qle_3Jd82k1\"}",
     },
 ];

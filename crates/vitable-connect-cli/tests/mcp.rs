@@ -1,0 +1,463 @@
+//! The MCP server, talked to in-process by rmcp's client: the tools match the operation table,
+//! the input schemas accept the spec-driven samples, the seeds' workflow runs through tool
+//! calls, writes are refused without `--allow-writes`, no SSN or API key reaches a result, and
+//! bad input is refused before anything is sent.
+
+#[path = "support/generated_invocations.rs"]
+#[rustfmt::skip]
+mod generated_invocations;
+mod support;
+
+use std::collections::BTreeMap;
+
+use generated_invocations::INVOCATIONS;
+use rmcp::ServiceExt as _;
+use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
+use rmcp::service::{RoleClient, RunningService};
+use serde_json::{Map, Value, json};
+use support::{KEY, Recorder};
+use vitable_connect_api::spec;
+use vitable_connect_cli::McpServer;
+
+struct Session {
+    client: RunningService<RoleClient, ()>,
+}
+
+impl Session {
+    /// Starts the server for `args` (after `vitable-connect`) and connects a client to it.
+    async fn start(args: &[&str]) -> Session {
+        let server = McpServer::from_args(args).await.expect("the server starts");
+        let (server_io, client_io) = tokio::io::duplex(1 << 20);
+        tokio::spawn(async move {
+            let running = server.serve(server_io).await.expect("the server serves");
+            let _ = running.waiting().await;
+        });
+        let client = ().serve(client_io).await.expect("the client connects");
+        Session { client }
+    }
+
+    async fn tools(&self) -> Vec<Tool> {
+        self.client.list_all_tools().await.expect("tools/list")
+    }
+
+    async fn call(&self, name: &str, arguments: Value) -> CallToolResult {
+        let Value::Object(arguments) = arguments else { panic!("arguments are an object") };
+        let params = CallToolRequestParams::new(name.to_owned()).with_arguments(arguments);
+        self.client.call_tool(params).await.expect("tools/call")
+    }
+
+    /// The text of a successful call, as JSON.
+    async fn ok(&self, name: &str, arguments: Value) -> Value {
+        let result = self.call(name, arguments).await;
+        let text = text(&result);
+        assert_ne!(result.is_error, Some(true), "{name} failed: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {text}"))
+    }
+}
+
+fn text(result: &CallToolResult) -> String {
+    result.content.iter().filter_map(|c| c.as_text()).map(|t| t.text.clone()).collect::<Vec<_>>().join("\n")
+}
+
+fn names(tools: &[Tool]) -> Vec<String> {
+    let mut names: Vec<String> = tools.iter().map(|t| t.name.to_string()).collect();
+    names.sort();
+    names
+}
+
+fn ids(filter: impl Fn(&spec::Operation) -> bool) -> Vec<String> {
+    let mut ids: Vec<String> =
+        spec::OPERATIONS.iter().filter(|op| filter(op)).map(|op| op.id.to_owned()).collect();
+    ids.sort();
+    ids
+}
+
+/// A file holding the test API key (the server reads it with `--api-key-file`).
+fn key_file(name: &str) -> String {
+    let path = support::temp_dir(name).join("key");
+    std::fs::write(&path, KEY).unwrap();
+    path.display().to_string()
+}
+
+fn state_file(name: &str) -> String {
+    support::temp_dir(name).join("state.json").display().to_string()
+}
+
+#[tokio::test]
+async fn the_tools_match_the_operation_table() {
+    let state = state_file("mcp-tools");
+    let read_only = Session::start(&["mcp", "--sandbox", &state]).await;
+    let tools = read_only.tools().await;
+    assert_eq!(names(&tools), ids(|op| !op.is_write()), "read-only by default");
+    for tool in &tools {
+        let annotations = tool.annotations.as_ref().expect("annotated");
+        assert_eq!(annotations.read_only_hint, Some(true), "{}", tool.name);
+    }
+    drop(read_only);
+
+    let all = Session::start(&["mcp", "--allow-writes", "--sandbox", &state]).await;
+    let tools = all.tools().await;
+    assert_eq!(names(&tools), ids(|_| true), "every operation with --allow-writes");
+    for tool in &tools {
+        let op = spec::operation(&tool.name).unwrap();
+        let annotations = tool.annotations.as_ref().unwrap();
+        assert_eq!(annotations.read_only_hint, Some(!op.is_write()), "{}", tool.name);
+        assert_eq!(
+            annotations.destructive_hint,
+            Some(matches!(op.method, "PUT" | "PATCH" | "DELETE")),
+            "{}",
+            tool.name
+        );
+        assert_eq!(annotations.idempotent_hint, Some(op.method != "POST"), "{}", tool.name);
+        assert!(tool.description.as_deref().unwrap().contains(op.summary.trim_end_matches('.')));
+        // Required: the path parameters and the required values.
+        let required: Vec<&str> =
+            tool.input_schema["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        for p in op.params.iter().filter(|p| p.required) {
+            assert!(required.contains(&p.name), "{}: {} is required", tool.name, p.name);
+        }
+    }
+    drop(all);
+
+    let filtered = Session::start(&[
+        "mcp",
+        "--allow-writes",
+        "--tools",
+        "enrollments",
+        "--tools",
+        "*_list",
+        "--sandbox",
+        &state,
+    ])
+    .await;
+    let expected = ids(|op| op.name.starts_with("enrollments.") || op.id.ends_with("_list"));
+    assert_eq!(names(&filtered.tools().await), expected);
+}
+
+#[tokio::test]
+async fn every_input_schema_accepts_the_samples_and_every_call_reaches_the_wire() {
+    let recorder = Recorder::start(404, r#"{"detail":"recorded"}"#);
+    let key = key_file("mcp-wire");
+    let session = Session::start(&[
+        "mcp",
+        "--allow-writes",
+        "--base-url",
+        &recorder.url,
+        "--max-retries",
+        "0",
+        "--api-key-file",
+        &key,
+    ])
+    .await;
+    let tools: BTreeMap<String, Tool> =
+        session.tools().await.into_iter().map(|t| (t.name.to_string(), t)).collect();
+    for invocation in INVOCATIONS {
+        let tool = &tools[invocation.operation];
+        let schema = Value::Object(tool.input_schema.as_ref().clone());
+        let arguments: Value = serde_json::from_str(invocation.arguments).unwrap();
+        let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+        let errors: Vec<String> = validator.iter_errors(&arguments).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: the schema refuses the sample: {errors:?}", invocation.operation);
+
+        let before = recorder.requests().len();
+        let result = session.call(invocation.operation, arguments).await;
+        assert_eq!(result.is_error, Some(true), "{}: the recorder answers 404", invocation.operation);
+        assert!(text(&result).contains("not found"), "{}: {}", invocation.operation, text(&result));
+        let request = &recorder.requests()[before];
+        let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
+        let query: BTreeMap<String, Value> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
+        let body = if request.body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&request.body).unwrap()
+        };
+        let actual = json!({
+            "method": request.method,
+            "path": percent_encoding::percent_decode_str(path).decode_utf8_lossy(),
+            "query": query,
+            "body": body,
+        });
+        let expected: Value = serde_json::from_str(invocation.expected).unwrap();
+        assert_eq!(actual, expected, "{}", invocation.operation);
+        assert!(!text(&result).contains(KEY));
+    }
+}
+
+#[tokio::test]
+async fn the_seeds_workflow_runs_through_tool_calls() {
+    let state = state_file("mcp-workflow");
+    let session = Session::start(&["mcp", "--allow-writes", "--sandbox", &state]).await;
+    let today = session.ok("employers_list", json!({})).await;
+    let employer = today["items"][0]["id"].as_str().unwrap().to_owned();
+    let employees = session.ok("employers_employees_list", json!({"employer_id": employer})).await;
+    let employee = employees["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["employee_class"] == "Full Time")
+        .unwrap()
+        .clone();
+    let employee_id = employee["id"].as_str().unwrap().to_owned();
+    let member_id = employee["member"]["id"].as_str().unwrap().to_owned();
+    let enrollments = session.ok("employees_enrollments_list", json!({"employee_id": employee_id})).await;
+    let enrollment = enrollments["items"][0]["id"].as_str().unwrap().to_owned();
+    let date = employee["created_at"].as_str().unwrap()[..10].to_owned();
+
+    let qle = session
+        .ok(
+            "members_qualifying_life_events_record",
+            json!({"member_id": member_id, "event_type": "Birth", "event_date": date}),
+        )
+        .await;
+    assert!(qle["idempotency_key"].as_str().is_some_and(|k| !k.is_empty()), "a write reports its key: {qle}");
+    let qle_id = qle["result"]["id"].as_str().unwrap().to_owned();
+    let child = session
+        .ok(
+            "members_dependents_create",
+            json!({"member_id": member_id, "first_name": "Ava", "last_name": "Lee", "date_of_birth": date, "sex": "Female", "relationship": "Child"}),
+        )
+        .await;
+    let child_id = child["result"]["id"].as_str().unwrap().to_owned();
+    let reissued = session
+        .ok("enrollments_reissue", json!({"enrollment_id": enrollment, "qle_id": qle_id, "reason": "Birth"}))
+        .await;
+    assert_eq!(reissued["result"]["status"], "pending");
+    let plans = session.ok("enrollments_list_plans", json!({"enrollment_id": enrollment})).await;
+    let plan = plans["result"][0]["id"].as_str().unwrap().to_owned();
+    let elected = session
+        .ok(
+            "employees_enrollments_submit_elections",
+            json!({"employee_id": employee_id, "elections": [{"enrollment_id": enrollment, "decision": "Enrolled", "selected_plan_id": plan, "coverage_tier": "EC", "dependent_ids": [child_id]}]}),
+        )
+        .await;
+    let done = elected["result"].as_array().unwrap().iter().find(|e| e["id"] == enrollment.as_str()).unwrap();
+    assert_eq!(done["status"], "enrolled", "{elected}");
+}
+
+#[tokio::test]
+async fn without_allow_writes_a_write_is_absent_and_refused() {
+    let recorder = Recorder::start(200, "{}");
+    let key = key_file("mcp-refused");
+    let session = Session::start(&["mcp", "--base-url", &recorder.url, "--api-key-file", &key]).await;
+    assert!(!names(&session.tools().await).contains(&"enrollments_reissue".to_owned()));
+    let result = session
+        .call("enrollments_reissue", json!({"enrollment_id": "enrl_8fK2x9", "qle_id": "qle_3Hc8Vb"}))
+        .await;
+    assert_eq!(result.is_error, Some(true));
+    assert!(text(&result).contains("--allow-writes"), "{}", text(&result));
+    assert_eq!(recorder.connections(), 0);
+}
+
+/// Every SSN-shaped text: `123-45-6789` or nine digits standing apart.
+fn has_ssn(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).any(|i| {
+        let before_ok = i == 0 || !chars[i - 1].is_alphanumeric();
+        let rest: String = chars[i..].iter().take(11).collect();
+        let dashed = rest.len() == 11
+            && rest
+                .chars()
+                .enumerate()
+                .all(|(j, c)| if j == 3 || j == 6 { c == '-' } else { c.is_ascii_digit() });
+        let plain: String = chars[i..].iter().take(9).collect();
+        let plain_ok = plain.len() == 9
+            && plain.chars().all(|c| c.is_ascii_digit())
+            && chars.get(i + 9).is_none_or(|c| !c.is_alphanumeric());
+        before_ok && (dashed || plain_ok)
+    })
+}
+
+#[tokio::test]
+async fn no_result_over_the_seeded_sandbox_holds_an_ssn_or_the_key() {
+    let state = state_file("mcp-pii");
+    let session = Session::start(&["mcp", "--sandbox", &state]).await;
+    // Every ID the lists reach, by kind.
+    let mut known: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut results = Vec::new();
+    let collect = |value: &Value, known: &mut BTreeMap<String, Vec<String>>| {
+        fn walk(value: &Value, known: &mut BTreeMap<String, Vec<String>>) {
+            match value {
+                Value::String(s) => {
+                    if let Some((prefix, _)) = s.split_once('_')
+                        && s.len() > prefix.len() + 4
+                        && prefix.chars().all(|c| c.is_ascii_lowercase())
+                    {
+                        let list = known.entry(format!("{prefix}_")).or_default();
+                        if !list.contains(s) {
+                            list.push(s.clone());
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|v| walk(v, known)),
+                Value::Object(map) => map.values().for_each(|v| walk(v, known)),
+                _ => {}
+            }
+        }
+        walk(value, known);
+    };
+    // Crawl: call every read tool with every known ID of the kinds it takes, until nothing new.
+    for _round in 0..4 {
+        let before: usize = known.values().map(Vec::len).sum();
+        for op in spec::OPERATIONS.iter().filter(|op| !op.is_write()) {
+            let path: Vec<&spec::Param> =
+                op.params.iter().filter(|p| p.location == spec::Location::Path).collect();
+            let choices: Vec<Vec<String>> = path
+                .iter()
+                .map(|p| {
+                    let prefix = vitable_connect_cli_prefix(p.ty);
+                    known.get(&prefix).cloned().unwrap_or_default()
+                })
+                .collect();
+            // A kind with no record seeded (no life event yet): the sample ID, answered 404.
+            let sample: Value = INVOCATIONS
+                .iter()
+                .find(|i| i.operation == op.id)
+                .map(|i| serde_json::from_str(i.arguments).unwrap())
+                .unwrap();
+            let choices: Vec<Vec<String>> = choices
+                .into_iter()
+                .zip(&path)
+                .map(
+                    |(c, p)| if c.is_empty() { vec![sample[p.name].as_str().unwrap().to_owned()] } else { c },
+                )
+                .collect();
+            let combos: Vec<Map<String, Value>> = if path.is_empty() {
+                vec![Map::new()]
+            } else {
+                // Every ID of the first parameter's kind (the others take their first ID).
+                choices[0]
+                    .iter()
+                    .map(|first| {
+                        let mut m = Map::new();
+                        m.insert(path[0].name.to_owned(), first.clone().into());
+                        for (p, c) in path.iter().zip(&choices).skip(1) {
+                            m.insert(p.name.to_owned(), c[0].clone().into());
+                        }
+                        m
+                    })
+                    .collect()
+            };
+            for arguments in combos {
+                let result = session.call(op.id, Value::Object(arguments)).await;
+                let body = text(&result);
+                if result.is_error != Some(true) {
+                    collect(&serde_json::from_str(&body).unwrap(), &mut known);
+                }
+                results.push((op.id, body));
+            }
+        }
+        if known.values().map(Vec::len).sum::<usize>() == before {
+            break;
+        }
+    }
+    let read_tools: std::collections::BTreeSet<&str> = results.iter().map(|(id, _)| *id).collect();
+    assert_eq!(read_tools.len(), ids(|op| !op.is_write()).len(), "every read tool was called");
+    assert!(known.get("dpnd_").is_some_and(|d| !d.is_empty()), "the seeded dependents were reached");
+    for (id, body) in &results {
+        assert!(!has_ssn(body), "{id}: an SSN in {body}");
+        assert!(!body.contains("sk_sandbox_offline_cli"), "{id}: the key");
+    }
+}
+
+/// The prefix of the IDs of schema `ty`, from the spec's example IDs in the generated samples.
+fn vitable_connect_cli_prefix(ty: &str) -> String {
+    let arguments: Vec<Value> =
+        INVOCATIONS.iter().map(|i| serde_json::from_str(i.arguments).unwrap()).collect();
+    for op in spec::OPERATIONS {
+        for p in op.params.iter().filter(|p| p.ty == ty) {
+            for a in &arguments {
+                if let Some(Value::String(s)) = a.get(p.name)
+                    && let Some((prefix, _)) = s.split_once('_')
+                {
+                    return format!("{prefix}_");
+                }
+            }
+        }
+    }
+    panic!("no sample of {ty}")
+}
+
+#[tokio::test]
+async fn ssns_and_the_key_a_server_sends_are_kept_out() {
+    let recorder = Recorder::start(
+        200,
+        r#"{"id":"empl_5Nq1Zt","employer_id":"empr_1Xy2Za","member_id":"mbr_2Hs8Kq","first_name":"Ana","last_name":"Lee","ssn":"123-45-6789","notes":"SSN 987654321, key sk_test_cli_secret_4242","ssn_last_four":"6789","email":"a@example.com","status":"active","employee_class":"Full Time","start_date":"2026-01-05","created_at":"2026-01-05T00:00:00Z","updated_at":"2026-01-05T00:00:00Z","date_of_birth":"1990-01-01","sex":"Female"}"#,
+    );
+    let key = key_file("mcp-echo");
+    let session = Session::start(&["mcp", "--base-url", &recorder.url, "--api-key-file", &key]).await;
+    let result = session.call("employees_retrieve", json!({"employee_id": "empl_5Nq1Zt"})).await;
+    let body = text(&result);
+    assert!(!has_ssn(&body), "{body}");
+    assert!(!body.contains(KEY), "{body}");
+    if result.is_error != Some(true) {
+        assert!(body.contains("***-**-6789") && body.contains("***-**-4321"), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn bad_inputs_are_tool_errors_and_send_nothing() {
+    let recorder = Recorder::start(200, "{}");
+    let key = key_file("mcp-bad");
+    let session =
+        Session::start(&["mcp", "--allow-writes", "--base-url", &recorder.url, "--api-key-file", &key]).await;
+    let cases = [
+        (
+            "enrollments_reissue",
+            json!({"enrollment_id": "empl_5Nq1Zt", "qle_id": "qle_3Hc8Vb"}),
+            "enrollment_id",
+        ),
+        (
+            "members_qualifying_life_events_record",
+            json!({"member_id": "mbr_2Hs8Kq", "event_type": "Birthday", "event_date": "2026-11-02"}),
+            "event_type",
+        ),
+        (
+            "enrollments_reissue",
+            json!({"enrollment_id": "enrl_8fK2x9", "qle_id": "qle_3Hc8Vb", "reason": "x".repeat(501)}),
+            "reason",
+        ),
+        ("enrollments_reissue", json!({"enrollment_id": "enrl_8fK2x9"}), "qle_id"),
+        (
+            "enrollments_reissue",
+            json!({"enrollment_id": "enrl_8fK2x9", "qle_id": "qle_3Hc8Vb", "colour": "red"}),
+            "colour",
+        ),
+    ];
+    for (tool, arguments, field) in cases {
+        let result = session.call(tool, arguments.clone()).await;
+        assert_eq!(result.is_error, Some(true), "{tool} {arguments}");
+        let message = text(&result);
+        assert!(message.contains("invalid input") && message.contains(field), "{tool}: {message}");
+    }
+    assert_eq!(recorder.connections(), 0, "nothing was sent");
+}
+
+#[tokio::test]
+async fn discovery_mode_offers_three_tools_with_the_same_checks() {
+    let state = state_file("mcp-discovery");
+    let session = Session::start(&["mcp", "--discovery", "--sandbox", &state]).await;
+    assert_eq!(names(&session.tools().await), ["call_operation", "describe_operation", "list_operations"]);
+    let listed: Value =
+        serde_json::from_str(&text(&session.call("list_operations", json!({})).await)).unwrap();
+    let listed: Vec<&str> = listed.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+    assert_eq!(listed.len(), ids(|op| !op.is_write()).len());
+    let described: Value = serde_json::from_str(&text(
+        &session.call("describe_operation", json!({"name": "employers_retrieve"})).await,
+    ))
+    .unwrap();
+    assert_eq!(described["input_schema"]["required"], json!(["employer_id"]));
+    let listed =
+        session.call("call_operation", json!({"name": "employers_list", "arguments": {"limit": 1}})).await;
+    assert_ne!(listed.is_error, Some(true), "{}", text(&listed));
+    let bad = session
+        .call(
+            "call_operation",
+            json!({"name": "employers_retrieve", "arguments": {"employer_id": "empl_5Nq1Zt"}}),
+        )
+        .await;
+    assert!(text(&bad).contains("invalid input") && text(&bad).contains("employer_id"), "{}", text(&bad));
+    let write = session.call("call_operation", json!({"name": "enrollments_reissue", "arguments": {}})).await;
+    assert!(text(&write).contains("--allow-writes"), "{}", text(&write));
+}
