@@ -461,3 +461,31 @@ async fn discovery_mode_offers_three_tools_with_the_same_checks() {
     let write = session.call("call_operation", json!({"name": "enrollments_reissue", "arguments": {}})).await;
     assert!(text(&write).contains("--allow-writes"), "{}", text(&write));
 }
+
+#[tokio::test]
+async fn an_unknown_outcome_says_so_and_how_to_resend() {
+    let recorder = Recorder::start(500, r#"{"detail":"boom"}"#);
+    let key = key_file("mcp-unknown");
+    let session = Session::start(&[
+        "mcp",
+        "--allow-writes",
+        "--base-url",
+        &recorder.url,
+        "--max-retries",
+        "0",
+        "--api-key-file",
+        &key,
+    ])
+    .await;
+    let arguments = json!({"enrollment_id": "enrl_8fK2x9", "qle_id": "qle_3Hc8Vb"});
+    let result = session.call("enrollments_reissue", arguments.clone()).await;
+    assert_eq!(result.is_error, Some(true));
+    let message = text(&result);
+    let sent = recorder.requests()[0].header("idempotency-key").unwrap().to_owned();
+    assert!(message.contains("outcome is unknown") && message.contains(&sent), "{message}");
+    // Resending with the reported key sends the same key.
+    let mut again = arguments;
+    again["idempotency_key"] = sent.clone().into();
+    let _ = session.call("enrollments_reissue", again).await;
+    assert_eq!(recorder.requests()[1].header("idempotency-key"), Some(sent.as_str()));
+}
