@@ -182,9 +182,7 @@ impl Ctx {
             }
             let short = (items.len() as u64) < limit;
             count += items.len() as u64;
-            for item in items {
-                self.printer.item(item).map_err(Failure::local)?;
-            }
+            self.printer.page(items).map_err(Failure::local)?;
             self.printer.progress(page, count);
             if short {
                 break;

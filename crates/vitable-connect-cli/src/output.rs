@@ -101,7 +101,9 @@ impl Printer {
             raw_strings,
             out: anstream::AutoStream::auto(std::io::stdout()),
             terminal,
-            progress: std::io::stderr().is_terminal(),
+            // Progress helps when the items go to a file or a pipe and stderr is watched; on a
+            // terminal the items themselves show it.
+            progress: std::io::stderr().is_terminal() && !terminal,
             items_started: None,
             capture: None,
         }
@@ -160,8 +162,23 @@ impl Printer {
         self.items_started = Some(false);
     }
 
+    /// Prints the items of one page of a stream: as one table when the output is a table.
+    pub fn page(&mut self, items: Vec<Value>) -> Result<(), String> {
+        if self.effective(true) == Format::Table && self.jq.is_none() && self.capture.is_none() {
+            if !items.is_empty() {
+                let text = table(&items);
+                writeln!(self.out, "{text}").map_err(io)?;
+            }
+            return Ok(());
+        }
+        for item in items {
+            self.item(item)?;
+        }
+        Ok(())
+    }
+
     /// Prints one item of a stream.
-    pub fn item(&mut self, item: Value) -> Result<(), String> {
+    fn item(&mut self, item: Value) -> Result<(), String> {
         let values = match &self.jq {
             Some(jq) => jq.run(&item)?,
             None => vec![item],

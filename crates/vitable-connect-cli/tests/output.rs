@@ -79,6 +79,13 @@ fn all_streams_every_page() {
         &["employers", "employees", "list", &employer, "--all", "--limit", "2", "--format", "json"],
     );
     assert_eq!(array.json(), one_page);
+    // As a table: one table per page, not one per item.
+    let tables = sandbox(
+        &state,
+        &["employers", "employees", "list", &employer, "--all", "--limit", "2", "--format", "table"],
+    );
+    let headers = tables.stdout.lines().filter(|l| l.trim_start().starts_with("id ")).count();
+    assert_eq!(headers, total.div_ceil(2), "{}", tables.stdout);
     let ids = sandbox(
         &state,
         &["employers", "employees", "list", &employer, "--all", "--limit", "2", "--jq", ".id", "-r"],
