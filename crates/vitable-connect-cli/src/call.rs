@@ -11,6 +11,7 @@ use vitable_connect_api::spec::Operation;
 
 use crate::exit::Code;
 use crate::output::Printer;
+use crate::redact;
 use crate::values::Values;
 
 /// Why a command did not succeed: its exit code and one line for stderr.
@@ -61,6 +62,10 @@ where
 
 /// Any other value, through serde.
 pub(crate) fn decode<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
+    // An unsigned value (the API's `minimum: 1` counts) given a negative number.
+    if value.as_i64().is_some_and(|n| n < 0) && serde_json::from_value::<T>(Value::from(0u64)).is_ok() {
+        return Err("must not be negative".to_owned());
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         if path == "." { e.into_inner().to_string() } else { format!("{path}: {}", e.into_inner()) }
@@ -75,6 +80,8 @@ pub(crate) struct Ctx {
     pub idempotency_key: String,
     pub all: bool,
     pub printer: Printer,
+    /// The API key, hidden wherever a server echoes it.
+    pub api_key: String,
 }
 
 impl Ctx {
@@ -139,12 +146,30 @@ impl Ctx {
     /// Prints the reply of a call, or turns its error into a failure.
     pub fn reply<T>(&mut self, result: vitable_connect::Result<ApiResponse<T>>) -> Result<(), Failure> {
         let response = result.map_err(|error| self.failure(error))?;
-        self.printer.response(response.status().as_u16(), response.body()).map_err(Failure::local)
+        let body = self.scrubbed(response.body());
+        self.printer.response(response.status().as_u16(), &body).map_err(Failure::local)
+    }
+
+    /// The body as the tool shows it: SSNs masked and the API key hidden, whatever the server
+    /// sent (see [`redact::scrub`]); JSON stays JSON, anything else is treated as text.
+    fn scrubbed(&self, body: &[u8]) -> Vec<u8> {
+        if body.is_empty() {
+            return Vec::new();
+        }
+        match serde_json::from_slice::<Value>(body) {
+            Ok(mut value) => {
+                redact::scrub(&mut value, self.operation.success, &self.api_key);
+                serde_json::to_vec(&value).unwrap_or_default()
+            }
+            Err(_) => redact::scrub_text(&String::from_utf8_lossy(body), &self.api_key).into_bytes(),
+        }
     }
 
     /// Fetches every page with `fetch(page, limit)` from `--page` (default 1) at `--limit`
     /// (default: the largest the spec allows), printing each item as it comes: one page in
-    /// memory at a time. A page longer than asked for is a fault of the server and ends it.
+    /// memory at a time. A page longer than asked for, or the same page twice (a server that
+    /// ignores `page`), is a fault of the server and ends it; what was printed stays
+    /// well-formed (a JSON array is closed).
     pub async fn pages<T, F, Fut>(&mut self, mut fetch: F) -> Result<(), Failure>
     where
         F: FnMut(u64, u64) -> Fut,
@@ -159,37 +184,58 @@ impl Ctx {
                 .and_then(|n| u64::try_from(n).ok())
                 .unwrap_or(20),
         };
-        let mut page = self.values.get("page").and_then(Value::as_u64).unwrap_or(1);
-        let mut count = 0u64;
+        let first = self.values.get("page").and_then(Value::as_u64).unwrap_or(1);
         self.printer.begin_items();
+        let result = self.each_page(&mut fetch, first, limit).await;
+        let ended = self.printer.end_items().map_err(Failure::local);
+        result.and(ended)
+    }
+
+    async fn each_page<T, F, Fut>(&mut self, fetch: &mut F, first: u64, limit: u64) -> Result<(), Failure>
+    where
+        F: FnMut(u64, u64) -> Fut,
+        Fut: Future<Output = vitable_connect::Result<ApiResponse<T>>>,
+    {
+        let op = self.operation;
+        let item_type = op.success.map(|s| s.trim_start_matches('[').trim_end_matches(']'));
+        let server_fault = |message: String| Failure { code: Code::Api, message, error: None };
+        let mut previous: Option<Vec<u8>> = None;
+        let (mut page, mut count) = (first, 0u64);
         loop {
             let response = fetch(page, limit).await.map_err(|error| self.failure(error))?;
-            let items: Vec<Value> = match serde_json::from_slice(response.body()) {
+            let mut items: Vec<Value> = match serde_json::from_slice(response.body()) {
                 Ok(Value::Array(items)) => items,
-                _ => return Err(Failure::local(format!("page {page} of {} is not a JSON array", op.name))),
+                _ => return Err(server_fault(format!("page {page} of {} is not a JSON array", op.name))),
             };
             drop(response);
             if items.len() as u64 > limit {
-                return Err(Failure {
-                    code: Code::Api,
-                    message: format!(
-                        "page {page} of {} held {} items, more than the limit of {limit} it was asked for",
-                        op.name,
-                        items.len()
-                    ),
-                    error: None,
-                });
+                return Err(server_fault(format!(
+                    "page {page} of {} held {} items, more than the limit of {limit} it was asked for",
+                    op.name,
+                    items.len()
+                )));
             }
+            let fingerprint = serde_json::to_vec(&items).unwrap_or_default();
+            if !items.is_empty() && previous.as_ref() == Some(&fingerprint) {
+                return Err(server_fault(format!(
+                    "page {page} of {} is the same as page {}: the server ignores `page`",
+                    op.name,
+                    page - 1
+                )));
+            }
+            previous = Some(fingerprint);
             let short = (items.len() as u64) < limit;
             count += items.len() as u64;
+            for item in &mut items {
+                redact::scrub(item, item_type, &self.api_key);
+            }
             self.printer.page(items).map_err(Failure::local)?;
             self.printer.progress(page, count);
             if short {
-                break;
+                return Ok(());
             }
             page += 1;
         }
-        self.printer.end_items().map_err(Failure::local)
     }
 
     /// The failure of an SDK error: its exit code and message, with the flag named for

@@ -29,7 +29,7 @@ pub(crate) struct Recorder {
 }
 
 /// The most a recorded request may hold (head and body): the SDK's own limits are far below.
-const MAX_REQUEST: usize = 4 * 1024 * 1024;
+const MAX_REQUEST: usize = 64 * 1024 * 1024;
 
 impl Recorder {
     /// Starts a recorder on 127.0.0.1.
@@ -110,11 +110,12 @@ fn parse(buffer: &[u8]) -> Option<Recorded> {
 
 /// The recorded request as text: request line on the real base URL, headers (the API key
 /// hidden, the recorder's `host` left out), and the JSON body (SSNs masked).
-pub(crate) fn describe(recorded: &Recorded, base_url: &str, op: &Operation) -> String {
+pub(crate) fn describe(recorded: &Recorded, base_url: &str, op: &Operation, has_key: bool) -> String {
     let mut out = format!("{} {}{}\n", recorded.method, base_url.trim_end_matches('/'), recorded.target);
     for (name, value) in &recorded.headers {
         match name.as_str() {
             "host" | "content-length" | "accept-encoding" => continue,
+            "authorization" if !has_key => out.push_str(&format!("{name}: (no API key given)\n")),
             "authorization" => {
                 let scheme = value.split_once(' ').map_or("", |(scheme, _)| scheme);
                 out.push_str(&format!("{name}: {scheme} [hidden]\n"));

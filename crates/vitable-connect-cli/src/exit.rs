@@ -83,11 +83,13 @@ const HINT: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Y
 pub(crate) fn report(failure: &Failure, json: bool, resend: Option<&str>) {
     let mut err = anstream::stderr();
     let error = failure.error.as_deref();
+    // Whatever a message quotes (the server's words, a value given), no SSN shows.
+    let message = crate::redact::mask_ssn_text(&failure.message);
     if json {
         let mut object = serde_json::json!({
             "error": failure.code.name(),
             "exit_code": failure.code as u8,
-            "message": failure.message,
+            "message": message,
         });
         if let Some(e) = error {
             if let Some(status) = e.status() {
@@ -108,8 +110,10 @@ pub(crate) fn report(failure: &Failure, json: bool, resend: Option<&str>) {
         let _ = writeln!(err, "{object}");
         return;
     }
-    let _ = writeln!(err, "{ERROR}error:{ERROR:#} {}", failure.message);
-    if let Some(id) = error.and_then(Error::request_id) {
+    let _ = writeln!(err, "{ERROR}error:{ERROR:#} {message}");
+    if let Some(id) = error.and_then(Error::request_id)
+        && !message.contains(id)
+    {
         let _ = writeln!(err, "{HINT}request id:{HINT:#} {id}");
     }
     if let Some(command) = resend {

@@ -194,7 +194,8 @@ async fn operation(
     match (target, result) {
         (Some(Target::DryRun(recorder, base_url)), result) => match (recorder.take(), result) {
             (Some(recorded), _) => {
-                print!("{}", dry_run::describe(&recorded, &base_url, op));
+                let has_key = api_key(globals).is_ok();
+                print!("{}", dry_run::describe(&recorded, &base_url, op, has_key));
                 Code::Success
             }
             (None, Err(failure)) => {
@@ -234,6 +235,7 @@ async fn prepare(
     let jq = globals.jq.as_deref().map(Jq::compile).transpose().map_err(Failure::usage)?;
     let all = matches!(matches.try_get_one::<bool>(options::ALL), Ok(Some(true)));
     let mut builder = Client::builder();
+    let secret: String;
     let target = if globals.dry_run {
         let recorder = dry_run::Recorder::start()
             .await
@@ -250,17 +252,26 @@ async fn prepare(
             _ => return Err(Failure::usage(format!("--base-url: `{real}` is not an absolute URL"))),
         };
         let key = api_key(globals).unwrap_or_else(|_| "no-key-given".to_owned());
+        // The real URL and key must pass the SDK's checks, as a real run would.
+        Client::builder()
+            .base_url(real.clone())
+            .api_key(key.clone())
+            .build()
+            .map_err(|e| Failure::usage(e.to_string()))?;
+        secret = key.clone();
         builder = builder.base_url(format!("{}{prefix}", recorder.base_url)).api_key(key).max_retries(0);
         Target::DryRun(recorder, origin)
     } else if let Some(path) = &globals.sandbox {
         let sandbox = offline::start(path).await?;
         builder = builder.base_url(sandbox.base_url()).api_key(offline::API_KEY);
+        secret = offline::API_KEY.to_owned();
         Target::Sandbox(Box::new(sandbox))
     } else {
         let key = api_key(globals)?;
         if let Some(url) = &globals.base_url {
             builder = builder.base_url(url.clone());
         }
+        secret = key.clone();
         builder = builder.api_key(key);
         Target::Api
     };
@@ -277,7 +288,7 @@ async fn prepare(
     }
     let client = builder.build().map_err(|e| Failure::usage(e.to_string()))?;
     let printer = Printer::new(globals.format, jq, globals.raw_output);
-    Ok((target, Ctx { client, operation: op, values, idempotency_key, all, printer }))
+    Ok((target, Ctx { client, operation: op, values, idempotency_key, all, printer, api_key: secret }))
 }
 
 /// The API key: from `--api-key-file` (a path, or `-` for stdin), else the environment.
@@ -293,9 +304,17 @@ pub(crate) fn api_key(globals: &Globals) -> Result<String, Failure> {
         if key.is_empty() {
             return Err(Failure::usage(format!("--api-key-file: {source} holds no key")));
         }
+        if !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Failure::usage(format!(
+                "--api-key-file: the key in {source} holds a space or control character"
+            )));
+        }
         return Ok(key);
     }
     match std::env::var(API_KEY_ENV) {
+        Ok(key) if !key.trim().is_empty() && !key.trim().bytes().all(|b| b.is_ascii_graphic()) => {
+            Err(Failure::usage(format!("{API_KEY_ENV} holds a space or control character")))
+        }
         Ok(key) if !key.trim().is_empty() => Ok(key.trim().to_owned()),
         _ => Err(Failure::usage(format!(
             "no API key: set {API_KEY_ENV}, or give --api-key-file <PATH|->; to try the tool offline, add --sandbox state.json"
@@ -323,7 +342,13 @@ fn resend_command(args: &[OsString], key: &str) -> String {
         }
         words.push(arg.into_owned());
     }
+    let from_stdin =
+        words.windows(2).any(|w| w[0] == "--body" && w[1] == "-") || words.iter().any(|w| w == "--body=-");
     words.push("--idempotency-key".to_owned());
     words.push(key.to_owned());
-    redact::mask_ssn_text(&shell_words::join(words))
+    let mut command = redact::mask_ssn_text(&shell_words::join(words));
+    if from_stdin {
+        command.push_str("   # with the same body on stdin");
+    }
+    command
 }

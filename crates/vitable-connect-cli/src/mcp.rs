@@ -137,11 +137,18 @@ impl McpServer {
             builder = builder.max_retries(retries);
         }
         let client = builder.build().map_err(|e| Failure::usage(e.to_string()))?;
-        let operations = spec::OPERATIONS
+        let operations: Vec<&'static Operation> = spec::OPERATIONS
             .iter()
             .filter(|op| options.allow_writes || !op.is_write())
             .filter(|op| selected(op, &options.tools))
             .collect();
+        if operations.is_empty() {
+            let writes = if options.allow_writes { "" } else { " (writes need --allow-writes)" };
+            return Err(Failure::usage(format!(
+                "--tools {}: no tool matches{writes}",
+                options.tools.join(" ")
+            )));
+        }
         Ok(McpServer { client, api_key, operations, options, sandbox })
     }
 
@@ -187,7 +194,7 @@ impl McpServer {
         match self.call_inner(op, arguments).await {
             Ok(value) => CallToolResult::success(vec![ContentBlock::text(self.shown(value))]),
             Err(text) => {
-                CallToolResult::error(vec![ContentBlock::text(self.hide_key(&redact::mask_ssn_text(&text)))])
+                CallToolResult::error(vec![ContentBlock::text(redact::scrub_text(&text, &self.api_key))])
             }
         }
     }
@@ -212,6 +219,7 @@ impl McpServer {
             idempotency_key: key.clone(),
             all: false,
             printer: Printer::capturing(),
+            api_key: self.api_key.clone(),
         };
         let send = generated_commands::SENDERS
             .iter()
@@ -228,10 +236,7 @@ impl McpServer {
             Err(failure) => return Err(failure_text(op, &failure, &key)),
         };
         let mut body = body;
-        if let Some(success) = op.success {
-            redact::mask_ssns(&mut body, success);
-        }
-        mask_ssn_fields(&mut body);
+        redact::scrub(&mut body, op.success, &self.api_key);
         let mut reply = Map::new();
         if tree::is_paged(op) {
             let page = ctx.values.get("page").and_then(Value::as_u64).unwrap_or(1);
@@ -262,43 +267,8 @@ impl McpServer {
     /// Compact JSON, with every SSN-shaped text masked and the API key hidden.
     fn shown(&self, value: Value) -> String {
         let mut value = value;
-        mask_strings(&mut value);
-        self.hide_key(&serde_json::to_string(&value).unwrap_or_default())
-    }
-
-    fn hide_key(&self, text: &str) -> String {
-        if self.api_key.len() >= 8 { text.replace(&self.api_key, "[hidden]") } else { text.to_owned() }
-    }
-}
-
-/// Every string of `value` with SSN-shaped runs masked.
-fn mask_strings(value: &mut Value) {
-    match value {
-        Value::String(text) => *text = redact::mask_ssn_text(text),
-        Value::Array(items) => items.iter_mut().for_each(mask_strings),
-        Value::Object(map) => map.values_mut().for_each(mask_strings),
-        _ => {}
-    }
-}
-
-/// Any property named like an SSN (`ssn`, `dependent_ssn`) that holds more than the last four
-/// digits is masked, whatever the spec says of it: a server may send one it should not.
-fn mask_ssn_fields(value: &mut Value) {
-    match value {
-        Value::Array(items) => items.iter_mut().for_each(mask_ssn_fields),
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                let named = key.to_ascii_lowercase().split('_').any(|part| part == "ssn" || part == "tin");
-                match v {
-                    Value::String(text) if named && text.chars().filter(char::is_ascii_digit).count() > 4 => {
-                        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-                        *text = format!("***-**-{}", &digits[digits.len() - 4..]);
-                    }
-                    _ => mask_ssn_fields(v),
-                }
-            }
-        }
-        _ => {}
+        redact::scrub(&mut value, None, &self.api_key);
+        serde_json::to_string(&value).unwrap_or_default()
     }
 }
 
@@ -316,7 +286,9 @@ fn failure_text(op: &Operation, failure: &Failure, key: &str) -> String {
         ),
         _ => format!("the API refused the request: {}", failure.message),
     };
-    if let Some(id) = failure.error.as_deref().and_then(vitable_connect::Error::request_id) {
+    if let Some(id) = failure.error.as_deref().and_then(vitable_connect::Error::request_id)
+        && !text.contains(id)
+    {
         text.push_str(&format!(" (request id {id})"));
     }
     text
@@ -495,16 +467,5 @@ mod tests {
         assert!(selected(reissue, &["enrollments_reissue".to_owned()]));
         assert!(!selected(reissue, &["members".to_owned()]));
         assert_eq!(tool(reissue).name, "enrollments_reissue");
-    }
-
-    #[test]
-    fn ssn_fields_are_masked_whatever_the_spec_says() {
-        let mut body =
-            json!({"ssn": "123-45-6789", "ssn_last_four": "6789", "items": [{"dependent_ssn": "987654321"}]});
-        mask_ssn_fields(&mut body);
-        assert_eq!(
-            body,
-            json!({"ssn": "***-**-6789", "ssn_last_four": "6789", "items": [{"dependent_ssn": "***-**-4321"}]})
-        );
     }
 }

@@ -16,9 +16,13 @@ pub(crate) const API_KEY: &str = "sk_sandbox_offline_cli";
 
 /// Starts the sandbox on the state file.
 pub(crate) async fn start(path: &Path) -> Result<Sandbox, Failure> {
-    Sandbox::start(SandboxOptions::new().seed(true).state_file(path))
-        .await
-        .map_err(|e| Failure::local(format!("--sandbox {}: {e}", path.display())))
+    Sandbox::start(SandboxOptions::new().seed(true).state_file(path)).await.map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::InvalidData => " (`vitable-connect sandbox reset` deletes it)",
+            _ => "",
+        };
+        Failure::local(format!("--sandbox {}: {e}{hint}", path.display()))
+    })
 }
 
 /// The `sandbox` command.

@@ -277,6 +277,9 @@ fn cell(value: &Value) -> String {
         Value::String(text) => text.clone(),
         other => other.to_string(),
     };
+    // A control character (escape, carriage return, tab) would move the cursor or change
+    // colours on the terminal, and would count in the column's width: each shows as `�`.
+    let text: String = text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
     if text.chars().count() > 60 { format!("{}…", text.chars().take(59).collect::<String>()) } else { text }
 }
 

@@ -37,14 +37,15 @@ pub(crate) fn mask_ssns(value: &mut Value, schema: &str) {
 }
 
 /// Masks every run of digits and dashes shaped like an SSN (`123-45-6789` or `123456789`)
-/// that stands apart from letters and other digits (`ssn:123456789`, not `plan_000000012pt4`,
-/// whose digits are part of an ID); other text is kept.
+/// that stands apart from letters, digits and `_` (`ssn:123456789`, not `plan_000000012pt4` or
+/// `empl_123456789`, whose digits are part of an ID); other text is kept.
 pub(crate) fn mask_ssn_text(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
-        let starts = chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric());
+        let word = |c: &char| c.is_alphanumeric() || *c == '_';
+        let starts = chars[i].is_ascii_digit() && (i == 0 || !word(&chars[i - 1]));
         if starts {
             let end = (i..chars.len())
                 .find(|&k| !(chars[k].is_ascii_digit() || chars[k] == '-'))
@@ -61,7 +62,7 @@ pub(crate) fn mask_ssn_text(text: &str) -> String {
                     .enumerate()
                     .all(|(j, c)| if j == 3 || j == 6 { *c == b'-' } else { c.is_ascii_digit() });
             let plain = b.len() == 9 && b.iter().all(u8::is_ascii_digit);
-            let apart = chars.get(end).is_none_or(|c| !c.is_alphanumeric());
+            let apart = chars.get(end).is_none_or(|c| !word(c));
             if (dashed || plain) && apart {
                 out.push_str(&masked(&number));
             } else {
@@ -75,6 +76,66 @@ pub(crate) fn mask_ssn_text(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Every string of `value` with SSN-shaped runs masked.
+fn mask_strings(value: &mut Value) {
+    match value {
+        Value::String(text) => *text = mask_ssn_text(text),
+        Value::Array(items) => items.iter_mut().for_each(mask_strings),
+        Value::Object(map) => map.values_mut().for_each(mask_strings),
+        _ => {}
+    }
+}
+
+/// Any property named like an SSN (`ssn`, `dependent_ssn`) that holds more than the last four
+/// digits is masked, whatever the spec says of it: a server may send one it should not.
+fn mask_ssn_fields(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(mask_ssn_fields),
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                let named = key.to_ascii_lowercase().split('_').any(|part| part == "ssn" || part == "tin");
+                match v {
+                    Value::String(text) if named && text.chars().filter(char::is_ascii_digit).count() > 4 => {
+                        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+                        *text = format!("***-**-{}", &digits[digits.len() - 4..]);
+                    }
+                    _ => mask_ssn_fields(v),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the tool shows of an answer of the API: SSNs masked (properties of the spec's `Ssn`
+/// type in `schema`, properties named like one, SSN-shaped text anywhere) and the API key
+/// hidden, whatever the server sent.
+pub(crate) fn scrub(value: &mut Value, schema: Option<&str>, api_key: &str) {
+    if let Some(schema) = schema {
+        mask_ssns(value, schema);
+    }
+    mask_ssn_fields(value);
+    mask_strings(value);
+    if api_key.len() >= 8 {
+        hide(value, api_key);
+    }
+}
+
+fn hide(value: &mut Value, key: &str) {
+    match value {
+        Value::String(text) if text.contains(key) => *text = text.replace(key, "[hidden]"),
+        Value::Array(items) => items.iter_mut().for_each(|v| hide(v, key)),
+        Value::Object(map) => map.values_mut().for_each(|v| hide(v, key)),
+        _ => {}
+    }
+}
+
+/// `text` with SSN-shaped runs masked and the API key hidden.
+pub(crate) fn scrub_text(text: &str, api_key: &str) -> String {
+    let text = mask_ssn_text(text);
+    if api_key.len() >= 8 { text.replace(api_key, "[hidden]") } else { text }
 }
 
 #[cfg(test)]
@@ -97,6 +158,8 @@ mod tests {
         assert_eq!(mask_ssn_text("plan_000000012pt4"), "plan_000000012pt4");
         assert_eq!(mask_ssn_text("req_d795479794d6f1"), "req_d795479794d6f1");
         assert_eq!(mask_ssn_text("ssn:123456789;"), "ssn:***-**-6789;");
+        assert_eq!(mask_ssn_text("empl_123456789"), "empl_123456789");
+        assert_eq!(mask_ssn_text("a_123456789_b"), "a_123456789_b");
     }
 
     #[test]
@@ -110,5 +173,21 @@ mod tests {
         mask_ssns(&mut body, schema);
         assert_eq!(body["ssn"], "***-**-6789");
         assert_eq!(body["first_name"], "Ana");
+    }
+
+    #[test]
+    fn scrub_masks_whatever_the_server_sends() {
+        let mut body = serde_json::json!({
+            "id": "empl_123456789", "ssn": "123456789", "ssn_last_four": "6789",
+            "notes": "SSN 987-65-4321, key sk_live_abcdefgh1234", "items": [{"dependent_ssn": "111-22-3333"}]
+        });
+        scrub(&mut body, None, "sk_live_abcdefgh1234");
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "id": "empl_123456789", "ssn": "***-**-6789", "ssn_last_four": "6789",
+                "notes": "SSN ***-**-4321, key [hidden]", "items": [{"dependent_ssn": "***-**-3333"}]
+            })
+        );
     }
 }

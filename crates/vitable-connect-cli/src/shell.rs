@@ -50,6 +50,9 @@ pub(crate) fn man(root: Command, matches: &ArgMatches) -> Result<(), Failure> {
             out.flush().map_err(io)
         }
         Some(dir) => {
+            let io = |e: std::io::Error| {
+                Failure::local(format!("cannot write the man pages into {}: {e}", dir.display()))
+            };
             std::fs::create_dir_all(dir).map_err(io)?;
             write_pages(root.clone(), root.get_name(), dir).map_err(io)
         }

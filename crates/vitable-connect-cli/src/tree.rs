@@ -279,7 +279,8 @@ fn operation_command(op: &'static Operation, name: &str) -> Command {
              --idempotency-key), so resending it with the same key never applies it twice.",
         );
     }
-    let mut cmd = Command::new(name.to_owned()).about(about).long_about(long);
+    // `--page -1` reaches the checks (and their message) instead of reading as a flag.
+    let mut cmd = Command::new(name.to_owned()).about(about).long_about(long).allow_negative_numbers(true);
     let fields = fields(op);
     for field in &fields {
         cmd = cmd.arg(arg(field));

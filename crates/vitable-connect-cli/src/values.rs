@@ -68,13 +68,13 @@ fn parse_json(text: &str, shown: &str) -> Result<Value, Failure> {
 /// One command-line text as the JSON value of a scalar type.
 fn scalar_value(scalar: Scalar, text: &str, shown: &str) -> Result<Value, Failure> {
     Ok(match scalar {
-        Scalar::Integer => {
-            let n: i64 = text
-                .trim()
-                .parse()
-                .map_err(|_| Failure::usage(format!("{shown}: `{text}` is not a whole number")))?;
-            Value::from(n)
-        }
+        Scalar::Integer => match text.trim().parse::<i64>() {
+            Ok(n) => Value::from(n),
+            Err(_) if text.trim().parse::<i128>().is_ok() => {
+                return Err(Failure::usage(format!("{shown}: `{text}` is too large")));
+            }
+            Err(_) => return Err(Failure::usage(format!("{shown}: `{text}` is not a whole number"))),
+        },
         Scalar::Number => {
             let n: f64 = text
                 .trim()
@@ -169,6 +169,18 @@ impl FlagOpt for ArgMatches {
     }
 }
 
+/// What kind of JSON value `value` is, for messages that must not repeat it.
+fn kind_of_value(value: &Value) -> &'static str {
+    match value {
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+        Value::Null => "null",
+    }
+}
+
 /// Checks a JSON value against the spec's type `ty` (as the tables write it): the JSON type,
 /// known properties, required properties, enum values and IDs. Limits are left to the SDK.
 pub(crate) fn check(value: &Value, ty: &str, at: &str, nullable: bool) -> Result<(), Failure> {
@@ -177,20 +189,26 @@ pub(crate) fn check(value: &Value, ty: &str, at: &str, nullable: bool) -> Result
         return if nullable { Ok(()) } else { bad("must not be null".to_owned()) };
     }
     if let Some(item) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-        let Value::Array(items) = value else { return bad(format!("must be a JSON array of {item}")) };
+        let Value::Array(items) = value else {
+            return bad(format!("must be a JSON array of {item}, not {}", kind_of_value(value)));
+        };
         for (i, item_value) in items.iter().enumerate() {
             check(item_value, item, &format!("{at}[{i}]"), false)?;
         }
         return Ok(());
     }
     if let Some(inner) = ty.strip_prefix("{string: ").and_then(|t| t.strip_suffix('}')) {
-        let Value::Object(map) = value else { return bad("must be a JSON object".to_owned()) };
+        let Value::Object(map) = value else {
+            return bad(format!("must be a JSON object, not {}", kind_of_value(value)));
+        };
         for (key, v) in map {
             check(v, inner, &format!("{at}.{key}"), false)?;
         }
         return Ok(());
     }
-    let expect = |ok: bool, what: &str| if ok { Ok(()) } else { bad(format!("must be {what}, not {value}")) };
+    // The value itself is not repeated: it may be personal data typed into the wrong field.
+    let kind = kind_of_value(value);
+    let expect = |ok: bool, what: &str| if ok { Ok(()) } else { bad(format!("must be {what}, not {kind}")) };
     match ty {
         "string" | "date" | "date-time" => expect(value.is_string(), "a string"),
         "integer" => expect(value.is_i64() || value.is_u64(), "a whole number"),
@@ -199,7 +217,9 @@ pub(crate) fn check(value: &Value, ty: &str, at: &str, nullable: bool) -> Result
         "any" => Ok(()),
         schema => match spec::schema(schema).map(|s| s.kind) {
             Some(SchemaKind::Id) => {
-                let Value::String(text) = value else { return bad(format!("must be a {schema} string")) };
+                let Value::String(text) = value else {
+                    return bad(format!("must be a {schema} string, not {kind}"));
+                };
                 match check_id(schema, text) {
                     Some(Err(problem)) => bad(problem),
                     _ => Ok(()),
@@ -208,14 +228,13 @@ pub(crate) fn check(value: &Value, ty: &str, at: &str, nullable: bool) -> Result
             Some(SchemaKind::String(_)) => expect(value.is_string(), "a string"),
             Some(SchemaKind::Enum(known)) => match value.as_str() {
                 Some(text) if known.contains(&text) => Ok(()),
-                _ => bad(format!(
-                    "`{}` is not one of {}",
-                    value.as_str().unwrap_or(&value.to_string()),
-                    known.join(", ")
-                )),
+                Some(text) => bad(format!("`{text}` is not one of {}", known.join(", "))),
+                None => bad(format!("must be one of {}, not {kind}", known.join(", "))),
             },
             Some(SchemaKind::Object(props)) => {
-                let Value::Object(map) = value else { return bad(format!("must be a JSON {schema} object")) };
+                let Value::Object(map) = value else {
+                    return bad(format!("must be a JSON {schema} object, not {kind}"));
+                };
                 for (key, v) in map {
                     let Some(prop) = props.iter().find(|p| p.name == key) else {
                         let names: Vec<&str> = props.iter().map(|p| p.name).collect();

@@ -13,7 +13,25 @@ use serde::{Deserialize, Serialize};
 /// goes on where it stopped).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct IdGen {
+    #[serde(deserialize_with = "bounded_counters")]
     counters: BTreeMap<String, u64>,
+}
+
+/// The largest counter a state file may hold: far beyond what a sandbox makes (a trillion IDs
+/// of one kind), and far from `u64::MAX`, so counting on from it cannot overflow.
+const MAX_COUNTER: u64 = 1_000_000_000_000;
+
+/// Counters as saved, each at most [`MAX_COUNTER`] (a larger one means the file was edited).
+fn bounded_counters<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, u64>, D::Error> {
+    let counters = BTreeMap::<String, u64>::deserialize(deserializer)?;
+    if let Some((prefix, n)) = counters.iter().find(|(_, n)| **n > MAX_COUNTER) {
+        return Err(serde::de::Error::custom(format!(
+            "the ID counter of `{prefix}` is {n}, beyond the {MAX_COUNTER} a sandbox can reach"
+        )));
+    }
+    Ok(counters)
 }
 
 impl IdGen {
@@ -83,5 +101,20 @@ mod tests {
         let x: EmployeeId = a.next(EmployeeId::PREFIX);
         let y: EmployeeId = b.next(EmployeeId::PREFIX);
         assert_eq!(x, y);
+    }
+}
+
+#[cfg(test)]
+mod counter_tests {
+    use super::*;
+
+    #[test]
+    fn a_counter_beyond_reach_is_refused_when_loaded() {
+        // A counter at u64::MAX made the next ID overflow (a panic) before it was refused here.
+        let loaded = serde_json::from_str::<IdGen>(r#"{"counters": {"dpnd_": 18446744073709551615}}"#);
+        assert!(loaded.unwrap_err().to_string().contains("`dpnd_`"));
+        let mut ids: IdGen = serde_json::from_str(r#"{"counters": {"dpnd_": 1000000000000}}"#).unwrap();
+        let id: vitable_connect_api::ids::DependentId = ids.next("dpnd_");
+        assert!(id.as_str().starts_with("dpnd_1000000000001"));
     }
 }

@@ -243,7 +243,7 @@ fn parse(path: &Path, bytes: &[u8]) -> io::Result<Saved> {
         io::Error::new(
             io::ErrorKind::InvalidData,
             format!(
-                "the state file {} {}; the sandbox does not start over it (fix it, move it away or delete it with reset_state_file)",
+                "the state file {} {}; the sandbox does not start over it (fix it, move it away, or delete it to start over)",
                 path.display(),
                 crate::redact::mask_ssns(&problem)
             ),

@@ -90,15 +90,21 @@ pub struct Recorder {
 
 impl Recorder {
     pub fn start(status: u16, body: &'static str) -> Recorder {
+        Recorder::sequence(vec![(status, body.to_owned())])
+    }
+
+    /// Answers the requests in turn with `answers` (the last one again once they run out).
+    pub fn sequence(answers: Vec<(u16, String)>) -> Recorder {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(Mutex::new(0));
         let (r, c) = (received.clone(), connections.clone());
         std::thread::spawn(move || {
-            for stream in listener.incoming() {
+            for (n, stream) in listener.incoming().enumerate() {
                 let Ok(mut stream) = stream else { continue };
                 *c.lock().unwrap() += 1;
+                let (status, body) = answers[n.min(answers.len() - 1)].clone();
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
                 if let Some(request) = read_request(&mut stream) {
                     r.lock().unwrap().push(request);
