@@ -85,6 +85,17 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// Sends the operation with the values held, through its generated function.
+    pub async fn send(&mut self) -> Result<(), Failure> {
+        let id = self.operation.id;
+        let send = crate::generated_commands::SENDERS
+            .iter()
+            .find(|(op, _)| *op == id)
+            .map(|(_, send)| *send)
+            .expect("every operation of the table has a sender");
+        send(self).await
+    }
+
     /// The client to call.
     pub fn client(&self) -> &Client {
         &self.client

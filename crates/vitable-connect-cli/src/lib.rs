@@ -13,6 +13,7 @@
 //! binary and its tests; the tool's documentation is its `--help` and README.
 
 mod call;
+mod connection;
 mod debug;
 mod dry_run;
 pub mod exit;
@@ -162,7 +163,8 @@ async fn dispatch(args: &[OsString], matches: &ArgMatches) -> Code {
 enum Target {
     Api,
     Sandbox(Box<vitable_connect_sandbox::Sandbox>),
-    DryRun(dry_run::Recorder, String),
+    /// The recorder, the real origin, and whether an API key was given.
+    DryRun(dry_run::Recorder, String, bool),
 }
 
 async fn operation(
@@ -180,21 +182,15 @@ async fn operation(
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let (target, result) = match prepare(op, matches, globals, key.clone()).await {
         Ok((target, mut ctx)) => {
-            let send = generated_commands::SENDERS
-                .iter()
-                .find(|(id, _)| *id == op.id)
-                .map(|(_, send)| *send)
-                .expect("every operation of the table has a sender");
-            let result = send(&mut ctx).await;
+            let result = ctx.send().await;
             (Some(target), result)
         }
         Err(failure) => (None, Err(failure)),
     };
     let sent = !matches!(&result, Err(failure) if failure.code == Code::Usage);
     match (target, result) {
-        (Some(Target::DryRun(recorder, base_url)), result) => match (recorder.take(), result) {
+        (Some(Target::DryRun(recorder, base_url, has_key)), result) => match (recorder.take(), result) {
             (Some(recorded), _) => {
-                let has_key = api_key(globals).is_ok();
                 print!("{}", dry_run::describe(&recorded, &base_url, op, has_key));
                 Code::Success
             }
@@ -234,9 +230,7 @@ async fn prepare(
     let values = values::gather(op, matches)?;
     let jq = globals.jq.as_deref().map(Jq::compile).transpose().map_err(Failure::usage)?;
     let all = matches!(matches.try_get_one::<bool>(options::ALL), Ok(Some(true)));
-    let mut builder = Client::builder();
-    let secret: String;
-    let target = if globals.dry_run {
+    let (builder, api_key, target) = if globals.dry_run {
         let recorder = dry_run::Recorder::start()
             .await
             .map_err(|e| Failure::local(format!("--dry-run: cannot start the recorder: {e}")))?;
@@ -251,75 +245,32 @@ async fn prepare(
             (Some(scheme), Some(authority)) => format!("{scheme}://{authority}"),
             _ => return Err(Failure::usage(format!("--base-url: `{real}` is not an absolute URL"))),
         };
-        let key = api_key(globals).unwrap_or_else(|_| "no-key-given".to_owned());
+        // Read once: `--api-key-file -` reads stdin.
+        let given = connection::api_key(globals).ok();
+        let key = given.clone().unwrap_or_else(|| "no-key-given".to_owned());
         // The real URL and key must pass the SDK's checks, as a real run would.
         Client::builder()
             .base_url(real.clone())
             .api_key(key.clone())
             .build()
             .map_err(|e| Failure::usage(e.to_string()))?;
-        secret = key.clone();
-        builder = builder.base_url(format!("{}{prefix}", recorder.base_url)).api_key(key).max_retries(0);
-        Target::DryRun(recorder, origin)
-    } else if let Some(path) = &globals.sandbox {
-        let sandbox = offline::start(path).await?;
-        builder = builder.base_url(sandbox.base_url()).api_key(offline::API_KEY);
-        secret = offline::API_KEY.to_owned();
-        Target::Sandbox(Box::new(sandbox))
+        let builder = connection::tuned(Client::builder(), globals)
+            .base_url(format!("{}{prefix}", recorder.base_url))
+            .api_key(key.clone())
+            .max_retries(0);
+        (builder, key, Target::DryRun(recorder, origin, given.is_some()))
     } else {
-        let key = api_key(globals)?;
-        if let Some(url) = &globals.base_url {
-            builder = builder.base_url(url.clone());
-        }
-        secret = key.clone();
-        builder = builder.api_key(key);
-        Target::Api
+        let connection = connection::connect(globals).await?;
+        let target = match connection.sandbox {
+            Some(sandbox) => Target::Sandbox(Box::new(sandbox)),
+            None => Target::Api,
+        };
+        (connection.builder, connection.api_key, target)
     };
-    if let Some(timeout) = globals.timeout {
-        builder = builder.timeout(timeout);
-    }
-    if let Some(retries) = globals.max_retries
-        && !globals.dry_run
-    {
-        builder = builder.max_retries(retries);
-    }
-    if globals.debug {
-        builder = builder.interceptor(debug::DebugLog);
-    }
+    let builder = if globals.debug { builder.interceptor(debug::DebugLog) } else { builder };
     let client = builder.build().map_err(|e| Failure::usage(e.to_string()))?;
     let printer = Printer::new(globals.format, jq, globals.raw_output);
-    Ok((target, Ctx { client, operation: op, values, idempotency_key, all, printer, api_key: secret }))
-}
-
-/// The API key: from `--api-key-file` (a path, or `-` for stdin), else the environment.
-pub(crate) fn api_key(globals: &Globals) -> Result<String, Failure> {
-    if let Some(source) = &globals.api_key_file {
-        let text = if source == "-" {
-            values::read_text("-", "--api-key-file")?
-        } else {
-            std::fs::read_to_string(source)
-                .map_err(|e| Failure::usage(format!("--api-key-file: cannot read {source}: {e}")))?
-        };
-        let key = text.trim().to_owned();
-        if key.is_empty() {
-            return Err(Failure::usage(format!("--api-key-file: {source} holds no key")));
-        }
-        if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Failure::usage(format!(
-                "--api-key-file: the key in {source} holds a space or control character"
-            )));
-        }
-        return Ok(key);
-    }
-    match std::env::var(API_KEY_ENV) {
-        Ok(key) if !key.trim().is_empty() && !key.trim().bytes().all(|b| b.is_ascii_graphic()) => {
-            Err(Failure::usage(format!("{API_KEY_ENV} holds a space or control character")))
-        }
-        Ok(key) if !key.trim().is_empty() => Ok(key.trim().to_owned()),
-        _ => Err(Failure::usage(format!(
-            "no API key: set {API_KEY_ENV}, or give --api-key-file <PATH|->; to try the tool offline, add --sandbox state.json"
-        ))),
-    }
+    Ok((target, Ctx { client, operation: op, values, idempotency_key, all, printer, api_key }))
 }
 
 /// The command that resends the same write: the same arguments with `--idempotency-key KEY`

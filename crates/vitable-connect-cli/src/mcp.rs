@@ -20,7 +20,7 @@ use crate::exit::Code;
 use crate::json_schema::{self, IDEMPOTENCY_KEY};
 use crate::options::Globals;
 use crate::output::Printer;
-use crate::{generated_commands, offline, redact, tree, values};
+use crate::{connection, redact, tree, values};
 
 /// The `mcp` command.
 pub(crate) fn command() -> Command {
@@ -118,25 +118,9 @@ impl McpServer {
     }
 
     async fn new(globals: &Globals, options: McpOptions) -> Result<McpServer, Failure> {
-        let mut builder = Client::builder();
-        let (sandbox, api_key) = if let Some(path) = &globals.sandbox {
-            let sandbox = offline::start(path).await?;
-            builder = builder.base_url(sandbox.base_url());
-            (Some(Arc::new(sandbox)), offline::API_KEY.to_owned())
-        } else {
-            if let Some(url) = &globals.base_url {
-                builder = builder.base_url(url.clone());
-            }
-            (None, crate::api_key(globals)?)
-        };
-        builder = builder.api_key(api_key.clone());
-        if let Some(timeout) = globals.timeout {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(retries) = globals.max_retries {
-            builder = builder.max_retries(retries);
-        }
-        let client = builder.build().map_err(|e| Failure::usage(e.to_string()))?;
+        let connection = connection::connect(globals).await?;
+        let client = connection.builder.build().map_err(|e| Failure::usage(e.to_string()))?;
+        let (api_key, sandbox) = (connection.api_key, connection.sandbox.map(Arc::new));
         let operations: Vec<&'static Operation> = spec::OPERATIONS
             .iter()
             .filter(|op| options.allow_writes || !op.is_write())
@@ -221,12 +205,7 @@ impl McpServer {
             printer: Printer::capturing(),
             api_key: self.api_key.clone(),
         };
-        let send = generated_commands::SENDERS
-            .iter()
-            .find(|(id, _)| *id == op.id)
-            .map(|(_, send)| *send)
-            .expect("every operation of the table has a sender");
-        let result = send(&mut ctx).await;
+        let result = ctx.send().await;
         let body = match result {
             Ok(()) => match ctx.printer.take() {
                 Some((_, body)) if !body.is_empty() => serde_json::from_slice::<Value>(&body)
