@@ -7,8 +7,6 @@
 mod generated_invocations;
 mod support;
 
-use std::collections::BTreeMap;
-
 use generated_invocations::INVOCATIONS;
 use serde_json::Value;
 use support::{Recorder, against, run};
@@ -58,10 +56,6 @@ fn every_operation_has_a_command_and_every_value_a_flag() {
     assert_eq!(invoked, all, "the generated invocations cover every operation");
 }
 
-fn percent_decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
-}
-
 #[test]
 fn every_value_given_on_the_command_line_reaches_the_wire() {
     let recorder = Recorder::start(404, r#"{"detail":"recorded"}"#);
@@ -78,21 +72,7 @@ fn every_value_given_on_the_command_line_reaches_the_wire() {
             continue;
         };
         assert_eq!(out.code, 3, "{}: a 404 exits with 3: {out:?}", invocation.operation);
-        let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
-        let query: BTreeMap<String, Value> = form_urlencoded::parse(query.as_bytes())
-            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
-            .collect();
-        let body = if request.body.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&request.body).expect("the body is JSON")
-        };
-        let actual = serde_json::json!({
-            "method": request.method,
-            "path": percent_decode(path),
-            "query": query,
-            "body": body,
-        });
+        let actual = request.as_expected();
         let expected: Value = serde_json::from_str(invocation.expected).unwrap();
         if actual != expected {
             failures.push(format!("{}:\n  expected {expected}\n  received {actual}", invocation.operation));

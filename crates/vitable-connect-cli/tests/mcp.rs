@@ -164,21 +164,7 @@ async fn every_input_schema_accepts_the_samples_and_every_call_reaches_the_wire(
         assert_eq!(result.is_error, Some(true), "{}: the recorder answers 404", invocation.operation);
         assert!(text(&result).contains("not found"), "{}: {}", invocation.operation, text(&result));
         let request = &recorder.requests()[before];
-        let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
-        let query: BTreeMap<String, Value> = form_urlencoded::parse(query.as_bytes())
-            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
-            .collect();
-        let body = if request.body.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&request.body).unwrap()
-        };
-        let actual = json!({
-            "method": request.method,
-            "path": percent_encoding::percent_decode_str(path).decode_utf8_lossy(),
-            "query": query,
-            "body": body,
-        });
+        let actual = request.as_expected();
         let expected: Value = serde_json::from_str(invocation.expected).unwrap();
         assert_eq!(actual, expected, "{}", invocation.operation);
         assert!(!text(&result).contains(KEY));

@@ -75,6 +75,26 @@ pub struct Received {
 }
 
 impl Received {
+    /// The request as the generated invocations write what they expect: `method`, `path`
+    /// (percent-decoded), `query` (name to text) and `body` (JSON, or `null` without one).
+    pub fn as_expected(&self) -> serde_json::Value {
+        let (path, query) = self.target.split_once('?').unwrap_or((&self.target, ""));
+        let query: serde_json::Map<String, serde_json::Value> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), serde_json::Value::String(v.into_owned())))
+            .collect();
+        let body = if self.body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&self.body).expect("the body is JSON")
+        };
+        serde_json::json!({
+            "method": self.method,
+            "path": percent_encoding::percent_decode_str(path).decode_utf8_lossy(),
+            "query": query,
+            "body": body,
+        })
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
