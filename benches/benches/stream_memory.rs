@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use vitable_connect::Employer;
 use vitable_connect_benches::fixtures::{STREAM_PAGES, employer_pages, page_limit};
 use vitable_connect_benches::server::Server;

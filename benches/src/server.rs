@@ -133,7 +133,6 @@ async fn list_employers(
 
 #[cfg(test)]
 mod tests {
-    use futures::TryStreamExt;
 
     use super::*;
     use crate::plain::PlainClient;

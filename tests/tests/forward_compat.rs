@@ -469,14 +469,14 @@ async fn unknown_values_are_typed_and_unknown_fields_are_in_the_raw_body() {
 
     let status_sent = sent["status"].as_str().unwrap();
     assert!(!EnrollmentStatus::KNOWN.contains(&status_sent));
-    match &response.status {
+    match &response.value().status {
         EnrollmentStatus::Unrecognized(value) => assert_eq!(value.as_str(), status_sent),
         other => panic!("expected an unrecognized status, got {other:?}"),
     }
-    assert!(response.status.is_unrecognized());
-    assert_eq!(response.status.as_str(), status_sent);
-    assert_eq!(response.status.to_string(), status_sent);
-    assert_eq!(serde_json::to_value(&response.status).unwrap(), sent["status"]);
+    assert!(response.value().status.is_unrecognized());
+    assert_eq!(response.value().status.as_str(), status_sent);
+    assert_eq!(response.value().status.to_string(), status_sent);
+    assert_eq!(serde_json::to_value(&response.value().status).unwrap(), sent["status"]);
 
     let raw = response.json().expect("the raw body is JSON");
     assert_eq!(raw[ADDED_FIELD], sent[ADDED_FIELD]);

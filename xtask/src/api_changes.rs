@@ -274,9 +274,8 @@ pub fn names(line: &str) -> BTreeSet<String> {
     }
     // `Type.field: T`: the type is not the item (`::` in a path is not a `: `).
     let colon = item.match_indices(": ").map(|(at, _)| at).find(|&at| !item[..at].ends_with(':'));
-    if !item.starts_with("impl ")
-        && let Some(at) = colon
-    {
+    let is_impl = item.starts_with("impl ") || item.starts_with("impl<");
+    if !is_impl && let Some(at) = colon {
         item.truncate(at);
     }
     let mut names: BTreeSet<String> = identifiers(&item)
@@ -1102,6 +1101,13 @@ mod tests {
                 "crates/a/src/b.rs: # [derive (Debug , Clone)] struct ThingBuilder { .. } with private fields"
             ),
             set(&["ThingBuilder"])
+        );
+        // A generic impl names its type and method, not just its type parameter.
+        assert_eq!(
+            names(
+                "vitable_connect::pagination: impl< T : Send + 'static > PageStream < T >: fn items (self) -> X < T >"
+            ),
+            set(&["PageStream", "Send", "T", "items"])
         );
     }
 

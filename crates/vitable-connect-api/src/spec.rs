@@ -9,6 +9,9 @@
 //! use vitable_connect_api::spec;
 //! let reissue = spec::operation("enrollments_reissue").unwrap();
 //! assert_eq!(reissue.name, "enrollments.reissue");
+//! // Either spelling of an operation finds it; a wrong one gets a suggestion.
+//! assert_eq!(spec::operation("enrollments.reissue"), Some(reissue));
+//! assert_eq!(spec::closest_operation("enrollment.reissue"), Some(reissue));
 //! assert!(spec::enum_values("EventType").unwrap().contains(&"Birth"));
 //! ```
 
@@ -192,9 +195,85 @@ pub struct Property {
     pub deprecated: Option<&'static str>,
 }
 
-/// The operation whose `operationId` is `id`.
-pub fn operation(id: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().find(|op| op.id == id)
+/// The operation called `name`, in either of its spellings: the spec's `operationId`
+/// (`employers_list`, as the sandbox's faults, the CLI's MCP tools and `openapi.yaml` name it)
+/// or the SDK's dotted name (`employers.list`, as errors, spans and interceptors name it).
+///
+/// Nothing else matches: no other case, no `-` for `_`. For a name that is not an operation,
+/// [`closest_operation`] and [`did_you_mean`] give the one most likely meant.
+///
+/// ```
+/// use vitable_connect_api::spec;
+/// let by_id = spec::operation("employers_list").unwrap();
+/// let by_name = spec::operation("employers.list").unwrap();
+/// assert_eq!(by_id, by_name);
+/// assert!(spec::operation("employers/list").is_none());
+/// ```
+pub fn operation(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.id == name || op.name == name)
+}
+
+/// How alike two names must be, at least, for [`closest_operation`] to offer one: the share of
+/// characters that need no edit (1.0 for the same text).
+const CLOSEST_SIMILARITY: f64 = 0.5;
+
+/// A name compared without the differences that do not make another name: case, surrounding
+/// space, and `.`, `-`, `/` or a space in place of `_`.
+fn comparable(name: &str) -> String {
+    name.trim()
+        .chars()
+        .map(|c| match c {
+            '.' | '-' | '/' | ' ' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// The operation whose name is closest to `name`: the one to suggest when `name` is not an
+/// operation (see [`operation`]). Both spellings of every operation are compared with `name`,
+/// ignoring case and taking `.`, `-`, `/` and spaces for `_`, by their normalized
+/// Damerau-Levenshtein similarity (the `strsim` crate's); `None` when no operation is even half
+/// alike, so that a name that has nothing to do with any operation gets no suggestion.
+/// The first operation of [`OPERATIONS`] wins a tie.
+///
+/// ```
+/// use vitable_connect_api::spec;
+/// assert_eq!(spec::closest_operation("enrolments_reissue").unwrap().id, "enrollments_reissue");
+/// assert_eq!(spec::closest_operation("Employers.List").unwrap().name, "employers.list");
+/// assert_eq!(spec::closest_operation("123-45-6789"), None);
+/// ```
+pub fn closest_operation(name: &str) -> Option<&'static Operation> {
+    let wanted = comparable(name);
+    let mut best: Option<(&'static Operation, f64)> = None;
+    for op in OPERATIONS {
+        let score = [op.id, op.name]
+            .into_iter()
+            .map(|spelling| strsim::normalized_damerau_levenshtein(&wanted, &comparable(spelling)))
+            .fold(0.0, f64::max);
+        if score >= CLOSEST_SIMILARITY && best.is_none_or(|(_, top)| score > top) {
+            best = Some((op, score));
+        }
+    }
+    best.map(|(op, _)| op)
+}
+
+/// The suggestion for a `name` that is not an operation, naming the [closest
+/// operation](closest_operation) in both spellings: ``did you mean `employers.list`
+/// (operationId `employers_list`)?``. `None` when no operation is close enough to suggest.
+///
+/// The text holds names from the spec only, never `name` itself, so it may follow a message
+/// that shows `name` masked or cut.
+///
+/// ```
+/// use vitable_connect_api::spec;
+/// assert_eq!(
+///     spec::did_you_mean("employers-lst").as_deref(),
+///     Some("did you mean `employers.list` (operationId `employers_list`)?")
+/// );
+/// assert_eq!(spec::did_you_mean("nothing like it"), None);
+/// ```
+pub fn did_you_mean(name: &str) -> Option<String> {
+    closest_operation(name).map(|op| format!("did you mean `{}` (operationId `{}`)?", op.name, op.id))
 }
 
 /// The component schema called `name`.
@@ -215,5 +294,101 @@ pub fn enum_values(name: &str) -> Option<&'static [&'static str]> {
     match schema(name)?.kind {
         SchemaKind::Enum(values) => Some(values),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_found_by_either_spelling() {
+        for op in OPERATIONS {
+            assert_eq!(operation(op.id), Some(op), "{}", op.id);
+            assert_eq!(operation(op.name), Some(op), "{}", op.name);
+        }
+    }
+
+    #[test]
+    fn the_two_spellings_of_different_operations_never_collide() {
+        for a in OPERATIONS {
+            for b in OPERATIONS.iter().filter(|b| b.id != a.id) {
+                for spelling in [a.id, a.name] {
+                    assert!(spelling != b.id && spelling != b.name, "`{spelling}` names two operations");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn other_spellings_are_not_operations() {
+        for op in OPERATIONS {
+            for other in [
+                op.id.to_uppercase(),
+                op.id.replace('_', "-"),
+                format!(" {}", op.name),
+                format!("{}s", op.id),
+            ] {
+                assert_eq!(operation(&other), None, "`{other}`");
+            }
+        }
+        assert_eq!(operation(""), None);
+    }
+
+    /// Typos a person makes: a letter left out, doubled, swapped with the next, or another case
+    /// or separator. Each is taken from one operation's spelling, and that operation must be
+    /// the one suggested.
+    fn typos(spelling: &str) -> Vec<String> {
+        let chars: Vec<char> = spelling.chars().collect();
+        let last = chars.len() - 1;
+        let mut typos = vec![
+            chars[..last].iter().collect::<String>(),
+            format!("{spelling}{}", chars[last]),
+            spelling.to_uppercase(),
+            spelling.replace(['_', '.'], "-"),
+        ];
+        let mut swapped = chars.clone();
+        swapped.swap(1, 2);
+        typos.push(swapped.into_iter().collect());
+        typos
+    }
+
+    #[test]
+    fn a_typo_of_either_spelling_suggests_its_operation() {
+        for op in OPERATIONS {
+            for spelling in [op.id, op.name] {
+                for typo in typos(spelling) {
+                    assert_eq!(operation(&typo), None, "`{typo}` is not an operation");
+                    let closest = closest_operation(&typo).map(|c| c.id);
+                    assert_eq!(closest, Some(op.id), "`{typo}` (from `{spelling}`)");
+                    let hint = did_you_mean(&typo).unwrap();
+                    assert_eq!(hint, format!("did you mean `{}` (operationId `{}`)?", op.name, op.id));
+                }
+            }
+            assert_eq!(closest_operation(op.id), Some(op), "an exact name is its own closest");
+            assert_eq!(closest_operation(op.name), Some(op));
+        }
+    }
+
+    #[test]
+    fn the_other_spelling_of_a_typo_is_suggested_too() {
+        // The sandbox used to want `employers_list` where errors said `employers.list`: a
+        // mixed spelling finds its operation and the suggestion names both spellings.
+        let hint = did_you_mean("employers.employees_lst").unwrap();
+        assert_eq!(hint, "did you mean `employers.employees.list` (operationId `employers_employees_list`)?");
+    }
+
+    #[test]
+    fn nothing_is_suggested_for_a_name_unlike_any_operation() {
+        for name in ["", " ", "x", "123-45-6789", "list", "DROP TABLE employers", "🦀"] {
+            assert_eq!(closest_operation(name), None, "`{name}`");
+            assert_eq!(did_you_mean(name), None, "`{name}`");
+        }
+    }
+
+    #[test]
+    fn a_suggestion_never_repeats_the_name_given() {
+        let hint = did_you_mean("employers.list.123-45-6789").unwrap_or_default();
+        assert!(!hint.contains("6789"), "{hint}");
     }
 }

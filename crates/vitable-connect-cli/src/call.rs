@@ -158,7 +158,7 @@ impl Ctx {
     pub fn reply<T>(&mut self, result: vitable_connect::Result<ApiResponse<T>>) -> Result<(), Failure> {
         let response = result.map_err(|error| self.failure(error))?;
         let body = self.scrubbed(response.body());
-        self.printer.response(response.status().as_u16(), &body).map_err(Failure::local)
+        self.printer.response(response.http_status().as_u16(), &body).map_err(Failure::local)
     }
 
     /// The body as the tool shows it: SSNs masked and the API key hidden, whatever the server

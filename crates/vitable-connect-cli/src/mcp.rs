@@ -28,9 +28,11 @@ pub(crate) fn command() -> Command {
         .about("Serve the API's operations as MCP tools over stdio, for assistants (read-only unless --allow-writes)")
         .long_about(
             "Serve the API's operations as Model Context Protocol tools over stdio, one tool per \
-             operation, named after its operationId. Only the read-only tools are offered unless \
-             --allow-writes is given. Every call is checked and sent through the SDK; SSNs are masked \
-             to their last four digits in every result and the API key never appears.",
+             operation, named after its operationId (`employers_list`); a tool may also be called, or \
+             chosen with --tools, by the SDK's name of its operation (`employers.list`). Only the \
+             read-only tools are offered unless --allow-writes is given. Every call is checked and \
+             sent through the SDK; SSNs are masked to their last four digits in every result and the \
+             API key never appears.",
         )
         .arg(
             Arg::new("allow-writes")
@@ -43,7 +45,7 @@ pub(crate) fn command() -> Command {
                 .long("tools")
                 .value_name("PATTERN")
                 .action(ArgAction::Append)
-                .help("Offer only these tools: a resource (`enrollments`), a name, or a pattern with * (`*_list`); repeatable"),
+                .help("Offer only these tools: a resource (`enrollments`), an operation (`employers_list` or `employers.list`), or a pattern with * (`*_list`, `*.list`); repeatable"),
         )
         .arg(
             Arg::new("discovery")
@@ -58,7 +60,8 @@ pub(crate) fn command() -> Command {
 pub struct McpOptions {
     /// Offer the writes too.
     pub allow_writes: bool,
-    /// Name patterns or resources; empty for all.
+    /// Resources, operations (by `operationId` or the SDK's dotted name) or `*` patterns of
+    /// either; empty for all.
     pub tools: Vec<String>,
     /// The three discovery tools instead of one per operation.
     pub discovery: bool,
@@ -85,13 +88,35 @@ fn glob(pattern: &str, text: &str) -> bool {
     }
 }
 
+/// Whether `pattern` picks `op`: its resource (`enrollments`), either spelling of the operation
+/// (`employers_list`, `employers.list`), or a `*` pattern matching either spelling; `-` is
+/// taken for `_` (`plan-years`).
+fn picks(pattern: &str, op: &Operation) -> bool {
+    let p = pattern.replace('-', "_");
+    glob(&p, op.id) || glob(&p, op.name) || op.name.split('.').next() == Some(p.as_str()) || op.tag == p
+}
+
 /// Whether `op`'s tool matches one of `patterns` (none: every tool).
 fn selected(op: &Operation, patterns: &[String]) -> bool {
-    patterns.is_empty()
-        || patterns.iter().any(|p| {
-            let p = p.replace('-', "_");
-            glob(&p, op.id) || op.name.split('.').next() == Some(p.as_str()) || op.tag == p
-        })
+    patterns.is_empty() || patterns.iter().any(|p| picks(p, op))
+}
+
+/// Refuses a `--tools` pattern that picks no operation of the spec at all (a typo would
+/// otherwise silently offer fewer tools), suggesting the closest operation.
+fn check_patterns(patterns: &[String]) -> Result<(), Failure> {
+    for pattern in patterns {
+        if spec::OPERATIONS.iter().any(|op| picks(pattern, op)) {
+            continue;
+        }
+        let hint = match spec::did_you_mean(pattern) {
+            Some(hint) => format!("; {hint}"),
+            None => String::new(),
+        };
+        return Err(Failure::usage(format!(
+            "--tools {pattern}: no operation or resource of the API matches{hint}"
+        )));
+    }
+    Ok(())
 }
 
 /// The MCP server: the client it calls through, the operations it offers, and the local
@@ -118,6 +143,7 @@ impl McpServer {
     }
 
     async fn new(globals: &Globals, options: McpOptions) -> Result<McpServer, Failure> {
+        check_patterns(&options.tools)?;
         let connection = connection::connect(globals).await?;
         let client = connection.builder.build().map_err(|e| Failure::usage(e.to_string()))?;
         let (api_key, sandbox) = (connection.api_key, connection.sandbox.map(Arc::new));
@@ -155,11 +181,14 @@ impl McpServer {
         self.operations.iter().map(|op| tool(op)).collect()
     }
 
+    /// The operation called `name` (its `operationId` or the SDK's dotted name), if it is
+    /// offered; else why not, with the closest operation for a name that is none.
     fn offered(&self, name: &str) -> Result<&'static Operation, String> {
-        if let Some(op) = self.operations.iter().find(|op| op.id == name) {
+        let op = spec::operation(name);
+        if let Some(op) = op.filter(|op| self.operations.contains(op)) {
             return Ok(op);
         }
-        match spec::OPERATIONS.iter().find(|op| op.id == name) {
+        match op {
             Some(op) if op.is_write() && !self.options.allow_writes => Err(format!(
                 "`{name}` changes data and is not offered: the server was started without --allow-writes"
             )),
@@ -168,7 +197,13 @@ impl McpServer {
                 self.options.tools.join(" ")
             )),
             None => {
-                Err(format!("there is no operation `{name}`; list_operations (or the tool list) names them"))
+                let hint = match spec::did_you_mean(name) {
+                    Some(hint) => format!(" {hint}"),
+                    None => String::new(),
+                };
+                Err(format!(
+                    "there is no operation `{name}`;{hint} list_operations (or the tool list) names them"
+                ))
             }
         }
     }
@@ -318,14 +353,14 @@ fn discovery_tools() -> Vec<Tool> {
     vec![
         Tool::new(
             "list_operations",
-            "Lists the operations of the Vitable Connect API this server offers: name, method, path, summary, and whether it changes data.",
+            "Lists the operations of the Vitable Connect API this server offers: name (the operationId), sdk_name (the SDK's dotted name), method, path, summary, and whether it changes data.",
             object(json!({}), &[]),
         )
         .annotate(ToolAnnotations::new().read_only(true).idempotent(true).destructive(false)),
         Tool::new(
             "describe_operation",
             "Describes one operation: its description and the JSON Schema of its arguments.",
-            object(json!({"name": {"type": "string", "description": "The operation's name, from list_operations"}}), &["name"]),
+            object(json!({"name": {"type": "string", "description": "The operation's name or sdk_name, from list_operations"}}), &["name"]),
         )
         .annotate(ToolAnnotations::new().read_only(true).idempotent(true).destructive(false)),
         Tool::new(
@@ -333,7 +368,7 @@ fn discovery_tools() -> Vec<Tool> {
             "Calls one operation with its arguments (see describe_operation); checked before anything is sent.",
             object(
                 json!({
-                    "name": {"type": "string", "description": "The operation's name"},
+                    "name": {"type": "string", "description": "The operation's name or sdk_name, from list_operations"},
                     "arguments": {"type": "object", "description": "The operation's arguments"}
                 }),
                 &["name"],
@@ -375,7 +410,7 @@ impl ServerHandler for McpServer {
                     let list: Vec<Value> = self
                         .operations
                         .iter()
-                        .map(|op| json!({"name": op.id, "method": op.method, "path": op.path, "summary": op.summary, "changes_data": op.is_write()}))
+                        .map(|op| json!({"name": op.id, "sdk_name": op.name, "method": op.method, "path": op.path, "summary": op.summary, "changes_data": op.is_write()}))
                         .collect();
                     Ok(CallToolResult::success(vec![ContentBlock::text(Value::Array(list).to_string())])
                         .into())
@@ -392,6 +427,7 @@ impl ServerHandler for McpServer {
                         let tool = tool(op);
                         let described = json!({
                             "name": op.id,
+                            "sdk_name": op.name,
                             "description": tool.description,
                             "input_schema": tool.input_schema.as_ref(),
                             "annotations": tool.annotations,
@@ -446,5 +482,32 @@ mod tests {
         assert!(selected(reissue, &["enrollments_reissue".to_owned()]));
         assert!(!selected(reissue, &["members".to_owned()]));
         assert_eq!(tool(reissue).name, "enrollments_reissue");
+        assert!(selected(reissue, &["enrollments.reissue".to_owned()]));
+        assert!(selected(reissue, &["*.reissue".to_owned()]));
+    }
+
+    #[test]
+    fn either_spelling_picks_exactly_its_operation() {
+        for op in spec::OPERATIONS {
+            for spelling in [op.id, op.name] {
+                let picked: Vec<&str> =
+                    spec::OPERATIONS.iter().filter(|o| picks(spelling, o)).map(|o| o.id).collect();
+                assert_eq!(picked, [op.id], "--tools {spelling}");
+            }
+        }
+        assert!(
+            check_patterns(&spec::OPERATIONS.iter().map(|op| op.name.to_owned()).collect::<Vec<_>>()).is_ok()
+        );
+    }
+
+    #[test]
+    fn a_pattern_that_picks_nothing_gets_a_suggestion() {
+        let failure = check_patterns(&["employers".to_owned(), "employer.lst".to_owned()]).unwrap_err();
+        assert_eq!(failure.code, Code::Usage);
+        assert_eq!(
+            failure.message,
+            "--tools employer.lst: no operation or resource of the API matches; did you mean `employers.list` \
+             (operationId `employers_list`)?"
+        );
     }
 }

@@ -475,3 +475,103 @@ async fn an_unknown_outcome_says_so_and_how_to_resend() {
     let _ = session.call("enrollments_reissue", again).await;
     assert_eq!(recorder.requests()[1].header("idempotency-key"), Some(sent.as_str()));
 }
+
+#[tokio::test]
+async fn tools_are_chosen_and_called_by_either_spelling_of_their_operation() {
+    let state = state_file("mcp-spellings");
+    // Every operation chosen by its SDK name: every tool is offered, named by operationId.
+    let mut args = vec!["mcp", "--allow-writes", "--sandbox", &state];
+    for op in spec::OPERATIONS {
+        args.extend(["--tools", op.name]);
+    }
+    let every = Session::start(&args).await;
+    assert_eq!(names(&every.tools().await), ids(|_| true));
+    drop(every);
+    // A pattern over the dotted names, and an operationId beside it.
+    let session = Session::start(&[
+        "mcp",
+        "--tools",
+        "employers.*",
+        "--tools",
+        "members_dependents_list",
+        "--sandbox",
+        &state,
+    ])
+    .await;
+    let expected =
+        ids(|op| !op.is_write() && (op.name.starts_with("employers.") || op.id == "members_dependents_list"));
+    assert_eq!(names(&session.tools().await), expected);
+    // A tool is called by either spelling.
+    for name in ["employers.list", "employers_list"] {
+        let listed = session.ok(name, json!({"limit": 1})).await;
+        assert_eq!(listed["items"].as_array().map(Vec::len), Some(1), "{name}: {listed}");
+    }
+    let typo = session.call("employers.lst", json!({})).await;
+    assert_eq!(typo.is_error, Some(true));
+    assert!(
+        text(&typo).contains("did you mean `employers.list` (operationId `employers_list`)?"),
+        "{}",
+        text(&typo)
+    );
+}
+
+#[tokio::test]
+async fn discovery_names_operations_by_either_spelling_and_suggests_the_closest() {
+    let state = state_file("mcp-discovery-spellings");
+    let session = Session::start(&["mcp", "--discovery", "--sandbox", &state]).await;
+    let listed: Value =
+        serde_json::from_str(&text(&session.call("list_operations", json!({})).await)).unwrap();
+    for entry in listed.as_array().unwrap() {
+        let op = spec::operation(entry["name"].as_str().unwrap()).unwrap();
+        assert_eq!(entry["sdk_name"], op.name, "{entry}");
+    }
+    for op in spec::OPERATIONS.iter().filter(|op| !op.is_write()) {
+        for spelling in [op.id, op.name] {
+            let described = session.call("describe_operation", json!({ "name": spelling })).await;
+            assert_ne!(described.is_error, Some(true), "{spelling}: {}", text(&described));
+            let described: Value = serde_json::from_str(&text(&described)).unwrap();
+            assert_eq!(
+                (described["name"].as_str(), described["sdk_name"].as_str()),
+                (Some(op.id), Some(op.name))
+            );
+        }
+        for typo in [format!("{}x", op.id), format!("{}x", op.name)] {
+            let hint = format!("did you mean `{}` (operationId `{}`)?", op.name, op.id);
+            for tool in ["describe_operation", "call_operation"] {
+                let refused = session.call(tool, json!({ "name": typo })).await;
+                assert_eq!(refused.is_error, Some(true), "{tool} {typo}");
+                assert!(text(&refused).contains(&hint), "{tool} {typo}: {}", text(&refused));
+            }
+        }
+    }
+    let called =
+        session.call("call_operation", json!({"name": "employers.list", "arguments": {"limit": 1}})).await;
+    assert_ne!(called.is_error, Some(true), "{}", text(&called));
+    // A write, by its SDK name, is still refused without --allow-writes.
+    let write = session.call("call_operation", json!({"name": "enrollments.reissue", "arguments": {}})).await;
+    assert!(text(&write).contains("--allow-writes"), "{}", text(&write));
+}
+
+#[tokio::test]
+async fn a_tools_pattern_that_picks_nothing_is_refused_with_the_closest_operation() {
+    for op in spec::OPERATIONS {
+        for typo in [format!("{}x", op.id), format!("{}x", op.name)] {
+            let refused = McpServer::from_args(&[
+                "mcp",
+                "--allow-writes",
+                "--tools",
+                "employers",
+                "--tools",
+                typo.as_str(),
+            ])
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("--tools {typo} is refused"));
+            let hint = format!("did you mean `{}` (operationId `{}`)?", op.name, op.id);
+            assert!(refused.starts_with(&format!("--tools {typo}: ")), "{refused}");
+            assert!(refused.ends_with(&hint), "{refused}");
+        }
+    }
+    let unlike = McpServer::from_args(&["mcp", "--tools", "*_nothing"]).await.err().unwrap();
+    assert_eq!(unlike, "--tools *_nothing: no operation or resource of the API matches");
+}

@@ -12,7 +12,6 @@
 //! event for their member record, add the newborn as a dependent, reissue the enrollment with
 //! the event, list the plans, and elect a plan covering the whole family at the right tier.
 
-use futures::TryStreamExt;
 use vitable_connect::chrono::{Duration, NaiveDate, Utc};
 use vitable_connect::{
     Client, CoverageTier, Dependent, Election, Employee, Enrollment, EnrollmentPlan, EnrollmentStatus,

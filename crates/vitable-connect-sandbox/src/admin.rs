@@ -2,6 +2,10 @@
 //! clients that are not written in Rust. These routes need no token and are not counted.
 //! With a state file, the two that change data (today, QLE review) save it before answering.
 //!
+//! `operation_id` takes either spelling of an operation: the spec's `operationId`
+//! (`employers_list`) or the SDK's dotted name (`employers.list`). Any other text is a 400
+//! `validation_error` on `operation_id` whose message suggests the closest operation.
+//!
 //! | method and path | body | does |
 //! |---|---|---|
 //! | `GET /_sandbox/requests` | | request counts by operation |
@@ -159,15 +163,13 @@ pub(crate) fn routes(app: Arc<App>) -> Router {
         .route("/_sandbox/qualifying-life-events/{qle_id}/status", put(review))
 }
 
-fn known(operation_id: &str) -> Result<(), ApiError> {
-    if is_known(operation_id) { Ok(()) } else { Err(unknown_operation(operation_id)) }
+fn known(operation: &str) -> Result<(), ApiError> {
+    if is_known(operation) { Ok(()) } else { Err(unknown_operation(operation)) }
 }
 
-fn unknown_operation(operation_id: &str) -> ApiError {
-    ApiError::field(
-        "operation_id",
-        format!("`{}` is not an operationId of the API.", crate::error::shown(operation_id)),
-    )
+/// The 400 for an `operation_id` that names no operation, with the closest one suggested.
+fn unknown_operation(operation: &str) -> ApiError {
+    ApiError::field("operation_id", crate::faults::unknown_operation(operation))
 }
 
 /// The JSON body of an admin request, read with the same limits as the API's.

@@ -6,8 +6,11 @@ use std::time::Duration;
 
 /// A cloneable handle on the faults of a running [`Sandbox`](crate::Sandbox).
 ///
-/// Faults are keyed by the spec's `operationId` (see [`operation_ids`](crate::operation_ids)) and take effect on the
-/// next matching request, even while other requests are in flight:
+/// Every method names an operation by either of its spellings: the spec's `operationId`
+/// (`employers_list`, see [`operation_ids`](crate::operation_ids)) or the SDK's dotted name
+/// (`employers.list`, the name in the SDK's errors, spans and interceptors); both reach the same
+/// operation. Faults take effect on the next matching request, even while other requests are in
+/// flight:
 ///
 /// * [`fail_next`](Self::fail_next): the next `n` requests get an error status (and
 ///   `Retry-After`), before any work is done.
@@ -18,10 +21,22 @@ use std::time::Duration;
 /// [`requests`](Self::requests) counts the requests of an operation that reached the server,
 /// faulted ones included.
 ///
+/// ```
+/// use vitable_connect_sandbox::Faults;
+/// let faults = Faults::default();
+/// faults.fail_next("employers.list", 1, 503, None); // the SDK's name
+/// faults.fail_next("employers_list", 1, 500, None); // the operationId: the same operation
+/// let typo = faults.try_fail_next("employers.lst", 1, 503, None).unwrap_err();
+/// assert!(typo.to_string().contains("did you mean `employers.list` (operationId `employers_list`)?"));
+/// ```
+///
 /// # Panics
 ///
-/// Every method taking an operation ID panics when it is not one of [`operation_ids`](crate::operation_ids), so that
-/// a typo in a test fails loudly instead of silently injecting nothing.
+/// Every method taking an operation panics when the name is neither an `operationId` nor an
+/// SDK name of an operation, so that a typo in a test fails loudly instead of silently injecting
+/// nothing; the message suggests the closest operation (see
+/// [`spec::did_you_mean`](vitable_connect_api::spec::did_you_mean)).
+/// [`try_fail_next`](Self::try_fail_next) returns the same message as an error instead.
 #[derive(Clone, Default)]
 pub struct Faults {
     inner: Arc<Mutex<FaultState>>,
@@ -58,21 +73,35 @@ impl Failure {
     }
 }
 
-/// The `&'static` form of a known operation ID.
-fn known(operation_id: &str) -> &'static str {
-    match vitable_connect_api::spec::operation(operation_id) {
+/// The `operationId` of the operation called `operation` (either spelling), which keys every
+/// fault and counter.
+fn known(operation: &str) -> &'static str {
+    match vitable_connect_api::spec::operation(operation) {
         Some(op) => op.id,
-        None => {
-            // Shown like every echoed value: SSN-shaped text masked, cut.
-            let shown = crate::error::shown(operation_id);
-            panic!("`{shown}` is not an operationId of the Vitable Connect API (see openapi.yaml)")
-        }
+        None => panic!("{}", unknown_operation(operation)),
     }
 }
 
-/// Whether `operation_id` is an operation of the spec.
-pub(crate) fn is_known(operation_id: &str) -> bool {
-    vitable_connect_api::spec::operation(operation_id).is_some()
+/// Whether `operation` names an operation of the spec, in either spelling.
+pub(crate) fn is_known(operation: &str) -> bool {
+    vitable_connect_api::spec::operation(operation).is_some()
+}
+
+/// What a name that is no operation gets told: the name (shown like every echoed value,
+/// SSN-shaped text masked, cut), the two spellings accepted, and the closest operation when
+/// one is close enough.
+pub(crate) fn unknown_operation(name: &str) -> String {
+    let shown = crate::error::shown(name);
+    let mut message =
+        format!("`{shown}` is neither an operationId nor an SDK operation name of the Vitable Connect API");
+    match vitable_connect_api::spec::did_you_mean(name) {
+        Some(hint) => {
+            message.push_str("; ");
+            message.push_str(&hint);
+        }
+        None => message.push_str(" (see openapi.yaml)"),
+    }
+    message
 }
 
 /// The statuses a failure can be injected with: client and server errors, 400 to 599.
@@ -87,7 +116,9 @@ pub(crate) fn is_error_status(status: u16) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FaultError {
-    /// The operation ID is not one of [`operation_ids`](crate::operation_ids).
+    /// The name is neither an `operationId` (one of [`operation_ids`](crate::operation_ids))
+    /// nor the SDK's dotted name of an operation. Its message suggests the closest operation,
+    /// when one is close enough.
     UnknownOperation(String),
     /// The status is not an error status (400 to 599): a 1xx, 2xx or 3xx response would not
     /// be a failure, and other numbers are not HTTP statuses.
@@ -97,11 +128,7 @@ pub enum FaultError {
 impl std::fmt::Display for FaultError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::UnknownOperation(op) => write!(
-                f,
-                "`{}` is not an operationId of the Vitable Connect API (see openapi.yaml)",
-                crate::error::shown(op)
-            ),
+            Self::UnknownOperation(op) => f.write_str(&unknown_operation(op)),
             Self::NotAnErrorStatus(status) => {
                 write!(f, "{status} is not an error status; inject a status from 400 to 599")
             }
@@ -116,15 +143,15 @@ impl Faults {
         self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Fails the next `n` requests of `operation_id` with `status` and a JSON error body
-    /// (`code` `injected_fault`), plus `Retry-After` in whole seconds (rounded up, and at most
-    /// `u64::MAX`, so `Duration::MAX` is fine) when `retry_after` is given. Nothing of the
-    /// request is applied. Calls queue up: after the first `n` requests, the next call's
+    /// Fails the next `n` requests of `operation` (its `operationId` or the SDK's dotted name)
+    /// with `status` and a JSON error body (`code` `injected_fault`), plus `Retry-After` in whole
+    /// seconds (rounded up, and at most `u64::MAX`, so `Duration::MAX` is fine) when
+    /// `retry_after` is given. Nothing of the request is applied. Calls queue up: after the first `n` requests, the next call's
     /// failures take over. A `status` that is not an error status (400 to 599: a 1xx, 2xx or
     /// 3xx, or not an HTTP status at all) is sent as 500, with a `detail` that says so; use
     /// [`try_fail_next`](Self::try_fail_next) to have it refused instead.
-    pub fn fail_next(&self, operation_id: &str, n: u32, status: u16, retry_after: Option<Duration>) {
-        let op = known(operation_id);
+    pub fn fail_next(&self, operation: &str, n: u32, status: u16, retry_after: Option<Duration>) {
+        let op = known(operation);
         if n > 0 {
             self.lock().failures.entry(op).or_default().push_back(Failure {
                 remaining: n,
@@ -134,32 +161,34 @@ impl Faults {
         }
     }
 
-    /// [`fail_next`](Self::fail_next) without a panic: an operation ID that is not one of
-    /// [`operation_ids`](crate::operation_ids), or a status outside 400 to 599, is refused
-    /// with an error, and nothing is queued.
+    /// [`fail_next`](Self::fail_next) without a panic: a name that is neither an `operationId`
+    /// nor the SDK's dotted name of an operation, or a status outside 400 to 599, is refused
+    /// with an error (whose message suggests the closest operation), and nothing is queued.
     pub fn try_fail_next(
         &self,
-        operation_id: &str,
+        operation: &str,
         n: u32,
         status: u16,
         retry_after: Option<Duration>,
     ) -> Result<(), FaultError> {
-        if !is_known(operation_id) {
-            return Err(FaultError::UnknownOperation(operation_id.to_owned()));
+        if !is_known(operation) {
+            return Err(FaultError::UnknownOperation(operation.to_owned()));
         }
         if !is_error_status(status) {
             return Err(FaultError::NotAnErrorStatus(status));
         }
-        self.fail_next(operation_id, n, status, retry_after);
+        self.fail_next(operation, n, status, retry_after);
         Ok(())
     }
 
-    /// Holds back every response of `operation_id` (of all operations with `None`) for `d`.
+    /// Holds back every response of `operation` (its `operationId` or the SDK's dotted name; of
+    /// all operations with `None`) for `d`.
     /// The request is applied first; only the response waits. A per-operation delay wins over
     /// the one for all operations; `Duration::ZERO` removes a delay.
-    pub fn delay(&self, operation_id: Option<&str>, d: Duration) {
+    pub fn delay(&self, operation: Option<&str>, d: Duration) {
+        let op = operation.map(known);
         let mut state = self.lock();
-        match operation_id.map(known) {
+        match op {
             Some(op) if d.is_zero() => {
                 state.delays.remove(op);
             }
@@ -170,10 +199,11 @@ impl Faults {
         }
     }
 
-    /// Applies the next `n` requests of `operation_id` (state changes and idempotency record
-    /// included), then closes their TCP connection without sending a single byte of response.
-    pub fn drop_connection_after_write(&self, operation_id: &str, n: u32) {
-        let op = known(operation_id);
+    /// Applies the next `n` requests of `operation` (its `operationId` or the SDK's dotted name;
+    /// state changes and idempotency record included), then closes their TCP connection without
+    /// sending a single byte of response.
+    pub fn drop_connection_after_write(&self, operation: &str, n: u32) {
+        let op = known(operation);
         if n > 0 {
             *self.lock().drops.entry(op).or_insert(0) += n;
         }
@@ -189,13 +219,15 @@ impl Faults {
         state.drops.clear();
     }
 
-    /// How many requests of `operation_id` reached the server, faulted ones included.
-    pub fn requests(&self, operation_id: &str) -> u64 {
-        let op = known(operation_id);
+    /// How many requests of `operation` (its `operationId` or the SDK's dotted name) reached the
+    /// server, faulted ones included.
+    pub fn requests(&self, operation: &str) -> u64 {
+        let op = known(operation);
         self.lock().counts.get(op).copied().unwrap_or(0)
     }
 
-    /// The request count of every operation that received at least one request.
+    /// The request count of every operation that received at least one request, keyed by
+    /// `operationId`.
     pub fn all_requests(&self) -> BTreeMap<&'static str, u64> {
         self.lock().counts.iter().map(|(op, n)| (*op, *n)).collect()
     }
@@ -279,16 +311,70 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "not an operationId")]
-    fn typos_fail_loudly() {
+    #[should_panic(
+        expected = "`enrolments_reissue` is neither an operationId nor an SDK operation name of the Vitable \
+                    Connect API; did you mean `enrollments.reissue` (operationId `enrollments_reissue`)?"
+    )]
+    fn typos_fail_loudly_with_a_suggestion() {
         Faults::default().fail_next("enrolments_reissue", 1, 503, None);
+    }
+
+    /// The panic message of `f`.
+    fn panic_of(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+        let payload = std::panic::catch_unwind(f).unwrap_err();
+        payload.downcast_ref::<String>().expect("a formatted panic message").clone()
     }
 
     #[test]
     fn the_panic_of_an_unknown_operation_never_shows_an_ssn() {
-        let panic = std::panic::catch_unwind(|| Faults::default().fail_next("123-45-6789", 1, 503, None));
-        let payload = panic.unwrap_err();
-        let message = payload.downcast_ref::<String>().expect("a formatted panic message");
-        assert!(message.contains("not an operationId") && !message.contains("6789"), "{message}");
+        let message = panic_of(|| Faults::default().fail_next("123-45-6789", 1, 503, None));
+        assert!(message.contains("neither an operationId") && !message.contains("6789"), "{message}");
+        assert!(message.contains("(see openapi.yaml)") && !message.contains("did you mean"), "{message}");
+    }
+
+    #[test]
+    fn either_spelling_names_the_same_operation_everywhere() {
+        for op in vitable_connect_api::spec::OPERATIONS {
+            let faults = Faults::default();
+            faults.fail_next(op.name, 1, 503, None);
+            faults.fail_next(op.id, 1, 502, None);
+            faults.try_fail_next(op.name, 1, 501, None).unwrap();
+            faults.drop_connection_after_write(op.name, 1);
+            faults.delay(Some(op.name), Duration::from_millis(3));
+            let planned: Vec<_> = (0..4).map(|_| faults.on_request(op.id)).collect();
+            let statuses: Vec<_> = planned.iter().map(|p| p.failure.map(|f| f.status)).collect();
+            assert_eq!(statuses, [Some(503), Some(502), Some(501), None], "{}", op.id);
+            assert!(planned[3].drop_connection, "{}", op.id);
+            assert!(planned.iter().all(|p| p.delay == Duration::from_millis(3)), "{}", op.id);
+            assert_eq!(faults.requests(op.name), 4, "{}", op.name);
+            assert_eq!(faults.requests(op.id), 4, "{}", op.id);
+            assert_eq!(faults.all_requests().into_iter().collect::<Vec<_>>(), [(op.id, 4)]);
+            faults.delay(Some(op.id), Duration::ZERO);
+            assert_eq!(faults.on_request(op.id).delay, Duration::ZERO, "{}", op.id);
+        }
+    }
+
+    #[test]
+    fn a_wrong_name_of_either_spelling_gets_the_closest_operation() {
+        for op in vitable_connect_api::spec::OPERATIONS {
+            let hint = format!("did you mean `{}` (operationId `{}`)?", op.name, op.id);
+            for typo in [format!("{}x", op.id), format!("{}x", op.name)] {
+                let error = Faults::default().try_fail_next(&typo, 1, 503, None).unwrap_err();
+                assert_eq!(error, FaultError::UnknownOperation(typo.clone()));
+                assert!(error.to_string().ends_with(&hint), "{error}");
+                assert!(error.to_string().starts_with(&format!("`{typo}` is neither")), "{error}");
+                assert!(panic_of(|| Faults::default().fail_next(&typo, 1, 503, None)).ends_with(&hint));
+                assert!(
+                    panic_of(|| Faults::default().drop_connection_after_write(&typo, 1)).ends_with(&hint)
+                );
+                assert!(panic_of(|| Faults::default().delay(Some(&typo), Duration::ZERO)).ends_with(&hint));
+                assert!(
+                    panic_of(|| {
+                        Faults::default().requests(&typo);
+                    })
+                    .ends_with(&hint)
+                );
+            }
+        }
     }
 }

@@ -26,10 +26,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The default bound on the number of keys.
-pub(crate) const DEFAULT_MAX_KEYS: usize = 10_000;
+pub(crate) const DEFAULT_MAX_KEYS: usize = crate::options::DEFAULT_IDEMPOTENCY_MAX_KEYS;
 
 /// The default bound on the bytes kept.
-pub(crate) const DEFAULT_MAX_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_BYTES: usize = crate::options::DEFAULT_IDEMPOTENCY_MAX_BYTES;
 
 /// What a record costs besides its key and its response body: the record itself, the key's
 /// `Arc` header, the hash map's and the queue's slots (generously rounded up).

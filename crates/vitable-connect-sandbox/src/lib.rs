@@ -118,8 +118,9 @@ mod write_timeout;
 
 pub use faults::{FaultError, Faults};
 pub use options::{
-    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_STATE_LOCK_WAIT,
-    DEFAULT_WRITE_TIMEOUT, SandboxOptions,
+    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDEMPOTENCY_MAX_BYTES,
+    DEFAULT_IDEMPOTENCY_MAX_KEYS, DEFAULT_MAX_CONNECTIONS, DEFAULT_STATE_LOCK_WAIT, DEFAULT_WRITE_TIMEOUT,
+    SandboxOptions,
 };
 
 pub mod limits;
@@ -127,8 +128,9 @@ pub use sandbox::Sandbox;
 pub use seed::{Demo, DemoEmployee};
 pub use state_file::reset_state_file;
 
-/// Every `operationId` of the API, as accepted by [`Faults`]: read from the table generated
-/// from `openapi.yaml`.
+/// Every `operationId` of the API, read from the table generated from `openapi.yaml`: the keys
+/// of [`Faults::all_requests`]. [`Faults`] takes these, and the SDK's dotted name of each
+/// operation too (`employers.list` for `employers_list`).
 pub fn operation_ids() -> impl Iterator<Item = &'static str> {
     vitable_connect_api::spec::OPERATIONS.iter().map(|op| op.id)
 }

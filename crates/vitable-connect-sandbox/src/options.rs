@@ -17,6 +17,12 @@ pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default of [`SandboxOptions::max_connections`].
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
+/// The default of [`SandboxOptions::idempotency_max_keys`].
+pub const DEFAULT_IDEMPOTENCY_MAX_KEYS: usize = 10_000;
+
+/// The default of [`SandboxOptions::idempotency_max_bytes`] (32 MiB).
+pub const DEFAULT_IDEMPOTENCY_MAX_BYTES: usize = 32 * 1024 * 1024;
+
 /// The default of [`SandboxOptions::state_lock_wait`], and how long
 /// [`reset_state_file`](crate::reset_state_file) waits for the lock.
 pub const DEFAULT_STATE_LOCK_WAIT: Duration = Duration::from_secs(30);
@@ -62,8 +68,8 @@ impl Default for SandboxOptions {
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
-            idempotency_max_keys: crate::idempotency::DEFAULT_MAX_KEYS,
-            idempotency_max_bytes: crate::idempotency::DEFAULT_MAX_BYTES,
+            idempotency_max_keys: DEFAULT_IDEMPOTENCY_MAX_KEYS,
+            idempotency_max_bytes: DEFAULT_IDEMPOTENCY_MAX_BYTES,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             state_file: None,
             state_lock_wait: DEFAULT_STATE_LOCK_WAIT,
@@ -154,17 +160,19 @@ impl SandboxOptions {
         self
     }
 
-    /// How many `Idempotency-Key`s are remembered at most (default 10,000); past it, the oldest
-    /// are forgotten first.
+    /// How many `Idempotency-Key`s are remembered at most (default
+    /// [`DEFAULT_IDEMPOTENCY_MAX_KEYS`], 10,000); past it, the oldest are forgotten first. With 0,
+    /// none is remembered: every write runs, however often its key was sent.
     #[must_use]
     pub fn idempotency_max_keys(mut self, keys: usize) -> Self {
         self.idempotency_max_keys = keys;
         self
     }
 
-    /// How many bytes the remembered `Idempotency-Key`s may take at most (default 32 MiB),
-    /// counting each key, its path and the response kept for it; past it, the oldest are
-    /// forgotten first.
+    /// How many bytes the remembered `Idempotency-Key`s may take at most (default
+    /// [`DEFAULT_IDEMPOTENCY_MAX_BYTES`], 32 MiB), counting each key, its path and the response
+    /// kept for it; past it, the oldest are forgotten first. A response larger than the whole
+    /// bound is not remembered at all.
     #[must_use]
     pub fn idempotency_max_bytes(mut self, bytes: usize) -> Self {
         self.idempotency_max_bytes = bytes;

@@ -422,3 +422,67 @@ async fn shutdown_stops_the_server() {
     assert!(fresh.get(&url).bearer_auth("t").send().await.is_err());
     assert!(client.get(&url).bearer_auth("t").send().await.is_err());
 }
+
+#[tokio::test]
+async fn the_admin_routes_take_either_spelling_of_an_operation() {
+    let api = Api::seeded().await;
+    let admin = |path: &str, body: Value| api.client.request(Method::POST, api.url(path)).json(&body);
+    for op in vitable_connect_api::spec::OPERATIONS {
+        for spelling in [op.id, op.name] {
+            let fail = admin(
+                "/_sandbox/faults/fail-next",
+                json!({ "operation_id": spelling, "count": 1, "status": 503 }),
+            );
+            assert_eq!(fail.send().await.unwrap().status(), 204, "fail-next {spelling}");
+            let delay =
+                admin("/_sandbox/faults/delay", json!({ "operation_id": spelling, "milliseconds": 0 }));
+            assert_eq!(delay.send().await.unwrap().status(), 204, "delay {spelling}");
+            let drop =
+                admin("/_sandbox/faults/drop-connection", json!({ "operation_id": spelling, "count": 0 }));
+            assert_eq!(drop.send().await.unwrap().status(), 204, "drop-connection {spelling}");
+        }
+    }
+    api.sandbox.faults().clear();
+
+    // Both spellings queue failures for the same operation, in order.
+    for (spelling, status) in [("employers.list", 503), ("employers_list", 502)] {
+        let fail = admin(
+            "/_sandbox/faults/fail-next",
+            json!({ "operation_id": spelling, "count": 1, "status": status }),
+        );
+        assert_eq!(fail.send().await.unwrap().status(), 204);
+    }
+    api.get("/v1/employers").await.expect(503);
+    api.get("/v1/employers").await.expect(502);
+    api.get("/v1/employers").await.expect(200);
+    assert_eq!(api.sandbox.faults().requests("employers.list"), 3);
+}
+
+#[tokio::test]
+async fn a_wrong_operation_name_gets_the_closest_one_suggested() {
+    let api = Api::seeded().await;
+    let admin = |path: &str, body: Value| api.client.request(Method::POST, api.url(path)).json(&body);
+    for op in vitable_connect_api::spec::OPERATIONS {
+        let hint = format!("did you mean `{}` (operationId `{}`)?", op.name, op.id);
+        for typo in [format!("{}x", op.name), format!("{}x", op.id)] {
+            let requests = [
+                admin(
+                    "/_sandbox/faults/fail-next",
+                    json!({ "operation_id": typo, "count": 1, "status": 503 }),
+                ),
+                admin("/_sandbox/faults/delay", json!({ "operation_id": typo, "milliseconds": 5 })),
+                admin("/_sandbox/faults/drop-connection", json!({ "operation_id": typo, "count": 1 })),
+            ];
+            for request in requests {
+                let res = Res::from(request.send().await.unwrap()).await.expect(400);
+                assert_eq!(res.body["code"], "validation_error");
+                let messages = res.field_errors("operation_id");
+                assert_eq!(messages.len(), 1, "{}", res.text);
+                assert!(messages[0].starts_with(&format!("`{typo}` is neither")), "{}", messages[0]);
+                assert!(messages[0].ends_with(&hint), "{}", messages[0]);
+            }
+        }
+    }
+    // Nothing was queued by the refused requests.
+    api.get("/v1/employers").await.expect(200);
+}

@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use futures::TryStreamExt;
 use serde_json::json;
 use support::today;
 use vitable_connect::AddressInput;
@@ -78,7 +77,7 @@ async fn data_written_through_the_api_survives_a_restart() {
         .send_with_response()
         .await
         .expect("created");
-    assert_eq!(created.status().as_u16(), 201);
+    assert_eq!(created.http_status().as_u16(), 201);
     let first_body = created.body().to_vec();
     let first = created.into_inner();
     client.employees().terminate(&sam).send().await.expect("terminated");
@@ -103,7 +102,7 @@ async fn data_written_through_the_api_survives_a_restart() {
         .send_with_response()
         .await
         .expect("replayed");
-    assert_eq!(again.status().as_u16(), 201);
+    assert_eq!(again.http_status().as_u16(), 201);
     assert_eq!(again.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
     assert_eq!(again.body(), first_body.as_slice(), "the same response");
     assert_eq!(employers(&sandbox).await.len(), 2, "no duplicate");

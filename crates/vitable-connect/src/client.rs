@@ -68,8 +68,11 @@ pub(crate) struct Config {
     pub(crate) retry: RetryPolicy,
     /// Called around every attempt, in order.
     pub(crate) interceptors: Arc<[Arc<dyn Interceptor>]>,
-    /// The writes that may have been applied without a success arriving.
-    pub(crate) uncertain: crate::uncertain::UncertainWrites,
+    /// The writes that may have been applied without a success arriving; shared with the
+    /// clients derived from this one ([`Client::to_builder`]).
+    pub(crate) uncertain: Arc<crate::uncertain::UncertainWrites>,
+    /// The settings the client was built from, for [`Client::to_builder`].
+    pub(crate) settings: ClientBuilder,
 }
 
 impl Config {
@@ -97,6 +100,11 @@ pub struct Client {
     pub(crate) config: Arc<Config>,
 }
 
+/// # Making a client
+///
+/// [`from_env`](Self::from_env) for the environment's settings, [`builder`](Self::builder)
+/// to set them in code, [`to_builder`](Self::to_builder) to derive a variant of a client.
+/// The settings in force are read back with the getters below.
 impl Client {
     /// Starts configuring a client. [`ClientBuilder::api_key`] is required.
     pub fn builder() -> ClientBuilder {
@@ -163,6 +171,40 @@ impl Client {
     pub fn max_response_size(&self) -> u64 {
         self.config.max_response_size
     }
+
+    /// A builder holding every setting of this client, to derive a variant of it: another
+    /// timeout, another retry policy, one more header or interceptor. The original client
+    /// is not changed.
+    ///
+    /// The derived client shares this one's connection pool unless the derived builder
+    /// changes how connections are made (`connect_timeout`, `proxy`, `no_proxy` or
+    /// `http_client`), and it shares what this client knows of writes whose outcome is
+    /// unknown ([`Error::outcome_unknown`]), so a resend through either says so. Headers
+    /// and interceptors added to the builder come after this client's own.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use vitable_connect::Client;
+    ///
+    /// let client = Client::from_env()?;
+    /// // Nightly reports may wait longer, and say who they are.
+    /// let reports = client
+    ///     .to_builder()
+    ///     .timeout(Duration::from_secs(300))
+    ///     .default_header("x-job", "nightly-report")
+    ///     .build()?;
+    /// assert_eq!(client.timeout(), vitable_connect::DEFAULT_TIMEOUT);
+    /// # let _ = reports;
+    /// # Ok::<(), vitable_connect::Error>(())
+    /// ```
+    pub fn to_builder(&self) -> ClientBuilder {
+        let mut builder = self.config.settings.clone();
+        if builder.http_client.is_none() {
+            builder.pooled = Some(self.config.http.clone());
+        }
+        builder.uncertain = Some(self.config.uncertain.clone());
+        builder
+    }
 }
 
 impl fmt::Debug for Client {
@@ -194,7 +236,7 @@ impl fmt::Debug for Client {
 ///     .build()?;
 /// # Ok::<(), vitable_connect::Error>(())
 /// ```
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct ClientBuilder {
     api_key: Option<String>,
     environment: Environment,
@@ -207,6 +249,13 @@ pub struct ClientBuilder {
     interceptors: Vec<Arc<dyn Interceptor>>,
     default_headers: Vec<(String, String)>,
     http_client: Option<reqwest::Client>,
+    proxies: Vec<reqwest::Proxy>,
+    no_proxy: bool,
+    /// The HTTP client of the client this builder was derived from, reused while the
+    /// settings it was built with are unchanged.
+    pooled: Option<reqwest::Client>,
+    /// The unknown-outcome writes of the client this builder was derived from.
+    uncertain: Option<Arc<crate::uncertain::UncertainWrites>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -223,6 +272,9 @@ impl fmt::Debug for ClientBuilder {
             .field("interceptors", &self.interceptors.len())
             .field("default_headers", &self.default_headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
             .field("custom_http_client", &self.http_client.is_some())
+            .field("proxies", &self.proxies.len())
+            .field("no_proxy", &self.no_proxy)
+            .field("derived", &self.pooled.is_some())
             .finish()
     }
 }
@@ -257,6 +309,7 @@ impl ClientBuilder {
     /// [`ClientBuilder::http_client`], whose own setting applies.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self.pooled = None;
         self
     }
 
@@ -321,11 +374,44 @@ impl ClientBuilder {
     /// fact, when your client may already have re-sent the request elsewhere.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self.pooled = None;
+        self
+    }
+
+    /// Sends requests through this proxy (repeatable: the first that applies to a URL is
+    /// used). A proxy set here replaces the ones of the environment.
+    ///
+    /// Without it, the SDK's HTTP client uses the proxies of the environment, as `curl` does:
+    /// `HTTPS_PROXY` (or `https_proxy`) for `https` URLs, `HTTP_PROXY` (or `http_proxy`) for
+    /// `http` ones, `ALL_PROXY` for both, except for the hosts in `NO_PROXY`. Turn that off
+    /// with [`no_proxy`](Self::no_proxy). With [`http_client`](Self::http_client), set
+    /// proxies on your own client instead (`build` refuses both at once).
+    ///
+    /// ```no_run
+    /// use vitable_connect::{Client, reqwest::Proxy};
+    ///
+    /// let proxy = Proxy::https("http://proxy.internal:3128").expect("a proxy URL");
+    /// let client = Client::builder().api_key("sk_test_123").proxy(proxy).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), vitable_connect::Error>(())
+    /// ```
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxies.push(proxy);
+        self.pooled = None;
+        self
+    }
+
+    /// Connects directly, ignoring the proxies of the environment (`HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) and any set with [`proxy`](Self::proxy).
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self.pooled = None;
         self
     }
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
+        let settings = ClientBuilder { pooled: None, uncertain: None, ..self.clone() };
         let key = self.api_key.filter(|k| !k.trim().is_empty()).ok_or_else(|| {
             Error::Config(format!("an API key is required (set {API_KEY_ENV} or call api_key)"))
         })?;
@@ -385,17 +471,30 @@ impl ClientBuilder {
             Some(0) => return Err(Error::Config("the maximum response size must be above zero".into())),
             size => size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
         };
-        let http = match self.http_client {
-            Some(client) => client,
+        if self.http_client.is_some() && (self.no_proxy || !self.proxies.is_empty()) {
+            return Err(Error::Config(
+                "proxy and no_proxy do not apply to a client given with http_client; set them on it".into(),
+            ));
+        }
+        let http = match (self.http_client, self.pooled) {
+            (Some(client), _) => client,
+            // Derived with the same connection settings: the same pool.
+            (None, Some(pooled)) => pooled,
             // The transport bounds each attempt itself (the timeout covers the whole body);
             // the API never redirects, so a redirect is an error, not followed.
-            None => {
+            (None, None) => {
                 crate::tls::install_crypto_provider();
-                reqwest::Client::builder()
+                let mut http = reqwest::Client::builder()
                     .connect_timeout(connect_timeout)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+                    .redirect(reqwest::redirect::Policy::none());
+                if self.no_proxy {
+                    http = http.no_proxy();
+                } else {
+                    for proxy in self.proxies {
+                        http = http.proxy(proxy);
+                    }
+                }
+                http.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };
         let mut headers = crate::template::operation_headers();
@@ -413,7 +512,8 @@ impl ClientBuilder {
                 max_response_size,
                 retry: self.retry,
                 interceptors: self.interceptors.into(),
-                uncertain: Default::default(),
+                uncertain: self.uncertain.unwrap_or_default(),
+                settings,
             }),
         })
     }

@@ -43,6 +43,38 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Anything that can go wrong when calling the Vitable Connect API.
 ///
+/// Match on the variant for what happened, and use the methods for what to do next:
+/// [`is_retryable`](Self::is_retryable) (may it succeed if sent again?),
+/// [`outcome_unknown`](Self::outcome_unknown) (may a write have been applied?),
+/// [`status`](Self::status) and [`request_id`](Self::request_id) (for a support ticket).
+///
+/// ```no_run
+/// use vitable_connect::{ApiErrorKind, Client, EmployeeId, Error};
+///
+/// async fn show(client: &Client, id: &EmployeeId) -> vitable_connect::Result<()> {
+///     match client.employees().retrieve(id).await {
+///         Ok(employee) => println!("{} {}", employee.member.first_name, employee.member.last_name),
+///         // The API answered with an error: its status, kind, message and request id.
+///         Err(Error::Api(e)) if e.kind == ApiErrorKind::NotFound => {
+///             println!("no such employee (request id {:?})", e.request_id)
+///         }
+///         Err(Error::Api(e)) => println!("{} refused: {}", e.status, e.message()),
+///         // Caught before anything was sent: a limit of the API, or a malformed ID.
+///         Err(Error::InvalidInput(e)) => println!("fix the input: {e}"),
+///         Err(Error::InvalidId(e)) => println!("not an ID: {e}"),
+///         // No answer in time, or none at all; the client already retried.
+///         Err(e @ (Error::Timeout { .. } | Error::Connection { .. })) => {
+///             println!("the API could not be reached: {e} (retryable: {})", e.is_retryable())
+///         }
+///         // A new kind of error may be added in a minor release.
+///         Err(e) => return Err(e),
+///     }
+///     Ok(())
+/// }
+/// ```
+///
+/// # Bounded and redacted
+///
 /// What a server sends is kept bounded, so that a hostile or broken server cannot make an
 /// error huge: the `detail` keeps at most 2,048 characters, a `code` 256, a request id 128, a
 /// decode message 1,024 and its JSON path 256; at most 20 field errors are kept, each name

@@ -63,7 +63,9 @@ impl BenefitEligibilityPolicyRetrieveBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(BenefitEligibilityPolicyRetrieveBuilder);
+crate::request::request_options!(
+    BenefitEligibilityPolicyRetrieveBuilder, crate ::types::BenefitEligibilityPolicy
+);
 /// Request builder of `benefit_products.list` (`GET /v1/benefit-products`): List benefit products.
 ///
 /// Returns one page of the benefit products available to the caller, optionally narrowed by category, product code or active state.
@@ -160,14 +162,20 @@ impl BenefitProductsListBuilder {
         }
         call.send(request).await
     }
-    /// Streams the items of every page from `page` (default 1) on, fetching each page only
-    /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item, and so does a page longer than the limit (a fault of the
-    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
+    /// Streams the items of every page from `page` (default 1) on, fetching each page only when
+    /// the previous one is used up and stopping after a short page. An error ends the stream as
+    /// its last item, and so does a page longer than the limit (a fault of the server:
+    /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
+    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::BenefitProduct> {
+        #[allow(deprecated)] self.pages().items()
+    }
+    /// Like [`stream`](Self::stream), but yields each page's items together, a page at a time.
+    pub fn pages(self) -> crate::pagination::PageStream<crate::types::BenefitProduct> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
-        crate::pagination::paginate(
+        crate::pagination::pages(
             Self::OPERATION.name,
             first,
             limit,
@@ -177,7 +185,9 @@ impl BenefitProductsListBuilder {
         )
     }
 }
-crate::request::request_options!(BenefitProductsListBuilder);
+crate::request::request_options!(
+    BenefitProductsListBuilder, Vec < crate ::types::BenefitProduct >
+);
 /// Request builder of `benefit_products.plan_years.create` (`POST /v1/benefit-products/{benefit_product_id}/plan-years`): Create a plan year.
 ///
 /// Sets up a new plan year of a benefit product for an employer, with its coverage dates, open enrollment window and contribution classes.
@@ -270,7 +280,9 @@ impl BenefitProductsPlanYearsCreateBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(BenefitProductsPlanYearsCreateBuilder);
+crate::request::request_options!(
+    BenefitProductsPlanYearsCreateBuilder, crate ::types::PlanYear
+);
 /// Request builder of `benefit_products.plan_years.list` (`GET /v1/benefit-products/{benefit_product_id}/plan-years`): List plan years of a benefit product.
 ///
 /// Returns one page of the plan years configured for a benefit product, optionally narrowed to one employer or one status.
@@ -363,14 +375,20 @@ impl BenefitProductsPlanYearsListBuilder {
         }
         call.send(request).await
     }
-    /// Streams the items of every page from `page` (default 1) on, fetching each page only
-    /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item, and so does a page longer than the limit (a fault of the
-    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
+    /// Streams the items of every page from `page` (default 1) on, fetching each page only when
+    /// the previous one is used up and stopping after a short page. An error ends the stream as
+    /// its last item, and so does a page longer than the limit (a fault of the server:
+    /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
+    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::PlanYear> {
+        #[allow(deprecated)] self.pages().items()
+    }
+    /// Like [`stream`](Self::stream), but yields each page's items together, a page at a time.
+    pub fn pages(self) -> crate::pagination::PageStream<crate::types::PlanYear> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
-        crate::pagination::paginate(
+        crate::pagination::pages(
             Self::OPERATION.name,
             first,
             limit,
@@ -380,7 +398,9 @@ impl BenefitProductsPlanYearsListBuilder {
         )
     }
 }
-crate::request::request_options!(BenefitProductsPlanYearsListBuilder);
+crate::request::request_options!(
+    BenefitProductsPlanYearsListBuilder, Vec < crate ::types::PlanYear >
+);
 /// Request builder of `dependents.retrieve` (`GET /v1/dependents/{dependent_id}`): Retrieve a dependent.
 ///
 /// Fetches one dependent by ID.
@@ -425,7 +445,7 @@ impl DependentsRetrieveBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(DependentsRetrieveBuilder);
+crate::request::request_options!(DependentsRetrieveBuilder, crate ::types::Dependent);
 /// Request builder of `dependents.update` (`PUT /v1/dependents/{dependent_id}`): Update a dependent.
 ///
 /// Changes the mutable fields of a dependent. Fields left out of the body keep their current values; name, birth date and sex cannot be changed.
@@ -506,7 +526,7 @@ impl DependentsUpdateBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(DependentsUpdateBuilder);
+crate::request::request_options!(DependentsUpdateBuilder, crate ::types::Dependent);
 /// Request builder of `employees.enrollments.list` (`GET /v1/employees/{employee_id}/enrollments`): List an employee's enrollments.
 ///
 /// Returns one page of an employee's benefit enrollments, optionally narrowed by status or by year.
@@ -606,14 +626,20 @@ impl EmployeesEnrollmentsListBuilder {
         }
         call.send(request).await
     }
-    /// Streams the items of every page from `page` (default 1) on, fetching each page only
-    /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item, and so does a page longer than the limit (a fault of the
-    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
+    /// Streams the items of every page from `page` (default 1) on, fetching each page only when
+    /// the previous one is used up and stopping after a short page. An error ends the stream as
+    /// its last item, and so does a page longer than the limit (a fault of the server:
+    /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
+    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Enrollment> {
+        #[allow(deprecated)] self.pages().items()
+    }
+    /// Like [`stream`](Self::stream), but yields each page's items together, a page at a time.
+    pub fn pages(self) -> crate::pagination::PageStream<crate::types::Enrollment> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
-        crate::pagination::paginate(
+        crate::pagination::pages(
             Self::OPERATION.name,
             first,
             limit,
@@ -623,7 +649,9 @@ impl EmployeesEnrollmentsListBuilder {
         )
     }
 }
-crate::request::request_options!(EmployeesEnrollmentsListBuilder);
+crate::request::request_options!(
+    EmployeesEnrollmentsListBuilder, Vec < crate ::types::Enrollment >
+);
 /// Request builder of `employees.enrollments.submit_elections` (`POST /v1/employees/{employee_id}/enrollments/elect`): Submit benefit elections.
 ///
 /// Records the employee's decision, to enroll or to waive, for one or more pending enrollments in a single call. Returns the affected enrollments.
@@ -687,7 +715,9 @@ impl EmployeesEnrollmentsSubmitElectionsBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EmployeesEnrollmentsSubmitElectionsBuilder);
+crate::request::request_options!(
+    EmployeesEnrollmentsSubmitElectionsBuilder, Vec < crate ::types::Enrollment >
+);
 /// Request builder of `employees.retrieve` (`GET /v1/employees/{employee_id}`): Retrieve an employee.
 ///
 /// Fetches one employee, with the member details behind it, by ID.
@@ -732,7 +762,7 @@ impl EmployeesRetrieveBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EmployeesRetrieveBuilder);
+crate::request::request_options!(EmployeesRetrieveBuilder, crate ::types::Employee);
 /// Request builder of `employees.terminate` (`DELETE /v1/employees/{employee_id}`): Terminate an employee.
 ///
 /// Ends an employee's employment. Nothing is returned in the body on success.
@@ -775,7 +805,7 @@ impl EmployeesTerminateBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EmployeesTerminateBuilder);
+crate::request::request_options!(EmployeesTerminateBuilder, ());
 /// Request builder of `employees.update` (`PUT /v1/employees/{employee_id}`): Update an employee.
 ///
 /// Changes the mutable fields of an employee. Fields left out of the body keep their current values; SSN, name, birth date and sex are fixed at creation.
@@ -930,7 +960,7 @@ impl EmployeesUpdateBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EmployeesUpdateBuilder);
+crate::request::request_options!(EmployeesUpdateBuilder, crate ::types::Employee);
 /// Request builder of `employers.create` (`POST /v1/employers`): Create an employer.
 ///
 /// Registers a new employer under the caller's organization.
@@ -996,7 +1026,7 @@ impl EmployersCreateBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EmployersCreateBuilder);
+crate::request::request_options!(EmployersCreateBuilder, crate ::types::Employer);
 /// Request builder of `employers.create_eligibility_policy` (`POST /v1/employers/{employer_id}/benefit-eligibility-policy`): Create an eligibility policy.
 ///
 /// Creates a benefit eligibility policy for an employer. Pass policy_to_replace_id to have the new policy supersede an existing one.
@@ -1094,7 +1124,9 @@ impl EmployersCreateEligibilityPolicyBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EmployersCreateEligibilityPolicyBuilder);
+crate::request::request_options!(
+    EmployersCreateEligibilityPolicyBuilder, crate ::types::BenefitEligibilityPolicy
+);
 /// Request builder of `employers.employees.create` (`POST /v1/employers/{employer_id}/employees`): Create an employee.
 ///
 /// Adds an employee to an employer. The SSN can only be supplied here and is never returned afterwards.
@@ -1228,7 +1260,9 @@ impl EmployersEmployeesCreateBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EmployersEmployeesCreateBuilder);
+crate::request::request_options!(
+    EmployersEmployeesCreateBuilder, crate ::types::Employee
+);
 /// Request builder of `employers.employees.list` (`GET /v1/employers/{employer_id}/employees`): List an employer's employees.
 ///
 /// Returns one page of an employer's employees, optionally narrowed by active state or employee class.
@@ -1318,14 +1352,20 @@ impl EmployersEmployeesListBuilder {
         }
         call.send(request).await
     }
-    /// Streams the items of every page from `page` (default 1) on, fetching each page only
-    /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item, and so does a page longer than the limit (a fault of the
-    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
+    /// Streams the items of every page from `page` (default 1) on, fetching each page only when
+    /// the previous one is used up and stopping after a short page. An error ends the stream as
+    /// its last item, and so does a page longer than the limit (a fault of the server:
+    /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
+    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Employee> {
+        #[allow(deprecated)] self.pages().items()
+    }
+    /// Like [`stream`](Self::stream), but yields each page's items together, a page at a time.
+    pub fn pages(self) -> crate::pagination::PageStream<crate::types::Employee> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
-        crate::pagination::paginate(
+        crate::pagination::pages(
             Self::OPERATION.name,
             first,
             limit,
@@ -1335,7 +1375,9 @@ impl EmployersEmployeesListBuilder {
         )
     }
 }
-crate::request::request_options!(EmployersEmployeesListBuilder);
+crate::request::request_options!(
+    EmployersEmployeesListBuilder, Vec < crate ::types::Employee >
+);
 /// Request builder of `employers.list` (`GET /v1/employers`): List employers.
 ///
 /// Returns one page of the employers visible to the caller, optionally narrowed by name or active state.
@@ -1422,14 +1464,20 @@ impl EmployersListBuilder {
         }
         call.send(request).await
     }
-    /// Streams the items of every page from `page` (default 1) on, fetching each page only
-    /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item, and so does a page longer than the limit (a fault of the
-    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
+    /// Streams the items of every page from `page` (default 1) on, fetching each page only when
+    /// the previous one is used up and stopping after a short page. An error ends the stream as
+    /// its last item, and so does a page longer than the limit (a fault of the server:
+    /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
+    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Employer> {
+        #[allow(deprecated)] self.pages().items()
+    }
+    /// Like [`stream`](Self::stream), but yields each page's items together, a page at a time.
+    pub fn pages(self) -> crate::pagination::PageStream<crate::types::Employer> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
-        crate::pagination::paginate(
+        crate::pagination::pages(
             Self::OPERATION.name,
             first,
             limit,
@@ -1439,7 +1487,7 @@ impl EmployersListBuilder {
         )
     }
 }
-crate::request::request_options!(EmployersListBuilder);
+crate::request::request_options!(EmployersListBuilder, Vec < crate ::types::Employer >);
 /// Request builder of `employers.retrieve` (`GET /v1/employers/{employer_id}`): Retrieve an employer.
 ///
 /// Fetches one employer by ID.
@@ -1484,7 +1532,7 @@ impl EmployersRetrieveBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EmployersRetrieveBuilder);
+crate::request::request_options!(EmployersRetrieveBuilder, crate ::types::Employer);
 /// Request builder of `employers.update` (`PUT /v1/employers/{employer_id}`): Update an employer.
 ///
 /// Changes the given fields of an employer and leaves the others as they are. The EIN cannot be changed.
@@ -1585,7 +1633,7 @@ impl EmployersUpdateBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EmployersUpdateBuilder);
+crate::request::request_options!(EmployersUpdateBuilder, crate ::types::Employer);
 /// Request builder of `enrollments.list_plans` (`GET /v1/enrollments/{enrollment_id}/plans`): List selectable plans.
 ///
 /// Lists the plans the employee may choose for this enrollment, each with its monthly cost for every coverage tier.
@@ -1630,7 +1678,9 @@ impl EnrollmentsListPlansBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EnrollmentsListPlansBuilder);
+crate::request::request_options!(
+    EnrollmentsListPlansBuilder, Vec < crate ::types::EnrollmentPlan >
+);
 /// Request builder of `enrollments.reissue` (`POST /v1/enrollments/{enrollment_id}/reissue`): Reissue an enrollment.
 ///
 /// Reopens an enrollment on the strength of a qualifying life event so the employee can change their benefits in the middle of a plan year.
@@ -1699,7 +1749,7 @@ impl EnrollmentsReissueBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EnrollmentsReissueBuilder);
+crate::request::request_options!(EnrollmentsReissueBuilder, crate ::types::Enrollment);
 /// Request builder of `enrollments.retrieve` (`GET /v1/enrollments/{enrollment_id}`): Retrieve an enrollment.
 ///
 /// Fetches one enrollment by ID.
@@ -1744,7 +1794,7 @@ impl EnrollmentsRetrieveBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(EnrollmentsRetrieveBuilder);
+crate::request::request_options!(EnrollmentsRetrieveBuilder, crate ::types::Enrollment);
 /// Request builder of `members.dependents.create` (`POST /v1/members/{member_id}/dependents`): Add a dependent.
 ///
 /// Attaches a new spouse or child dependent to a member.
@@ -1847,7 +1897,9 @@ impl MembersDependentsCreateBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(MembersDependentsCreateBuilder);
+crate::request::request_options!(
+    MembersDependentsCreateBuilder, crate ::types::Dependent
+);
 /// Request builder of `members.dependents.list` (`GET /v1/members/{member_id}/dependents`): List a member's dependents.
 ///
 /// Returns one page of a member's dependents, optionally narrowed by relationship or active state.
@@ -1937,14 +1989,20 @@ impl MembersDependentsListBuilder {
         }
         call.send(request).await
     }
-    /// Streams the items of every page from `page` (default 1) on, fetching each page only
-    /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item, and so does a page longer than the limit (a fault of the
-    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
+    /// Streams the items of every page from `page` (default 1) on, fetching each page only when
+    /// the previous one is used up and stopping after a short page. An error ends the stream as
+    /// its last item, and so does a page longer than the limit (a fault of the server:
+    /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
+    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Dependent> {
+        #[allow(deprecated)] self.pages().items()
+    }
+    /// Like [`stream`](Self::stream), but yields each page's items together, a page at a time.
+    pub fn pages(self) -> crate::pagination::PageStream<crate::types::Dependent> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
-        crate::pagination::paginate(
+        crate::pagination::pages(
             Self::OPERATION.name,
             first,
             limit,
@@ -1954,7 +2012,9 @@ impl MembersDependentsListBuilder {
         )
     }
 }
-crate::request::request_options!(MembersDependentsListBuilder);
+crate::request::request_options!(
+    MembersDependentsListBuilder, Vec < crate ::types::Dependent >
+);
 /// Request builder of `members.qualifying_life_events.list` (`GET /v1/members/{member_id}/qualifying-life-events`): List a member's qualifying life events.
 ///
 /// Returns one page of the qualifying life events recorded for a member, optionally narrowed by event type or review status.
@@ -2044,16 +2104,24 @@ impl MembersQualifyingLifeEventsListBuilder {
         }
         call.send(request).await
     }
-    /// Streams the items of every page from `page` (default 1) on, fetching each page only
-    /// when the previous one is used up and stopping after a short page. An error ends the
-    /// stream as its last item, and so does a page longer than the limit (a fault of the
-    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page.
+    /// Streams the items of every page from `page` (default 1) on, fetching each page only when
+    /// the previous one is used up and stopping after a short page. An error ends the stream as
+    /// its last item, and so does a page longer than the limit (a fault of the server:
+    /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
+    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// [`pagination`](crate::pagination)).
     pub fn stream(
         self,
     ) -> crate::pagination::ItemStream<crate::types::QualifyingLifeEvent> {
+        #[allow(deprecated)] self.pages().items()
+    }
+    /// Like [`stream`](Self::stream), but yields each page's items together, a page at a time.
+    pub fn pages(
+        self,
+    ) -> crate::pagination::PageStream<crate::types::QualifyingLifeEvent> {
         let limit = self.limit.unwrap_or(20);
         let first = self.page.unwrap_or(1);
-        crate::pagination::paginate(
+        crate::pagination::pages(
             Self::OPERATION.name,
             first,
             limit,
@@ -2063,7 +2131,9 @@ impl MembersQualifyingLifeEventsListBuilder {
         )
     }
 }
-crate::request::request_options!(MembersQualifyingLifeEventsListBuilder);
+crate::request::request_options!(
+    MembersQualifyingLifeEventsListBuilder, Vec < crate ::types::QualifyingLifeEvent >
+);
 /// Request builder of `members.qualifying_life_events.record` (`POST /v1/members/{member_id}/qualifying-life-events`): Record a qualifying life event.
 ///
 /// Logs a life event such as a marriage or a birth for a member. Doing so opens a limited window in which the member's benefits may be changed outside open enrollment.
@@ -2136,7 +2206,9 @@ impl MembersQualifyingLifeEventsRecordBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(MembersQualifyingLifeEventsRecordBuilder);
+crate::request::request_options!(
+    MembersQualifyingLifeEventsRecordBuilder, crate ::types::QualifyingLifeEvent
+);
 /// Request builder of `plan_years.retrieve` (`GET /v1/plan-years/{plan_year_id}`): Retrieve a plan year.
 ///
 /// Fetches one plan year, with its plans and contribution classes, by ID.
@@ -2181,7 +2253,7 @@ impl PlanYearsRetrieveBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(PlanYearsRetrieveBuilder);
+crate::request::request_options!(PlanYearsRetrieveBuilder, crate ::types::PlanYear);
 /// Request builder of `plan_years.update` (`PUT /v1/plan-years/{plan_year_id}`): Update a plan year.
 ///
 /// Changes the enrollment window, status or contribution classes of a plan year. Only possible until its open enrollment begins.
@@ -2281,7 +2353,7 @@ impl PlanYearsUpdateBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(PlanYearsUpdateBuilder);
+crate::request::request_options!(PlanYearsUpdateBuilder, crate ::types::PlanYear);
 /// Request builder of `qualifying_life_events.retrieve` (`GET /v1/qualifying-life-events/{qle_id}`): Retrieve a qualifying life event.
 ///
 /// Fetches one qualifying life event by ID.
@@ -2326,6 +2398,8 @@ impl QualifyingLifeEventsRetrieveBuilder {
         call.send(request).await
     }
 }
-crate::request::request_options!(QualifyingLifeEventsRetrieveBuilder);
+crate::request::request_options!(
+    QualifyingLifeEventsRetrieveBuilder, crate ::types::QualifyingLifeEvent
+);
 #[allow(dead_code)]
 fn _uses(_: InvalidInput) {}

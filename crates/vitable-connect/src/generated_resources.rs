@@ -10,13 +10,18 @@
 //! operation's required values and returns its request builder from
 //! [`builders`](crate::builders). Optional values are setters, and `send()` runs it
 //! (`send_with_response()` also returns status and headers; list operations also have
-//! `stream()`). Every builder can override the timeout and the retries, add headers and
-//! set an idempotency key.
+//! `stream()` and `pages()`), as does awaiting the builder itself. Every builder can
+//! override the timeout and the retries, add headers and set an idempotency key.
 //!
 //! Generated from the operation table of `openapi.yaml`, with the names, docs and examples
 //! of `rust-sdk.yaml`: a new operation gets its entry point from `cargo xtask codegen`.
 use crate::builders::*;
 use crate::client::Client;
+/// # Resources
+///
+/// One handle per resource of the API; each operation is a method of a handle that
+/// returns the operation's request builder (`client.enrollments().retrieve(&id)`), sent
+/// by awaiting it or with `.send()`. A handle is cheap: it holds a clone of the client.
 impl Client {
     /// Benefit eligibility policies: the rules that decide who may enroll.
     ///

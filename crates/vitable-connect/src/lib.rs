@@ -1,63 +1,22 @@
-//! # vitable-connect
+#![doc = include_str!("../README.md")]
 //!
-//! The Rust SDK for the [Vitable Connect API](https://api.vitablehealth.com): employers,
-//! employees, members and dependents, benefit products, plan years, enrollments and
-//! qualifying life events.
+//! ## This release
 //!
 #![doc = include_str!("generated_api_version.md")]
 //!
-//! ## Quickstart
+//! ## Where things are
 //!
-//! ```no_run
-//! use vitable_connect::{Client, EventType};
-//!
-//! # async fn run() -> vitable_connect::Result<()> {
-//! // Reads VITABLE_CONNECT_API_KEY (and VITABLE_CONNECT_BASE_URL, if set).
-//! let client = Client::from_env()?;
-//!
-//! // A baby was born: record the event, then reopen the enrollment so the parent can
-//! // add the child.
-//! let member_id = "mbr_Q2w7Lp".parse()?;
-//! let born = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
-//! let qle = client
-//!     .members()
-//!     .qualifying_life_events()
-//!     .record(&member_id, EventType::Birth, born)
-//!     .notes("Daughter born at St. Mary's")
-//!     .send()
-//!     .await?;
-//! let enrollment = client
-//!     .enrollments()
-//!     .reissue(&"enrl_8fK2x9".parse()?, &qle.id)
-//!     .reason("New child")
-//!     .send()
-//!     .await?;
-//! println!("enrollment {} is {}", enrollment.id, enrollment.status);
-//! # Ok(()) }
-//! ```
-//!
-//! ## What you get
-//!
-//! * **Every operation** of the API as a builder ([`builders`], generated from the spec) got
-//!   from a resource handle ([`resources`]): required arguments up front, optional ones as
-//!   setters, then `.send()`.
-//! * **Typed IDs** ([`ids`]): an `EmployeeId` cannot be passed where an `EnrollmentId`
-//!   belongs, and a mistyped ID fails before anything is sent.
-//! * **Checks before sending**: every limit of the API (lengths, `page`, `limit`, ...) is
-//!   checked locally and reported as [`Error::InvalidInput`] naming the field.
-//! * **Errors that explain** ([`Error`]): status, the server's message and field errors,
-//!   the request id, the operation; decode errors name the JSON path of the bad field.
-//! * **A transport that survives flaky networks**: timeouts by default, retries with
-//!   backoff honouring `Retry-After`, one idempotency key per write across retries, and a
-//!   `tracing` span per request. See [`Client::builder`].
-//! * **Lazy pagination**: every list has `.stream()`.
-//! * **No secrets in logs**: `Debug` hides the API key and SSNs ([`Ssn`]).
-//! * **Keeps working while the API moves** ([`compatibility`]): enum values the SDK does not
-//!   know decode as `Unrecognized` with their text, the raw body of every response is at hand,
-//!   and the types that may grow are `#[non_exhaustive]`.
-//! * **Updates that can clear**: an update builder's `.clear_<field>()` sends `null` for a
-//!   nullable field (`client.employees().update(&id).clear_termination_date()`); a field not
-//!   set is left out, and the API keeps it.
+//! * [`Client`] and [`ClientBuilder`]: configuration, the resource handles, `to_builder`.
+//! * [`resources`]: one handle per resource; each method starts one operation.
+//! * [`builders`]: one request builder per operation, generated from the spec.
+//! * [`pagination`]: [`ItemStream`](pagination::ItemStream) and
+//!   [`PageStream`](pagination::PageStream), what `.stream()` and `.pages()` return.
+//! * [`Error`]: what can go wrong, and what to do about it.
+//! * [`ids`]: typed IDs; [`types`]: the API's models and enums; [`input`]: the values of
+//!   nested request fields.
+//! * [`interceptor`]: hooks around every attempt; [`compatibility`]: how the SDK keeps
+//!   working while the API moves, and the versioning policy; [`operations`]: the table of
+//!   operations, as errors and spans name them.
 //!
 //! The low-level generated client is `vitable-connect-api`; you should not need it.
 
@@ -119,7 +78,7 @@ pub use ids::*;
 pub use input::{AddressInput, ContributionClassInput, Election, RuleInput};
 pub use interceptor::Interceptor;
 pub use raw::{RAW_REQUEST, RawRequestBuilder};
-pub use request::ApiResponse;
+pub use request::{ApiResponse, SendFuture};
 pub use retry::{
     DEFAULT_MAX_RETRIES, INITIAL_BACKOFF, JITTER, MAX_BACKOFF, MAX_SERVER_DELAY, MIN_RETRY_DELAY, RetryPolicy,
 };
@@ -130,8 +89,9 @@ pub use vitable_connect_api::{ParseEnumError, Ssn, SsnError, UnrecognizedValue};
 /// `chrono`, re-exported for its `NaiveDate` (dates) and `DateTime<Utc>` (timestamps).
 pub use chrono;
 
-/// The crate README's Rust examples (the README crates.io shows), compiled as doctests so it
-/// stays true.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;
+/// `reqwest` 0.13, the HTTP client underneath, re-exported so that you need not depend on
+/// it at exactly the SDK's version: for [`ClientBuilder::http_client`] (your own
+/// `reqwest::Client`), [`ClientBuilder::proxy`] (a `reqwest::Proxy`), and to look into the
+/// `source()` of a [`Error::Connection`], which is a `reqwest::Error`. Moving to another
+/// major version of reqwest is a breaking release of the SDK.
+pub use reqwest;

@@ -44,7 +44,7 @@ pub const RAW_REQUEST: &str = "raw_request";
 ///
 /// // The raw response: status, headers and body, whatever its shape.
 /// let response = client.raw(Method::GET, "/v1/health").send_raw().await?;
-/// println!("{} {}", response.status(), String::from_utf8_lossy(response.body()));
+/// println!("{} {}", response.http_status(), String::from_utf8_lossy(response.body()));
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -78,6 +78,7 @@ impl std::fmt::Debug for RawRequestBuilder {
     }
 }
 
+/// # Endpoints the SDK does not have yet
 impl Client {
     /// A request to `method path` for an endpoint the SDK does not describe yet (see
     /// [`RawRequestBuilder`]). `path` is the path from the API's root, e.g.

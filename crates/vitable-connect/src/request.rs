@@ -124,9 +124,28 @@ impl RequestOptions {
     }
 }
 
-/// Adds the per-request setters every operation builder has: `timeout`, `deadline`,
-/// `max_retries`, `retry_policy`, `header` and `idempotency_key`.
+/// The future of an operation builder awaited directly (`client.employers().list().await`):
+/// the builder's `send()`, boxed so that its type can be named.
+pub type SendFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'static>>;
+
+/// Adds the per-request setters every operation builder has (`timeout`, `deadline`,
+/// `max_retries`, `retry_policy`, `header` and `idempotency_key`), and `IntoFuture`, so that
+/// awaiting a builder sends it.
 macro_rules! request_options {
+    ($builder:ty, $output:ty) => {
+        /// `.await` on the builder sends it: the same as [`send`](Self::send).
+        impl ::std::future::IntoFuture for $builder {
+            type Output = $crate::Result<$output>;
+            type IntoFuture = $crate::SendFuture<$output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                #[allow(deprecated)]
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+
+        $crate::request::request_options!($builder);
+    };
     ($builder:ty) => {
         impl $builder {
             /// Overrides the client's timeout for each attempt of this request (it covers
@@ -205,13 +224,16 @@ impl<T> Update<T> {
 
 /// A decoded response together with its status, headers and the body exactly as received.
 ///
-/// Returned by every builder's `send_with_response()`. Derefs to the value. The raw body
-/// makes a field reachable before the SDK models it (a field the server added later):
+/// Returned by every builder's `send_with_response()`. The model is [`value`](Self::value)
+/// (or [`into_inner`](Self::into_inner)); the methods of `ApiResponse` itself are about the
+/// HTTP response: [`http_status`](Self::http_status) is the HTTP status, never a field of the model. The
+/// raw body makes a field reachable before the SDK models it (a field the server added later):
 ///
 /// ```no_run
 /// # async fn run(client: vitable_connect::Client, id: vitable_connect::ids::EnrollmentId) -> vitable_connect::Result<()> {
 /// let response = client.enrollments().retrieve(&id).send_with_response().await?;
-/// let status = &response.status; // the typed value, through `Deref`
+/// let status = &response.value().status; // the enrollment's status
+/// assert!(response.http_status().is_success()); // the HTTP status
 /// let raw = response.json()?; // the whole body, every field the server sent
 /// if let Some(note) = raw.get("carrier_note").and_then(|v| v.as_str()) {
 ///     println!("{status}: {note}");
@@ -220,7 +242,7 @@ impl<T> Update<T> {
 /// ```
 #[derive(Clone)]
 pub struct ApiResponse<T> {
-    pub(crate) status: StatusCode,
+    pub(crate) http_status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) value: T,
     pub(crate) body: bytes::Bytes,
@@ -234,9 +256,10 @@ pub struct ApiResponse<T> {
 }
 
 impl<T> ApiResponse<T> {
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.status
+    /// The HTTP status (`200 OK`, `201 Created`, ...). Named so as not to be taken for a
+    /// model's own `status` field, which is `response.value().status`.
+    pub fn http_status(&self) -> StatusCode {
+        self.http_status
     }
 
     /// The response headers.
@@ -272,7 +295,7 @@ impl<T> ApiResponse<T> {
     /// the bytes are still in [`body`](Self::body).
     pub fn json(&self) -> Result<serde_json::Value> {
         serde_json::from_slice(&self.body).map_err(|e| {
-            let (op, status) = (self.operation, self.status);
+            let (op, status) = (self.operation, self.http_status);
             let mut error =
                 DecodeError::locate::<serde_json::Value>(op, status, &self.headers, &self.body, &e);
             if let Some(limit) = crate::decode::value_limit(&e) {
@@ -286,14 +309,20 @@ impl<T> ApiResponse<T> {
         })
     }
 
-    /// The decoded value.
+    /// The decoded value (the model), borrowed: `response.value().status` is, say, an
+    /// enrollment's status, while [`http_status`](Self::http_status) is the HTTP status.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded value (the model), taken.
     pub fn into_inner(self) -> T {
         self.value
     }
 
     /// Status, headers and value.
     pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
-        (self.status, self.headers, self.value)
+        (self.http_status, self.headers, self.value)
     }
 }
 
@@ -303,17 +332,10 @@ impl<T: fmt::Debug> fmt::Debug for ApiResponse<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiResponse")
             .field("operation", &self.operation)
-            .field("status", &self.status)
+            .field("http_status", &self.http_status)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("value", &self.value)
             .field("body_len", &self.body.len())
             .finish()
-    }
-}
-
-impl<T> std::ops::Deref for ApiResponse<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.value
     }
 }

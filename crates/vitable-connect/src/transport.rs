@@ -409,7 +409,7 @@ impl<'a> Call<'a> {
         // The request id is shown only when asked for: most successes never are.
         let (secret, token) = (self.config.secret.clone(), self.token.clone());
         Ok(ApiResponse {
-            status,
+            http_status: status,
             headers,
             value,
             body,

@@ -404,7 +404,7 @@ async fn a_raw_response_is_returned_as_received() {
     .await;
     let client = builder(&server.uri).build().unwrap();
     let response = client.raw(Method::GET, "/v1/health").send_raw().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.http_status(), StatusCode::OK);
     assert_eq!(response.body(), b"plain text, not JSON");
     assert_eq!(response.request_id(), Some("req_raw"));
     let value: serde_json::Value = client.raw(Method::GET, "/v1/health").send().await.unwrap_or_default();

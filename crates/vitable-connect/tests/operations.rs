@@ -295,18 +295,18 @@ async fn exercise_benefit_products_plan_years_create(server: &MockServer, client
         .await
         .unwrap();
 
-    assert_eq!(year.status().as_u16(), 201);
-    assert_eq!(year.id, PLAN_YEAR);
-    assert_eq!(year.benefit_product_id, BENEFIT_PRODUCT);
-    assert_eq!(year.status, PlanYearStatus::Draft);
-    assert_eq!(year.open_enrollment_start_date, date(2026, 11, 1));
-    assert_eq!(year.open_enrollment_end_date, date(2026, 11, 30));
-    assert_eq!(year.plans[0].id, PLAN);
-    assert_eq!(year.plans[0].carrier_plan_id, CARRIER_PLAN);
-    assert_eq!(year.plans[0].tier, Some(PlanTier::Gold));
-    assert_eq!(year.plans[0].monthly_premium_cents, 52_000);
-    assert_eq!(year.contribution_classes[0].family_status, CoverageTier::Ee);
-    assert_eq!(year.contribution_classes[0].employer_contribution_cents, 35_000);
+    assert_eq!(year.http_status().as_u16(), 201);
+    assert_eq!(year.value().id, PLAN_YEAR);
+    assert_eq!(year.value().benefit_product_id, BENEFIT_PRODUCT);
+    assert_eq!(year.value().status, PlanYearStatus::Draft);
+    assert_eq!(year.value().open_enrollment_start_date, date(2026, 11, 1));
+    assert_eq!(year.value().open_enrollment_end_date, date(2026, 11, 30));
+    assert_eq!(year.value().plans[0].id, PLAN);
+    assert_eq!(year.value().plans[0].carrier_plan_id, CARRIER_PLAN);
+    assert_eq!(year.value().plans[0].tier, Some(PlanTier::Gold));
+    assert_eq!(year.value().plans[0].monthly_premium_cents, 52_000);
+    assert_eq!(year.value().contribution_classes[0].family_status, CoverageTier::Ee);
+    assert_eq!(year.value().contribution_classes[0].employer_contribution_cents, 35_000);
 }
 
 async fn exercise_benefit_products_plan_years_list(server: &MockServer, client: &Client) {
@@ -428,7 +428,7 @@ async fn exercise_employees_retrieve(server: &MockServer, client: &Client) {
 
     let response = client.employees().retrieve(&id(EMPLOYEE)).send_with_response().await.unwrap();
 
-    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.http_status().as_u16(), 200);
     assert_eq!(response.request_id(), Some("req_emp_1"));
     let employee = response.into_inner();
     assert_eq!(employee.id, EMPLOYEE);
@@ -489,7 +489,7 @@ async fn exercise_employees_terminate(server: &MockServer, client: &Client) {
 
     let response = client.employees().terminate(&id(EMPLOYEE)).send_with_response().await.unwrap();
 
-    assert_eq!(response.status().as_u16(), 204);
+    assert_eq!(response.http_status().as_u16(), 204);
     let () = response.into_inner();
 }
 
@@ -618,13 +618,16 @@ async fn exercise_employers_create(server: &MockServer, client: &Client) {
         .await
         .unwrap();
 
-    assert_eq!(response.status().as_u16(), 201);
-    assert_eq!(response.id, EMPLOYER);
-    assert_eq!(response.organization_id, ORGANIZATION);
-    assert_eq!(response.legal_name, "Acme Bakery LLC");
-    assert_eq!(response.ein.as_deref(), Some("**-***6789"), "the EIN comes back masked");
-    assert_eq!(response.eligibility_policy_id.as_ref().map(EligibilityPolicyId::as_str), Some(POLICY));
-    assert_eq!(response.updated_at, timestamp(UPDATED_AT));
+    assert_eq!(response.http_status().as_u16(), 201);
+    assert_eq!(response.value().id, EMPLOYER);
+    assert_eq!(response.value().organization_id, ORGANIZATION);
+    assert_eq!(response.value().legal_name, "Acme Bakery LLC");
+    assert_eq!(response.value().ein.as_deref(), Some("**-***6789"), "the EIN comes back masked");
+    assert_eq!(
+        response.value().eligibility_policy_id.as_ref().map(EligibilityPolicyId::as_str),
+        Some(POLICY)
+    );
+    assert_eq!(response.value().updated_at, timestamp(UPDATED_AT));
 }
 
 async fn exercise_employers_list(server: &MockServer, client: &Client) {
@@ -1266,10 +1269,10 @@ async fn a_create_answered_with_another_2xx_than_201_still_decodes() {
         .await
         .unwrap();
 
-    assert_eq!(employer.status().as_u16(), 200);
-    assert_eq!(employer.id, EMPLOYER);
-    assert_eq!(qle.status().as_u16(), 202);
-    assert_eq!(qle.event_type, "Job Loss");
+    assert_eq!(employer.http_status().as_u16(), 200);
+    assert_eq!(employer.value().id, EMPLOYER);
+    assert_eq!(qle.http_status().as_u16(), 202);
+    assert_eq!(qle.value().event_type, "Job Loss");
     server.verify().await;
 }
 
@@ -1307,7 +1310,7 @@ async fn terminate_answered_with_200_and_a_json_body_succeeds() {
     let with_body = client.employees().terminate(&id(EMPLOYEE)).send_with_response().await.unwrap();
     client.employees().terminate(&id("empl_Empty1")).send().await.unwrap();
 
-    assert_eq!(with_body.status().as_u16(), 200);
+    assert_eq!(with_body.http_status().as_u16(), 200);
     server.verify().await;
 }
 

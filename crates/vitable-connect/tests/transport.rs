@@ -647,10 +647,10 @@ async fn send_with_response_gives_status_headers_and_request_id() {
         .mount(&server)
         .await;
     let response = client(&server.uri()).employers().list().send_with_response().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.http_status(), StatusCode::OK);
     assert_eq!(response.request_id(), Some("req_8d2f"));
     assert_eq!(response.headers()["x-ratelimit-remaining"], "99");
-    assert_eq!(response.len(), 1, "derefs to the value");
+    assert_eq!(response.value().len(), 1, "derefs to the value");
     let (status, headers, employers) = response.into_parts();
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["x-request-id"], "req_8d2f");
@@ -666,7 +666,7 @@ async fn send_with_response_after_a_retry_describes_the_last_attempt() {
         .send_with_response()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.http_status(), StatusCode::OK);
     assert_eq!(response.request_id(), None, "the headers are the successful attempt's");
     assert_eq!(response.into_inner().id.as_str(), "enrl_8fK2x9");
 }
@@ -687,7 +687,7 @@ async fn send_with_response_of_a_created_resource_has_status_201() {
         .send_with_response()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.http_status(), StatusCode::CREATED);
     assert_eq!(response.request_id(), Some("req_201"));
 }
 

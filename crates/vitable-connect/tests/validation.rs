@@ -5,7 +5,6 @@
 
 mod support;
 
-use futures::StreamExt;
 use serde_json::json;
 use support::*;
 use vitable_connect::{

@@ -560,35 +560,34 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     if let Some((item, default_limit)) = paged(op) {
         let item = rust_response(api, item);
         writeln!(out).unwrap();
+        let doc = [
+            "Streams the items of every page from `page` (default 1) on, fetching each page only when",
+            "the previous one is used up and stopping after a short page. An error ends the stream as",
+            "its last item, and so does a page longer than the limit (a fault of the server:",
+            "[`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to",
+            "every page. `try_collect`, `try_next` and `next` need no import (see",
+            "[`pagination`](crate::pagination)).",
+        ];
+        for line in doc {
+            writeln!(out, "    /// {line}").unwrap();
+        }
+        deprecated_attr(out, deprecation);
+        writeln!(out, "    pub fn stream(self) -> crate::pagination::ItemStream<{item}> {{").unwrap();
+        writeln!(out, "        #[allow(deprecated)]").unwrap();
+        writeln!(out, "        self.pages().items()").unwrap();
+        writeln!(out, "    }}").unwrap();
+        writeln!(out).unwrap();
         writeln!(
             out,
-            "    /// Streams the items of every page from `page` (default 1) on, fetching each page only"
-        )
-        .unwrap();
-        writeln!(
-            out,
-            "    /// when the previous one is used up and stopping after a short page. An error ends the"
-        )
-        .unwrap();
-        writeln!(
-            out,
-            "    /// stream as its last item, and so does a page longer than the limit (a fault of the"
-        )
-        .unwrap();
-        writeln!(
-            out,
-            "    /// server: [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to every page."
+            "    /// Like [`stream`](Self::stream), but yields each page's items together, a page at a time."
         )
         .unwrap();
         deprecated_attr(out, deprecation);
-        writeln!(out, "    pub fn stream(self) -> crate::pagination::ItemStream<{item}> {{").unwrap();
+        writeln!(out, "    pub fn pages(self) -> crate::pagination::PageStream<{item}> {{").unwrap();
         writeln!(out, "        let limit = self.limit.unwrap_or({default_limit});").unwrap();
         writeln!(out, "        let first = self.page.unwrap_or(1);").unwrap();
-        writeln!(
-            out,
-            "        crate::pagination::paginate(Self::OPERATION.name, first, limit, move |page| {{"
-        )
-        .unwrap();
+        writeln!(out, "        crate::pagination::pages(Self::OPERATION.name, first, limit, move |page| {{")
+            .unwrap();
         writeln!(out, "            #[allow(deprecated)]").unwrap();
         writeln!(out, "            self.clone().page(page).limit(limit).send()").unwrap();
         writeln!(out, "        }})").unwrap();
@@ -596,7 +595,7 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     }
     writeln!(out, "}}").unwrap();
     writeln!(out).unwrap();
-    writeln!(out, "crate::request::request_options!({name});").unwrap();
+    writeln!(out, "crate::request::request_options!({name}, {output});").unwrap();
     Ok(())
 }
 

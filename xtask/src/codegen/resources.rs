@@ -268,13 +268,18 @@ pub fn render(api: &Api, words: &Words) -> Result<String, String> {
          //! operation's required values and returns its request builder from\n\
          //! [`builders`](crate::builders). Optional values are setters, and `send()` runs it\n\
          //! (`send_with_response()` also returns status and headers; list operations also have\n\
-         //! `stream()`). Every builder can override the timeout and the retries, add headers and\n\
-         //! set an idempotency key.\n\
+         //! `stream()` and `pages()`), as does awaiting the builder itself. Every builder can\n\
+         //! override the timeout and the retries, add headers and set an idempotency key.\n\
          //!\n\
          //! Generated from the operation table of `openapi.yaml`, with the names, docs and examples\n\
          //! of `rust-sdk.yaml`: a new operation gets its entry point from `cargo xtask codegen`.\n\n\
          use crate::builders::*;\n\
          use crate::client::Client;\n\n\
+         /// # Resources\n\
+         ///\n\
+         /// One handle per resource of the API; each operation is a method of a handle that\n\
+         /// returns the operation's request builder (`client.enrollments().retrieve(&id)`), sent\n\
+         /// by awaiting it or with `.send()`. A handle is cheap: it holds a clone of the client.\n\
          impl Client {\n",
     );
     for handle in handles.values().filter(|h| !h.path.contains('.')) {
