@@ -14,11 +14,11 @@ async fn counts_pending_enrollments_through_a_503() {
     let sandbox = Sandbox::start(SandboxOptions::new().seed(true)).await.unwrap();
     let dana = &sandbox.demo().unwrap().employees[0];
     // The next list answers 503 once: the client retries it.
-    sandbox.faults().fail_next("employees_enrollments_list", 1, 503, None);
+    sandbox.faults().fail_next("employees.enrollments.list", 1, 503, None);
 
     // A client for the sandbox (or `client_builder()` to change its settings first).
     let client = sandbox.client();
     assert_eq!(pending_enrollments(&client, &dana.employee_id).await.unwrap(), 1);
-    assert_eq!(sandbox.faults().requests("employees_enrollments_list"), 2);
+    assert_eq!(sandbox.faults().requests("employees.enrollments.list"), 2);
     sandbox.shutdown().await;
 }

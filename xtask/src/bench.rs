@@ -458,7 +458,7 @@ const OVERHEAD_PIECES: [(&str, &str); 10] = [
     ("url_plain", "URL by hand: one format (the baseline's cost)"),
     ("url_parse", "parsing that URL string (reqwest does it for the baseline, and did for the old path)"),
     ("url_sdk", "URL as the SDK builds it now: parsed base URL copied, path segments pushed"),
-    ("set_request_timeout", "per-request timeout (an extension insert; only with an override)"),
+    ("set_request_timeout", "old path: reqwest per-request timeout (an extension insert)"),
     ("request_try_clone", "old path: spare copy of the request for retries"),
     ("request_try_clone_no_timeout", "old path: the same copy without the timeout extension"),
     ("response_headers_clone", "old path: one copy of the response headers"),

@@ -157,7 +157,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     };
     let root = crate::workspace::root();
     release_build(&root)?;
-    let bin: PathBuf = root.join("target/release");
+    let bin: PathBuf =
+        root.join(std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into())).join("release");
     let cli = bin.join("vitable-connect");
     let server = start_sandbox(&bin)?;
 

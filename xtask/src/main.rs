@@ -13,6 +13,8 @@
 //! * `cargo xtask api-changes [--base <rev>]` fails when the SDK's public API changed since the
 //!   baseline (`xtask/api-baseline`, the last release) without a `CHANGELOG.md` entry naming
 //!   each change.
+//! * `cargo xtask msrv` fails when a dependency (locked, or picked by a fresh resolve) needs a
+//!   newer Rust than the declared `rust-version`.
 
 mod api_changes;
 mod bench;
@@ -21,6 +23,7 @@ mod codegen;
 mod coverage;
 mod drills;
 mod layers;
+mod msrv;
 mod mutants;
 mod workspace;
 
@@ -51,6 +54,9 @@ tasks:
                       commit in xtask/api-baseline) without an [Unreleased] entry in
                       CHANGELOG.md naming each change (and **Breaking** when it breaks)
                       (--list: print the public API as the check sees it)
+  msrv                fail when a package of Cargo.lock, or of a fresh MSRV-aware resolve,
+                      needs a newer Rust than the workspace's rust-version (or the SDK's
+                      README states another)
 ";
 
 fn main() -> ExitCode {
@@ -67,6 +73,7 @@ fn main() -> ExitCode {
         ["bench-cli", rest @ ..] => bench_cli::run(rest),
         ["mutants", rest @ ..] => mutants::run(rest),
         ["api-changes", rest @ ..] => api_changes::run(rest),
+        ["msrv"] => msrv::run(),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

@@ -125,7 +125,8 @@ impl RequestOptions {
 }
 
 /// The future of an operation builder awaited directly (`client.employers().list().await`):
-/// the builder's `send()`, boxed so that its type can be named.
+/// the builder's `send()`, boxed so that its type can be named (one allocation per call,
+/// which `.send().await` does without).
 pub type SendFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'static>>;
 
 /// Adds the per-request setters every operation builder has (`timeout`, `deadline`,
