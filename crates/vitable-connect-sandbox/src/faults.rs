@@ -35,7 +35,7 @@ use std::time::Duration;
 /// Every method taking an operation panics when the name is neither an `operationId` nor an
 /// SDK name of an operation, so that a typo in a test fails loudly instead of silently injecting
 /// nothing; the message suggests the closest operation (see
-/// [`spec::did_you_mean`](vitable_connect_api::spec::did_you_mean)).
+/// `vitable_connect_api::spec::did_you_mean`).
 /// [`try_fail_next`](Self::try_fail_next) returns the same message as an error instead.
 #[derive(Clone, Default)]
 pub struct Faults {

@@ -17,10 +17,13 @@
 //!
 //! // A ready SDK client for it (or `client_builder()` to change settings first).
 //! let client = sandbox.client();
-//! let employer = client.employers().retrieve(&demo.employer_id).send().await.expect("found");
 //!
-//! // The next reissue gets a 503 with `Retry-After: 1`, before any work is done.
-//! sandbox.faults().fail_next("enrollments_reissue", 1, 503, Some(std::time::Duration::from_secs(1)));
+//! // The next retrieve gets a 503 before any work is done (with `Some(duration)`, a
+//! // `Retry-After` too); the client retries it.
+//! sandbox.faults().fail_next("employers.retrieve", 1, 503, None);
+//! let employer = client.employers().retrieve(&demo.employer_id).await.expect("found");
+//! assert_eq!(sandbox.faults().requests("employers.retrieve"), 2);
+//! println!("{}", employer.name);
 //! sandbox.shutdown().await;
 //! # Ok(()) }
 //! ```

@@ -39,7 +39,7 @@ pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60)
 /// let options = SandboxOptions::new()
 ///     .seed(true)
 ///     .token("test-key")
-///     .today(chrono::NaiveDate::from_ymd_opt(2026, 5, 20).unwrap());
+///     .today(vitable_connect::chrono::NaiveDate::from_ymd_opt(2026, 5, 20).unwrap());
 /// assert!(options.is_seeded());
 /// ```
 #[derive(Clone)]

@@ -25,7 +25,7 @@
 //!         other => format!("status {other}"),
 //!     }
 //! }
-//! let newer: EnrollmentStatus = serde_json::from_str(r#""archived""#).unwrap();
+//! let newer: EnrollmentStatus = vitable_connect::serde_json::from_str(r#""archived""#).unwrap();
 //! assert_eq!(describe(&newer), "status archived");
 //! assert!(matches!(&newer, EnrollmentStatus::Unrecognized(v) if v.as_str() == "archived"));
 //! ```
@@ -41,7 +41,7 @@
 //! use vitable_connect::Relationship;
 //!
 //! let newer = Relationship::from("Domestic Partner");
-//! assert_eq!(serde_json::to_string(&newer).unwrap(), r#""Domestic Partner""#);
+//! assert_eq!(vitable_connect::serde_json::to_string(&newer).unwrap(), r#""Domestic Partner""#);
 //! assert_eq!(Relationship::from("Spouse"), Relationship::Spouse);
 //! ```
 //!
@@ -81,7 +81,7 @@
 //! use vitable_connect::{Address, types};
 //!
 //! // From JSON: any shape the API documents.
-//! let from_json: Address = serde_json::from_value(serde_json::json!({
+//! let from_json: Address = vitable_connect::serde_json::from_value(vitable_connect::serde_json::json!({
 //!     "street_1": "1 Main St", "city": "Springfield", "state": "IL", "zip_code": "62701",
 //! }))
 //! .unwrap();

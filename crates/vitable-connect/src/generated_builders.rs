@@ -43,7 +43,9 @@ impl BenefitEligibilityPolicyRetrieveBuilder {
             policy_id: policy_id.clone(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::BenefitEligibilityPolicy> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -123,7 +125,9 @@ impl BenefitProductsListBuilder {
         self.product_code = Some(value);
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<Vec<crate::types::BenefitProduct>> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -235,7 +239,9 @@ impl BenefitProductsPlanYearsCreateBuilder {
             contribution_classes: contribution_classes.into_iter().collect(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::PlanYear> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -338,7 +344,9 @@ impl BenefitProductsPlanYearsListBuilder {
         self.status = Some(value);
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<Vec<crate::types::PlanYear>> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -425,7 +433,9 @@ impl DependentsRetrieveBuilder {
             dependent_id: dependent_id.clone(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Dependent> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -491,12 +501,14 @@ impl DependentsUpdateBuilder {
         self.gender = Update::Clear;
         self
     }
-    /// `relationship`. It cannot be cleared: A dependent always has a relationship to the member.
+    /// Sets `relationship`. It cannot be cleared: A dependent always has a relationship to the member.
     pub fn relationship(mut self, value: crate::types::Relationship) -> Self {
         self.relationship = Some(value);
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Dependent> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -586,7 +598,9 @@ impl EmployeesEnrollmentsListBuilder {
         self.status = Some(value);
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<Vec<crate::types::Enrollment>> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -682,7 +696,9 @@ impl EmployeesEnrollmentsSubmitElectionsBuilder {
             elections: elections.into_iter().collect(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<Vec<crate::types::Enrollment>> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -742,7 +758,9 @@ impl EmployeesRetrieveBuilder {
             employee_id: employee_id.clone(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Employee> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -787,7 +805,9 @@ impl EmployeesTerminateBuilder {
             employee_id: employee_id.clone(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<()> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -872,7 +892,7 @@ impl EmployeesUpdateBuilder {
         self.gender = Update::Clear;
         self
     }
-    /// `employee_class`.
+    /// Sets `employee_class`.
     pub fn employee_class(mut self, value: crate::types::EmployeeClass) -> Self {
         self.employee_class = Update::Set(value);
         self
@@ -892,7 +912,7 @@ impl EmployeesUpdateBuilder {
         self.termination_date = Update::Clear;
         self
     }
-    /// `address`.
+    /// Sets `address`.
     pub fn address(mut self, value: crate::input::AddressInput) -> Self {
         self.address = Update::Set(value);
         self
@@ -902,7 +922,9 @@ impl EmployeesUpdateBuilder {
         self.address = Update::Clear;
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Employee> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -997,7 +1019,9 @@ impl EmployersCreateBuilder {
             address: address,
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Employer> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1080,7 +1104,9 @@ impl EmployersCreateEligibilityPolicyBuilder {
         self.description = Some(value.into());
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::BenefitEligibilityPolicy> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1200,17 +1226,19 @@ impl EmployersEmployeesCreateBuilder {
         self.phone = Some(value.into());
         self
     }
-    /// `employee_class`.
+    /// Sets `employee_class`.
     pub fn employee_class(mut self, value: crate::types::EmployeeClass) -> Self {
         self.employee_class = Some(value);
         self
     }
-    /// `address`.
+    /// Sets `address`.
     pub fn address(mut self, value: crate::input::AddressInput) -> Self {
         self.address = Some(value);
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Employee> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1315,7 +1343,9 @@ impl EmployersEmployeesListBuilder {
         self.page = Some(value);
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<Vec<crate::types::Employee>> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1428,7 +1458,9 @@ impl EmployersListBuilder {
         self.page = Some(value);
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<Vec<crate::types::Employer>> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1512,7 +1544,9 @@ impl EmployersRetrieveBuilder {
             employer_id: employer_id.clone(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Employer> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1580,7 +1614,7 @@ impl EmployersUpdateBuilder {
         self.active = Some(value);
         self
     }
-    /// `address`.
+    /// Sets `address`.
     pub fn address(mut self, value: crate::input::AddressInput) -> Self {
         self.address = Update::Set(value);
         self
@@ -1590,7 +1624,9 @@ impl EmployersUpdateBuilder {
         self.address = Update::Clear;
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Employer> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1658,7 +1694,9 @@ impl EnrollmentsListPlansBuilder {
             enrollment_id: enrollment_id.clone(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<Vec<crate::types::EnrollmentPlan>> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1718,7 +1756,9 @@ impl EnrollmentsReissueBuilder {
         self.reason = Some(value.into());
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Enrollment> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1774,7 +1814,9 @@ impl EnrollmentsRetrieveBuilder {
             enrollment_id: enrollment_id.clone(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Enrollment> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1858,7 +1900,9 @@ impl MembersDependentsCreateBuilder {
         self.ssn = Some(value);
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::Dependent> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -1952,7 +1996,9 @@ impl MembersDependentsListBuilder {
         self.relationship = Some(value);
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<Vec<crate::types::Dependent>> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -2067,7 +2113,9 @@ impl MembersQualifyingLifeEventsListBuilder {
         self.status = Some(value);
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<Vec<crate::types::QualifyingLifeEvent>> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -2174,7 +2222,9 @@ impl MembersQualifyingLifeEventsRecordBuilder {
         self.notes = Some(value.into());
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::QualifyingLifeEvent> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -2233,7 +2283,9 @@ impl PlanYearsRetrieveBuilder {
             plan_year_id: plan_year_id.clone(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::PlanYear> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -2309,7 +2361,9 @@ impl PlanYearsUpdateBuilder {
         self.contribution_classes = Some(value.into_iter().collect());
         self
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::PlanYear> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;
@@ -2378,7 +2432,9 @@ impl QualifyingLifeEventsRetrieveBuilder {
             qle_id: qle_id.clone(),
         }
     }
-    /// Sends the request and returns the decoded response.
+    /// Sends the request and returns the decoded response (awaiting the builder does the
+    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails
+    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.
     pub async fn send(self) -> Result<crate::types::QualifyingLifeEvent> {
         #[allow(deprecated)]
         let response = self.send_with_response().await?;

@@ -112,7 +112,7 @@ pub struct ContributionClassInput {
 impl ContributionClassInput {
     /// `ContributionClassInput` with its required properties:
     /// * `employment`: Employment type it applies to, for example full_time or part_time.
-    /// * `family_status`: `family_status`.
+    /// * `family_status`: Sets `family_status`.
     /// * `employee_contribution_cents`: Monthly amount paid by the employee, in cents (at least 0).
     /// * `employer_contribution_cents`: Monthly amount paid by the employer, in cents (at least 0).
     #[allow(clippy::too_many_arguments)]
@@ -185,8 +185,8 @@ pub struct Election {
 }
 impl Election {
     /// `Election` with its required properties:
-    /// * `enrollment_id`: `enrollment_id`.
-    /// * `decision`: `decision`.
+    /// * `enrollment_id`: Sets `enrollment_id`.
+    /// * `decision`: Sets `decision`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         enrollment_id: crate::ids::EnrollmentId,
@@ -205,7 +205,7 @@ impl Election {
         self.selected_plan_id = Some(value);
         self
     }
-    /// `coverage_tier`.
+    /// Sets `coverage_tier`.
     pub fn coverage_tier(mut self, value: crate::types::CoverageTier) -> Self {
         self.coverage_tier = Some(value);
         self

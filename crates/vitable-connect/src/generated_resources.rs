@@ -522,7 +522,6 @@ pub mod employers {
         ///
         /// ```no_run
         /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
-        /// use futures::TryStreamExt;
         /// let active: Vec<_> = client.employers().list().active_in(true).stream().try_collect().await?;
         /// # Ok(()) }
         /// ```
@@ -625,10 +624,9 @@ pub mod employers {
         ///
         /// ```no_run
         /// # async fn run(client: vitable_connect::Client) -> vitable_connect::Result<()> {
-        /// use futures::StreamExt;
         /// let mut employees = client.employers().employees().list(&"empr_7Hc3Vb".parse()?).stream();
-        /// while let Some(employee) = employees.next().await {
-        ///     println!("{}", employee?.id);
+        /// while let Some(employee) = employees.try_next().await? {
+        ///     println!("{}", employee.id);
         /// }
         /// # Ok(()) }
         /// ```

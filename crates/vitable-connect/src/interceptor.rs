@@ -32,11 +32,14 @@
 //!     }
 //! }
 //!
+//! // Registered through an `Arc`, so that the application keeps a handle to read the count.
+//! let failed = std::sync::Arc::new(FailedAttempts::default());
 //! let client = vitable_connect::Client::builder()
 //!     .api_key("sk_test_123")
-//!     .interceptor(FailedAttempts::default())
+//!     .interceptor(failed.clone())
 //!     .interceptor(Signer)
 //!     .build()?;
+//! println!("failed attempts so far: {}", failed.0.load(Ordering::Relaxed));
 //! # Ok::<(), vitable_connect::Error>(())
 //! ```
 //!
@@ -67,6 +70,18 @@ pub trait Interceptor: Send + Sync + 'static {
     /// client decides whether to retry.
     fn after_attempt(&self, outcome: &AttemptOutcome<'_>) {
         let _ = outcome;
+    }
+}
+
+/// An interceptor shared behind an `Arc` is one too: register a clone and keep the other to
+/// read what it gathered (see the [module docs](self)).
+impl<T: Interceptor + ?Sized> Interceptor for std::sync::Arc<T> {
+    fn before_attempt(&self, request: &mut AttemptRequest<'_>) {
+        (**self).before_attempt(request);
+    }
+
+    fn after_attempt(&self, outcome: &AttemptOutcome<'_>) {
+        (**self).after_attempt(outcome);
     }
 }
 

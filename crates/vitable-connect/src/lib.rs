@@ -60,7 +60,27 @@ mod transport;
 mod uncertain;
 mod validate;
 
-/// Typed IDs, one per kind (see the module docs of `vitable_connect_api::ids`).
+/// Typed IDs, one type per kind, so that an `EmployeeId` cannot be passed where an
+/// `EnrollmentId` belongs.
+///
+/// An ID you typed or stored is parsed (`"enrl_8fK2x9".parse::<EnrollmentId>()?`, or
+/// `TryFrom<&str>`), which checks it before any request is sent: it starts with its kind's
+/// prefix (`EnrollmentId::PREFIX` is `enrl_`), holds only ASCII letters, digits, `_` and `-`,
+/// and is at most [`MAX_ID_LEN`] bytes long. A failure is an
+/// [`IdError`] saying what was expected, and which kind of ID it looks like
+/// when it carries another prefix, without echoing the value (it may be an SSN or a key pasted
+/// in the wrong place). IDs the server sends are taken as they come. Every ID is `Display`,
+/// `AsRef<str>` and serializes as its text.
+///
+/// ```
+/// use vitable_connect::{EmployeeId, EnrollmentId};
+///
+/// let id: EnrollmentId = "enrl_8fK2x9".parse()?;
+/// assert_eq!(id.as_str(), "enrl_8fK2x9");
+/// assert!("empl_5Nq1Zt".parse::<EnrollmentId>().is_err()); // an employee's ID
+/// assert!("enrl_8fK2x9".parse::<EmployeeId>().is_err());
+/// # Ok::<(), vitable_connect::IdError>(())
+/// ```
 pub mod ids {
     pub use vitable_connect_api::ids::*;
 }
@@ -88,6 +108,10 @@ pub use vitable_connect_api::{ParseEnumError, Ssn, SsnError, UnrecognizedValue};
 
 /// `chrono`, re-exported for its `NaiveDate` (dates) and `DateTime<Utc>` (timestamps).
 pub use chrono;
+
+/// `serde_json`, re-exported for the values of [`ApiResponse::json`] and for request bodies of
+/// [`Client::raw`] (`vitable_connect::serde_json::json!`).
+pub use serde_json;
 
 /// `reqwest` 0.13, the HTTP client underneath, re-exported so that you need not depend on
 /// it at exactly the SDK's version: for [`ClientBuilder::http_client`] (your own

@@ -37,7 +37,7 @@ pub const RAW_REQUEST: &str = "raw_request";
 ///     .raw(Method::POST, "/v1/employees/{employee_id}/documents")
 ///     .name("employees.documents.create")
 ///     .path_param("employee_id", "empl_5Nq1Zt")
-///     .json(&serde_json::json!({ "kind": "w4" }))
+///     .json(&vitable_connect::serde_json::json!({ "kind": "w4" }))
 ///     .send()
 ///     .await?;
 /// println!("{} at {}", document.id, document.url);

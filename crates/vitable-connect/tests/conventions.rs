@@ -239,6 +239,32 @@ async fn a_response_names_its_http_status_apart_from_the_model() {
     assert_eq!(response.into_inner().id, id);
 }
 
+/// Counts attempts, read back through the `Arc` the application kept.
+#[derive(Default)]
+struct Counter(std::sync::atomic::AtomicU32);
+
+impl vitable_connect::Interceptor for Counter {
+    fn after_attempt(&self, _: &vitable_connect::interceptor::AttemptOutcome<'_>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn an_interceptor_registered_through_an_arc_can_be_read_back() {
+    let server = MockServer::start().await;
+    given("GET", "/v1/employers").respond_with(ok(employers(0, 1))).mount(&server).await;
+    let counter = std::sync::Arc::new(Counter::default());
+    let client = Client::builder()
+        .api_key("test-key")
+        .base_url(server.uri())
+        .interceptor(counter.clone())
+        .build()
+        .unwrap();
+    client.employers().list().await.unwrap();
+    client.employers().list().await.unwrap();
+    assert_eq!(counter.0.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
 #[test]
 fn the_http_client_is_reachable_through_the_sdk() {
     // The re-exported reqwest is the one `http_client` and `proxy` take.

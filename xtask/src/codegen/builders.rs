@@ -159,7 +159,8 @@ fn limits_doc(l: &Limits) -> String {
 }
 
 fn field_doc(f: &Field) -> String {
-    let mut text = if f.description.is_empty() { format!("`{}`", f.name) } else { f.description.to_owned() };
+    let mut text =
+        if f.description.is_empty() { format!("Sets `{}`", f.name) } else { f.description.to_owned() };
     let limits = limits_doc(f.limits);
     if !limits.is_empty() {
         let stop = text.ends_with('.');
@@ -496,7 +497,18 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
     // send
     let deprecation = op.deprecated.as_deref();
     writeln!(out).unwrap();
-    writeln!(out, "    /// Sends the request and returns the decoded response.").unwrap();
+    writeln!(
+        out,
+        "    /// Sends the request and returns the decoded response (awaiting the builder does the"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "    /// same). Every limit `openapi.yaml` states is checked first: a value outside one fails"
+    )
+    .unwrap();
+    writeln!(out, "    /// with [`Error::InvalidInput`](crate::Error::InvalidInput) and nothing is sent.")
+        .unwrap();
     deprecated_attr(out, deprecation);
     writeln!(out, "    pub async fn send(self) -> Result<{output}> {{").unwrap();
     writeln!(out, "        #[allow(deprecated)]").unwrap();
