@@ -170,7 +170,7 @@ impl BenefitProductsListBuilder {
     /// the previous one is used up and stopping after a short page. An error ends the stream as
     /// its last item, and so does a page longer than the limit (a fault of the server:
     /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
-    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// every page. `try_collect`, `collect`, `try_next` and `next` need no import (see
     /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::BenefitProduct> {
         #[allow(deprecated)] self.pages().items()
@@ -387,7 +387,7 @@ impl BenefitProductsPlanYearsListBuilder {
     /// the previous one is used up and stopping after a short page. An error ends the stream as
     /// its last item, and so does a page longer than the limit (a fault of the server:
     /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
-    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// every page. `try_collect`, `collect`, `try_next` and `next` need no import (see
     /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::PlanYear> {
         #[allow(deprecated)] self.pages().items()
@@ -644,7 +644,7 @@ impl EmployeesEnrollmentsListBuilder {
     /// the previous one is used up and stopping after a short page. An error ends the stream as
     /// its last item, and so does a page longer than the limit (a fault of the server:
     /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
-    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// every page. `try_collect`, `collect`, `try_next` and `next` need no import (see
     /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Enrollment> {
         #[allow(deprecated)] self.pages().items()
@@ -1386,7 +1386,7 @@ impl EmployersEmployeesListBuilder {
     /// the previous one is used up and stopping after a short page. An error ends the stream as
     /// its last item, and so does a page longer than the limit (a fault of the server:
     /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
-    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// every page. `try_collect`, `collect`, `try_next` and `next` need no import (see
     /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Employee> {
         #[allow(deprecated)] self.pages().items()
@@ -1500,7 +1500,7 @@ impl EmployersListBuilder {
     /// the previous one is used up and stopping after a short page. An error ends the stream as
     /// its last item, and so does a page longer than the limit (a fault of the server:
     /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
-    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// every page. `try_collect`, `collect`, `try_next` and `next` need no import (see
     /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Employer> {
         #[allow(deprecated)] self.pages().items()
@@ -2039,7 +2039,7 @@ impl MembersDependentsListBuilder {
     /// the previous one is used up and stopping after a short page. An error ends the stream as
     /// its last item, and so does a page longer than the limit (a fault of the server:
     /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
-    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// every page. `try_collect`, `collect`, `try_next` and `next` need no import (see
     /// [`pagination`](crate::pagination)).
     pub fn stream(self) -> crate::pagination::ItemStream<crate::types::Dependent> {
         #[allow(deprecated)] self.pages().items()
@@ -2156,7 +2156,7 @@ impl MembersQualifyingLifeEventsListBuilder {
     /// the previous one is used up and stopping after a short page. An error ends the stream as
     /// its last item, and so does a page longer than the limit (a fault of the server:
     /// [`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to
-    /// every page. `try_collect`, `try_next` and `next` need no import (see
+    /// every page. `try_collect`, `collect`, `try_next` and `next` need no import (see
     /// [`pagination`](crate::pagination)).
     pub fn stream(
         self,

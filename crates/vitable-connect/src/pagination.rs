@@ -17,6 +17,9 @@
 //! // Every employee of an employer, however many pages that takes.
 //! let everyone: Vec<_> = client.employers().employees().list(&employer).stream().try_collect().await?;
 //!
+//! // Or as an iterator would collect it.
+//! let again: vitable_connect::Result<Vec<_>> = client.employers().employees().list(&employer).stream().collect().await;
+//!
 //! // One item at a time: `try_next` gives `Ok(None)` at the end, and `?` stops at an error.
 //! let mut employees = client.employers().employees().list(&employer).stream();
 //! while let Some(employee) = employees.try_next().await? {
@@ -28,7 +31,7 @@
 //! while let Some(page) = pages.try_next().await? {
 //!     println!("a page of {}", page.len());
 //! }
-//! # let _ = everyone; Ok(()) }
+//! # let _ = (everyone, again); Ok(()) }
 //! ```
 //!
 //! Both types also implement [`futures::Stream`](https://docs.rs/futures/0.3/futures/stream/trait.Stream.html)
@@ -87,6 +90,12 @@ macro_rules! stream_methods {
             #[doc = concat!("Every remaining ", $what, ", into any collection (a `Vec` most often), or the first error.")]
             pub async fn try_collect<C: Default + Extend<$item>>(self) -> Result<C> {
                 TryStreamExt::try_collect(self.inner).await
+            }
+
+            #[doc = concat!("Every remaining item, collected like an iterator's: `collect::<Result<Vec<_>>>()` gives every ", $what, " or the error that ended the stream, `collect::<Vec<Result<_>>>()` keeps that error as the last item.")]
+            pub async fn collect<C: FromIterator<Result<$item>>>(self) -> C {
+                let items: Vec<Result<$item>> = StreamExt::collect(self.inner).await;
+                items.into_iter().collect()
             }
         }
 
@@ -245,6 +254,24 @@ mod tests {
             other => panic!("expected PageTooLong, got {other:?}"),
         }
         assert!(stream.next().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn collect_works_like_an_iterators() {
+        let (stream, _) = numbers(5, 2);
+        let all: Result<Vec<u64>> = stream.items().collect().await;
+        assert_eq!(all.unwrap(), [0, 1, 2, 3, 4]);
+        let failing = || {
+            pages::<u64, _, _>("numbers.list", 1, 2, |page| async move {
+                if page == 1 { Ok(vec![1, 2]) } else { Err(Error::Config("page 2 failed".into())) }
+            })
+        };
+        let stopped: Result<Vec<u64>> = failing().items().collect().await;
+        assert!(stopped.is_err());
+        let kept: Vec<Result<u64>> = failing().items().collect().await;
+        assert_eq!(kept.len(), 3, "two items, then the error");
+        let pages: Result<Vec<Vec<u64>>> = failing().collect().await;
+        assert!(pages.is_err());
     }
 
     #[tokio::test]

@@ -8,7 +8,6 @@ use support::raw_server;
 
 use std::time::Duration;
 
-use futures::StreamExt;
 use http::StatusCode;
 use raw_server::Act;
 use serde_json::json;

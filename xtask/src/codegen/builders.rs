@@ -577,7 +577,7 @@ fn builder(api: &Api, out: &mut String, op: &Op) -> Result<(), String> {
             "the previous one is used up and stopping after a short page. An error ends the stream as",
             "its last item, and so does a page longer than the limit (a fault of the server:",
             "[`Error::PageTooLong`](crate::Error::PageTooLong)). Every other parameter applies to",
-            "every page. `try_collect`, `try_next` and `next` need no import (see",
+            "every page. `try_collect`, `collect`, `try_next` and `next` need no import (see",
             "[`pagination`](crate::pagination)).",
         ];
         for line in doc {
