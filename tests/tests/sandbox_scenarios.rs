@@ -8,7 +8,8 @@ use std::time::Duration;
 use futures::TryStreamExt;
 use vitable_connect::chrono::{Duration as Days, NaiveDate};
 use vitable_connect::operations::{
-    ENROLLMENTS_REISSUE, ENROLLMENTS_RETRIEVE, MEMBERS_QUALIFYING_LIFE_EVENTS_RECORD,
+    EMPLOYERS_EMPLOYEES_LIST, ENROLLMENTS_REISSUE, ENROLLMENTS_RETRIEVE, MEMBERS_QUALIFYING_LIFE_EVENTS_LIST,
+    MEMBERS_QUALIFYING_LIFE_EVENTS_RECORD, Operation,
 };
 use vitable_connect::{
     AddressInput, ApiErrorKind, Client, CoverageTier, Election, EnrollmentStatus, Error, EventType,
@@ -25,6 +26,12 @@ async fn seeded() -> (Sandbox, Client) {
     let sandbox = Sandbox::start(SandboxOptions::new().seed(true).today(today())).await.unwrap();
     let client = sandbox.client();
     (sandbox, client)
+}
+
+/// The largest `limit` a list operation takes, from the spec.
+fn max_limit(op: &Operation) -> u64 {
+    let max = op.param("limit").and_then(|p| p.limits.maximum).expect("a list's limit has a maximum");
+    u64::try_from(max).expect("a positive maximum")
 }
 
 fn demo(sandbox: &Sandbox) -> &Demo {
@@ -236,7 +243,7 @@ async fn streaming_250_employees_returns_each_exactly_once() {
         .employers()
         .employees()
         .list(&employer.id)
-        .limit(100)
+        .limit(max_limit(&EMPLOYERS_EMPLOYEES_LIST))
         .stream()
         .map_ok(|e| e.id)
         .try_collect()
@@ -309,11 +316,10 @@ async fn a_503_with_retry_after_is_retried_and_succeeds() {
 async fn fifty_concurrent_recordings_are_all_kept() {
     let (sandbox, client) = seeded().await;
     let demo = demo(&sandbox);
-    let before: usize = futures::future::try_join_all(
-        demo.employees
-            .iter()
-            .map(|e| client.members().qualifying_life_events().list(&e.member_id).limit(100).send()),
-    )
+    let before: usize = futures::future::try_join_all(demo.employees.iter().map(|e| {
+        let limit = max_limit(&MEMBERS_QUALIFYING_LIFE_EVENTS_LIST);
+        client.members().qualifying_life_events().list(&e.member_id).limit(limit).send()
+    }))
     .await
     .unwrap()
     .iter()

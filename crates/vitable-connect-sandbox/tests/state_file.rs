@@ -48,7 +48,10 @@ fn address() -> AddressInput {
 
 /// Every employer of the sandbox, all pages.
 async fn employers(sandbox: &Sandbox) -> Vec<vitable_connect::Employer> {
-    sandbox.client().employers().list().limit(100).stream().try_collect().await.expect("employers listed")
+    let op = vitable_connect_api::spec::operation("employers.list").expect("an operation");
+    let limit = op.param("limit").and_then(|p| p.limits.maximum).expect("a list's limit has a maximum");
+    let limit = u64::try_from(limit).expect("a positive maximum");
+    sandbox.client().employers().list().limit(limit).stream().try_collect().await.expect("employers listed")
 }
 
 /// Records, demo IDs, ID counters and timestamps, and a write's `Idempotency-Key` are all there
