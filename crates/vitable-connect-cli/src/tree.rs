@@ -380,3 +380,50 @@ pub(crate) fn with_operations(root: Command) -> Command {
 pub(crate) fn find(path: &[&str]) -> Option<&'static Operation> {
     spec::OPERATIONS.iter().find(|op| command_path(op).iter().map(String::as_str).eq(path.iter().copied()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `openapi.yaml` deprecates no parameter or property today, so a real operation is copied
+    /// with one of its query parameters marked deprecated: its flag's help must say so, under
+    /// the "Deprecated options" heading, and the other flags must not.
+    #[test]
+    fn a_deprecated_flag_says_so_in_its_help() {
+        let note = "use something else instead";
+        let (op, deprecated) = spec::OPERATIONS
+            .iter()
+            .find_map(|op| {
+                let query = op.params.iter().position(|p| p.location == Location::Query)?;
+                let other =
+                    op.params.iter().enumerate().any(|(i, p)| i != query && p.location == Location::Query);
+                other.then_some((op, query))
+            })
+            .expect("an operation with two query parameters");
+        let mut params = op.params.to_vec();
+        params[deprecated].deprecated = Some(note);
+        let name = params[deprecated].name;
+        let mut copy = *op;
+        copy.params = Box::leak(params.into_boxed_slice());
+        let copy: &'static Operation = Box::leak(Box::new(copy));
+
+        let field = fields(copy).into_iter().find(|f| f.name == name).unwrap();
+        let text = help(&field);
+        assert!(text.starts_with(&format!("DEPRECATED: {note}. ")), "{text}");
+        assert!(text.contains(field.description.trim_end_matches('.')), "{text}");
+
+        let mut cmd = operation_command(copy, "x").term_width(0);
+        let rendered = cmd.render_long_help().to_string();
+        let (before, section) =
+            rendered.split_once("Deprecated options:").unwrap_or_else(|| panic!("no heading: {rendered}"));
+        let flag = format!("--{}", name.replace('_', "-"));
+        assert!(!before.contains(&format!("{flag} ")), "{flag} is listed under its heading only: {rendered}");
+        let entry = section.split_once(&flag).map(|(_, rest)| rest).unwrap_or_else(|| panic!("{rendered}"));
+        assert!(entry.contains(&format!("DEPRECATED: {note}.")), "{rendered}");
+        assert_eq!(rendered.matches("DEPRECATED").count(), 1, "only the deprecated flag says so: {rendered}");
+
+        // The same flag of the operation as the spec has it says nothing of the kind.
+        let plain = operation_command(op, "x").term_width(0).render_long_help().to_string();
+        assert!(!plain.contains("DEPRECATED") && !plain.contains("Deprecated options"), "{plain}");
+    }
+}

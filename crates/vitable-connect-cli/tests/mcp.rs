@@ -575,3 +575,147 @@ async fn a_tools_pattern_that_picks_nothing_is_refused_with_the_closest_operatio
     let unlike = McpServer::from_args(&["mcp", "--tools", "*_nothing"]).await.err().unwrap();
     assert_eq!(unlike, "--tools *_nothing: no operation or resource of the API matches");
 }
+
+/// The spec's own `example:` of every write's request body (not a generated sample), with the
+/// path parameters given their ID schema's `example:`: every write tool's input schema accepts
+/// it, and the call sends it as the body.
+#[tokio::test]
+async fn every_write_tool_accepts_the_specs_request_body_examples() {
+    let openapi = support::openapi();
+    let recorder = Recorder::start(404, r#"{"detail":"recorded"}"#);
+    let key = key_file("mcp-examples");
+    let session = Session::start(&[
+        "mcp",
+        "--allow-writes",
+        "--base-url",
+        &recorder.url,
+        "--max-retries",
+        "0",
+        "--api-key-file",
+        &key,
+    ])
+    .await;
+    let tools: BTreeMap<String, Tool> =
+        session.tools().await.into_iter().map(|t| (t.name.to_string(), t)).collect();
+    let mut checked = Vec::new();
+    for op in spec::OPERATIONS.iter().filter(|op| op.is_write()) {
+        let Some(body_schema) = support::request_body_schema(&openapi, op.id) else {
+            assert_eq!(op.body, None, "{}: the table has a body the spec has not", op.id);
+            continue;
+        };
+        assert_eq!(op.body, Some(body_schema.as_str()), "{}", op.id);
+        let example = support::schema_example(&openapi, &body_schema)
+            .unwrap_or_else(|| panic!("{}: {body_schema} has no example in openapi.yaml", op.id));
+        let Value::Object(mut arguments) = example.clone() else {
+            panic!("{body_schema}: the example is an object")
+        };
+        for p in op.params.iter().filter(|p| p.location == spec::Location::Path) {
+            let id = support::schema_example(&openapi, p.ty)
+                .unwrap_or_else(|| panic!("{}: {} has no example in openapi.yaml", op.id, p.ty));
+            arguments.insert(p.name.to_owned(), id);
+        }
+        let arguments = Value::Object(arguments);
+
+        let schema = Value::Object(tools[op.id].input_schema.as_ref().clone());
+        let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+        let errors: Vec<String> = validator.iter_errors(&arguments).map(|e| e.to_string()).collect();
+        assert!(
+            errors.is_empty(),
+            "{}: the input schema refuses the spec's example {arguments}: {errors:?}",
+            op.id
+        );
+
+        let before = recorder.requests().len();
+        let result = session.call(op.id, arguments.clone()).await;
+        assert!(
+            text(&result).contains("not found"),
+            "{}: the call reaches the recorder: {}",
+            op.id,
+            text(&result)
+        );
+        let requests = recorder.requests();
+        let request = requests.get(before).unwrap_or_else(|| panic!("{}: nothing was sent", op.id));
+        assert_eq!(request.as_expected()["body"], example, "{}: the example is the body sent", op.id);
+        checked.push(op.id);
+    }
+    let bodies = spec::OPERATIONS.iter().filter(|op| op.is_write() && op.body.is_some()).count();
+    assert_eq!(checked.len(), bodies, "every write with a body was checked: {checked:?}");
+    assert!(!checked.is_empty());
+}
+
+/// Every list of the seeded sandbox with at least three items, read a page at a time with a
+/// `limit` of one less: the first page's `next_page` leads to the second, which holds the rest
+/// and says there is no next page; together they are the whole list.
+#[tokio::test]
+async fn a_list_tools_next_page_leads_to_the_rest_and_the_last_page_has_none() {
+    let state = state_file("mcp-next-page");
+    // The seed's IDs, for the lists under a resource (the demo releases the state file).
+    let demo = support::sandbox(std::path::Path::new(&state), &["sandbox", "demo"]);
+    assert_eq!(demo.code, 0, "{demo:?}");
+    let demo = demo.json();
+    let session = Session::start(&["mcp", "--sandbox", &state]).await;
+    let paged = |op: &spec::Operation| {
+        let integer = |name: &str| {
+            op.param(name).is_some_and(|p| p.location == spec::Location::Query && p.ty == "integer")
+        };
+        integer("page") && integer("limit") && op.success.is_some_and(|s| s.starts_with('['))
+    };
+    let mut checked = Vec::new();
+    for op in spec::OPERATIONS.iter().filter(|op| !op.is_write() && paged(op)) {
+        let mut base = Map::new();
+        let mut reachable = true;
+        for p in op.params.iter().filter(|p| p.required) {
+            match (p.location, support::find_key(&demo, p.name)) {
+                (spec::Location::Path, Some(id)) => {
+                    base.insert(p.name.to_owned(), id.into());
+                }
+                _ => reachable = false,
+            }
+        }
+        if !reachable {
+            continue;
+        }
+        let limit = op.param("limit").unwrap().limits;
+        let max = limit.maximum.expect("the spec limits `limit`");
+        let mut arguments = base.clone();
+        arguments.insert("limit".into(), max.into());
+        let whole = session.ok(op.id, Value::Object(arguments)).await;
+        let items = whole["items"].as_array().unwrap_or_else(|| panic!("{}: items: {whole}", op.id)).clone();
+        if items.len() < 3 {
+            continue;
+        }
+        assert!((items.len() as i64) < max, "{}: the whole list fits one page", op.id);
+        assert_eq!(whole["next_page"], Value::Null, "{}: one page holds all: {whole}", op.id);
+
+        let limit = items.len() as i64 - 1;
+        let mut page = 1i64;
+        let mut pages = Vec::new();
+        loop {
+            let mut arguments = base.clone();
+            arguments.insert("limit".into(), limit.into());
+            if page > 1 {
+                arguments.insert("page".into(), page.into());
+            }
+            let reply = session.ok(op.id, Value::Object(arguments)).await;
+            assert_eq!(reply["page"], page, "{}: {reply}", op.id);
+            pages.push(reply["items"].as_array().unwrap().clone());
+            match &reply["next_page"] {
+                Value::Null => {
+                    assert_eq!(reply.get("more"), None, "{}: the last page says no more: {reply}", op.id);
+                    break;
+                }
+                next => {
+                    assert_eq!(next, &Value::from(page + 1), "{}: {reply}", op.id);
+                    assert!(reply["more"].as_str().is_some_and(|m| m.contains(op.id)), "{}: {reply}", op.id);
+                    page += 1;
+                }
+            }
+            assert!(pages.len() <= 2, "{}: more pages than the list has: {pages:?}", op.id);
+        }
+        let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [items.len() - 1, 1], "{}: two pages, the second short", op.id);
+        assert_eq!(pages.concat(), items, "{}: the pages in turn are the whole list", op.id);
+        checked.push(op.id);
+    }
+    assert!(!checked.is_empty(), "some seeded list holds three items or more");
+}

@@ -188,3 +188,57 @@ pub fn against(recorder: &Recorder) -> Command {
     cmd.env("VITABLE_CONNECT_API_KEY", KEY).args(["--base-url", &recorder.url, "--max-retries", "0"]);
     cmd
 }
+
+/// `openapi.yaml`, parsed (for what the spec tables do not carry: its `example:` objects).
+pub fn openapi() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi.yaml");
+    let text = std::fs::read_to_string(path).expect("openapi.yaml is readable");
+    serde_norway::from_str(&text).expect("openapi.yaml is valid YAML")
+}
+
+/// The `example:` of component schema `name` in `openapi.yaml`, if it has one.
+pub fn schema_example(openapi: &serde_json::Value, name: &str) -> Option<serde_json::Value> {
+    openapi["components"]["schemas"][name].get("example").cloned()
+}
+
+/// The request body schema of operation `id` as `openapi.yaml` writes it (the name its
+/// `$ref` points to), if the operation takes a body.
+pub fn request_body_schema(openapi: &serde_json::Value, id: &str) -> Option<String> {
+    let paths = openapi["paths"].as_object()?;
+    let operation = paths
+        .values()
+        .filter_map(serde_json::Value::as_object)
+        .flat_map(|item| item.values())
+        .find(|op| op["operationId"] == id)?;
+    let reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()?;
+    Some(reference.rsplit('/').next()?.to_owned())
+}
+
+/// Runs `cmd` to the end with `input` on its stdin.
+pub fn run_with_stdin(cmd: &mut Command, input: &str) -> Run {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).expect("stdin is written");
+    let out = child.wait_with_output().expect("the binary ends");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The value of the first `name` key anywhere in `value`.
+pub fn find_key<'a>(value: &'a serde_json::Value, name: &str) -> Option<&'a str> {
+    match value {
+        serde_json::Value::Object(map) => map
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .or_else(|| map.values().find_map(|v| find_key(v, name))),
+        serde_json::Value::Array(items) => items.iter().find_map(|v| find_key(v, name)),
+        _ => None,
+    }
+}
