@@ -301,6 +301,36 @@ pub fn enum_values(name: &str) -> Option<&'static [&'static str]> {
 mod tests {
     use super::*;
 
+    /// A tie goes to the first operation of the table, as documented: checked on every prefix
+    /// of every spelling, some of which are equally close to several operations.
+    #[test]
+    fn a_tie_goes_to_the_first_operation_of_the_table() {
+        let score = |op: &Operation, wanted: &str| {
+            [op.id, op.name]
+                .into_iter()
+                .map(|spelling| strsim::normalized_damerau_levenshtein(wanted, &comparable(spelling)))
+                .fold(0.0, f64::max)
+        };
+        let mut ties = 0;
+        for op in OPERATIONS {
+            for spelling in [op.id, op.name] {
+                for end in 1..=spelling.len() {
+                    let name = &spelling[..end];
+                    let wanted = comparable(name);
+                    let scores: Vec<f64> = OPERATIONS.iter().map(|o| score(o, &wanted)).collect();
+                    let top = scores.iter().copied().fold(0.0, f64::max);
+                    let first = OPERATIONS.iter().zip(&scores).find(|(_, s)| **s == top).map(|(o, _)| o);
+                    let expected = first.filter(|_| top >= CLOSEST_SIMILARITY);
+                    if expected.is_some() && scores.iter().filter(|s| **s == top).count() > 1 {
+                        ties += 1;
+                    }
+                    assert_eq!(closest_operation(name).map(|o| o.id), expected.map(|o| o.id), "{name}");
+                }
+            }
+        }
+        assert!(ties > 0, "no prefix ties: this test would not see which of two equals wins");
+    }
+
     #[test]
     fn every_operation_is_found_by_either_spelling() {
         for op in OPERATIONS {
