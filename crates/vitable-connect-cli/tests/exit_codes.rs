@@ -57,16 +57,11 @@ fn the_key_comes_from_a_file_or_stdin() {
         .arg(&file)
         .args(["employers", "list"]));
     assert_eq!(out.code, 3, "{out:?}");
-    let mut child = cli()
-        .args(["--base-url", &recorder.url, "--api-key-file", "-", "employers", "list"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    child.stdin.take().unwrap().write_all(KEY.as_bytes()).unwrap();
-    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(3));
+    let out = support::run_with_stdin(
+        cli().args(["--base-url", &recorder.url, "--api-key-file", "-", "employers", "list"]),
+        KEY,
+    );
+    assert_eq!(out.code, 3, "{out:?}");
     for request in recorder.requests() {
         assert_eq!(request.header("authorization"), Some(format!("Bearer {KEY}").as_str()));
     }

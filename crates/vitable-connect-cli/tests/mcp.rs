@@ -36,6 +36,23 @@ impl Session {
         Session { client }
     }
 
+    /// A server that may write, sending to `recorder` without retries, with the test key in a
+    /// file of a temporary directory called `name`.
+    async fn writing_to(recorder: &Recorder, name: &str) -> Session {
+        let key = key_file(name);
+        Session::start(&[
+            "mcp",
+            "--allow-writes",
+            "--base-url",
+            &recorder.url,
+            "--max-retries",
+            "0",
+            "--api-key-file",
+            &key,
+        ])
+        .await
+    }
+
     async fn tools(&self) -> Vec<Tool> {
         self.client.list_all_tools().await.expect("tools/list")
     }
@@ -137,18 +154,7 @@ async fn the_tools_match_the_operation_table() {
 #[tokio::test]
 async fn every_input_schema_accepts_the_samples_and_every_call_reaches_the_wire() {
     let recorder = Recorder::start(404, r#"{"detail":"recorded"}"#);
-    let key = key_file("mcp-wire");
-    let session = Session::start(&[
-        "mcp",
-        "--allow-writes",
-        "--base-url",
-        &recorder.url,
-        "--max-retries",
-        "0",
-        "--api-key-file",
-        &key,
-    ])
-    .await;
+    let session = Session::writing_to(&recorder, "mcp-wire").await;
     let tools: BTreeMap<String, Tool> =
         session.tools().await.into_iter().map(|t| (t.name.to_string(), t)).collect();
     for invocation in INVOCATIONS {
@@ -451,18 +457,7 @@ async fn discovery_mode_offers_three_tools_with_the_same_checks() {
 #[tokio::test]
 async fn an_unknown_outcome_says_so_and_how_to_resend() {
     let recorder = Recorder::start(500, r#"{"detail":"boom"}"#);
-    let key = key_file("mcp-unknown");
-    let session = Session::start(&[
-        "mcp",
-        "--allow-writes",
-        "--base-url",
-        &recorder.url,
-        "--max-retries",
-        "0",
-        "--api-key-file",
-        &key,
-    ])
-    .await;
+    let session = Session::writing_to(&recorder, "mcp-unknown").await;
     let arguments = json!({"enrollment_id": "enrl_8fK2x9", "qle_id": "qle_3Hc8Vb"});
     let result = session.call("enrollments_reissue", arguments.clone()).await;
     assert_eq!(result.is_error, Some(true));
@@ -583,18 +578,7 @@ async fn a_tools_pattern_that_picks_nothing_is_refused_with_the_closest_operatio
 async fn every_write_tool_accepts_the_specs_request_body_examples() {
     let openapi = support::openapi();
     let recorder = Recorder::start(404, r#"{"detail":"recorded"}"#);
-    let key = key_file("mcp-examples");
-    let session = Session::start(&[
-        "mcp",
-        "--allow-writes",
-        "--base-url",
-        &recorder.url,
-        "--max-retries",
-        "0",
-        "--api-key-file",
-        &key,
-    ])
-    .await;
+    let session = Session::writing_to(&recorder, "mcp-examples").await;
     let tools: BTreeMap<String, Tool> =
         session.tools().await.into_iter().map(|t| (t.name.to_string(), t)).collect();
     let mut checked = Vec::new();

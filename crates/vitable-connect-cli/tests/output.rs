@@ -152,17 +152,11 @@ fn completions_and_man_pages() {
 
 #[test]
 fn dry_run_reads_a_key_from_stdin_once() {
-    use std::io::Write as _;
-    let mut child = support::cli()
-        .args(["employers", "list", "--dry-run", "--api-key-file", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(KEY.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = support::run_with_stdin(
+        support::cli().args(["employers", "list", "--dry-run", "--api-key-file", "-"]),
+        KEY,
+    );
+    let stdout = &out.stdout;
     assert!(stdout.contains("authorization: Bearer [hidden]"), "the key was given: {stdout}");
     assert!(!stdout.contains(KEY));
 }

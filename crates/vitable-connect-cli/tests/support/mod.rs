@@ -40,7 +40,11 @@ pub fn cli() -> Command {
 
 /// Runs `cmd` to the end.
 pub fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("the binary runs");
+    finished(cmd.output().expect("the binary runs"))
+}
+
+/// What a finished run printed, and its exit code.
+fn finished(out: std::process::Output) -> Run {
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -223,12 +227,7 @@ pub fn run_with_stdin(cmd: &mut Command, input: &str) -> Run {
         .spawn()
         .expect("the binary runs");
     child.stdin.take().unwrap().write_all(input.as_bytes()).expect("stdin is written");
-    let out = child.wait_with_output().expect("the binary ends");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    finished(child.wait_with_output().expect("the binary ends"))
 }
 
 /// The value of the first `name` key anywhere in `value`.
